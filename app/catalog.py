@@ -1,0 +1,103 @@
+"""The curated catalogues (milestones, outlets) and the optional manifest, read from TOML in seeds/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.extract.types import KINDS, KnownMeta
+
+MILESTONES_FILE = "milestones.toml"
+OUTLETS_FILE = "outlets.toml"
+MANIFEST_FILE = "manifest.toml"
+# Files in seeds/ that are catalogues, not articles.
+CATALOGUE_FILES = frozenset({MILESTONES_FILE, OUTLETS_FILE, MANIFEST_FILE})
+
+
+@dataclass(frozen=True)
+class MilestoneSpec:
+    slug: str
+    date: dt.date
+    kind: str
+    title: str
+    summary: str
+    sources: tuple[str, ...]
+    phrases: tuple[re.Pattern[str], ...]  # any match in a sentence signals this milestone
+
+
+@dataclass(frozen=True)
+class OutletSpec:
+    slug: str
+    name: str
+    homepage: str
+    description: str
+    aliases: tuple[str, ...]  # other names the outlet goes by ("Russia Today")
+    marks: tuple[re.Pattern[str], ...]  # patterns only the outlet's own pages carry
+
+
+@dataclass(frozen=True)
+class Catalog:
+    milestones: tuple[MilestoneSpec, ...]
+    outlets: tuple[OutletSpec, ...]
+    agreement: dt.date  # the day the deal was struck
+    truce_start: dt.date  # day 1 of the truce
+    window_start: dt.date  # the timeline's frame
+    window_end: dt.date
+    in_force: tuple[re.Pattern[str], ...]  # wording that presumes the truce is in force
+
+    def milestone(self, slug: str) -> MilestoneSpec | None:
+        return next((m for m in self.milestones if m.slug == slug), None)
+
+    def outlet(self, slug: str) -> OutletSpec | None:
+        return next((o for o in self.outlets if o.slug == slug), None)
+
+
+def _patterns(items: list[str]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in items)
+
+
+def _milestone(entry: dict) -> MilestoneSpec:
+    if entry["kind"] not in KINDS:
+        raise ValueError(f"milestone {entry['slug']}: unknown kind {entry['kind']!r}")
+    return MilestoneSpec(
+        slug=entry["slug"], date=entry["date"], kind=entry["kind"], title=entry["title"],
+        summary=entry["summary"], sources=tuple(entry.get("sources", ())),
+        phrases=_patterns(entry.get("phrases", [])),
+    )
+
+
+def _outlet(entry: dict) -> OutletSpec:
+    return OutletSpec(
+        slug=entry["slug"], name=entry["name"], homepage=entry.get("homepage", ""),
+        description=entry.get("description", ""), aliases=tuple(entry.get("aliases", ())),
+        marks=_patterns(entry.get("marks", [])),
+    )
+
+
+def load_catalog(folder: Path) -> Catalog:
+    milestones = tomllib.loads((folder / MILESTONES_FILE).read_text(encoding="utf-8"))
+    outlets = tomllib.loads((folder / OUTLETS_FILE).read_text(encoding="utf-8"))
+    window = milestones["window"]
+    return Catalog(
+        milestones=tuple(sorted((_milestone(m) for m in milestones["milestone"]), key=lambda m: m.date)),
+        outlets=tuple(_outlet(o) for o in outlets["outlet"]),
+        agreement=window["agreement"], truce_start=window["truce_start"],
+        window_start=window["start"], window_end=window["end"],
+        in_force=_patterns(window.get("in_force", [])),
+    )
+
+
+def load_manifest(folder: Path) -> dict[str, KnownMeta]:
+    """File name -> what the user knows about it; empty when the folder has no manifest."""
+    path = folder / MANIFEST_FILE
+    if not path.is_file():
+        return {}
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {
+        name: KnownMeta(outlet=entry.get("outlet"), url=entry.get("url"),
+                        published=entry.get("published"), title=entry.get("title"))
+        for name, entry in data.get("file", {}).items()
+    }

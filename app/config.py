@@ -1,0 +1,43 @@
+"""Typed settings, read from the environment once and injected where needed."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "sqlite:///timeline.db"  # a SQLite file in the working folder
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Where the data lives: a SQLAlchemy URL, SQLite by default, postgresql+psycopg://... works too.
+    database_url: str = DEFAULT_DATABASE_URL
+    # The folder `timeline serve` loads when the database is empty; also holds the catalogues.
+    seeds_dir: Path = PROJECT_ROOT / "seeds"
+    templates_dir: Path = PROJECT_ROOT / "templates"
+    static_dir: Path = PROJECT_ROOT / "static"
+    # Where pages load htmx from; the default is the copy served from static/ (works offline).
+    htmx_url: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def settings_from_env(environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+    """Settings from TIMELINE_* environment variables, then explicit overrides (e.g. --db)."""
+    env = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    if env.get("TIMELINE_DATABASE_URL"):
+        values["database_url"] = env["TIMELINE_DATABASE_URL"]
+    if env.get("TIMELINE_SEEDS_DIR"):
+        values["seeds_dir"] = Path(env["TIMELINE_SEEDS_DIR"])
+    if env.get("TIMELINE_HTMX_URL"):
+        values["htmx_url"] = env["TIMELINE_HTMX_URL"]
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return settings_from_env()

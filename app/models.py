@@ -1,0 +1,105 @@
+"""Typed SQLAlchemy models: outlets, articles, milestones and the dated reports that tie them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, Index, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints keep Alembic's batch mode (SQLite) and PostgreSQL migrations predictable.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Outlet(Base):
+    __tablename__ = "outlet"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    homepage: Mapped[str | None] = mapped_column(String(500))
+    description: Mapped[str | None] = mapped_column(Text)
+
+    articles: Mapped[list[Article]] = relationship(back_populates="outlet")
+
+    def __repr__(self) -> str:
+        return f"Outlet({self.slug!r})"
+
+
+class Article(Base):
+    __tablename__ = "article"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outlet_id: Mapped[int | None] = mapped_column(ForeignKey("outlet.id"), index=True)
+    source: Mapped[str] = mapped_column(String(500), unique=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str | None] = mapped_column(String(500))
+    url: Mapped[str | None] = mapped_column(String(1000))
+    published: Mapped[dt.date | None]
+    # How the publication date was known: "dateline '18 Sep, 2016 21:09'", "manifest", "inferred ...".
+    published_basis: Mapped[str | None] = mapped_column(Text)
+    outlet_basis: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+
+    outlet: Mapped[Outlet | None] = relationship(back_populates="articles")
+    reports: Mapped[list[Report]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", order_by="Report.position"
+    )
+
+    def __repr__(self) -> str:
+        return f"Article({self.source!r}, published={self.published})"
+
+
+class Milestone(Base):
+    __tablename__ = "milestone"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    date: Mapped[dt.date] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text)
+    # Newline-separated public sources for the milestone's facts.
+    sources: Mapped[str] = mapped_column(Text, default="")
+
+    reports: Mapped[list[Report]] = relationship(back_populates="milestone")
+
+    def __repr__(self) -> str:
+        return f"Milestone({self.slug!r}, {self.date})"
+
+
+class Report(Base):
+    """One dated event as one article tells it."""
+
+    __tablename__ = "report"
+    __table_args__ = (Index("ix_report_date_article", "date", "article_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"), index=True)
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestone.id"), index=True)
+    position: Mapped[int]  # order within the article
+    quote: Mapped[str] = mapped_column(Text)
+    span_start: Mapped[int]
+    span_end: Mapped[int]
+    date: Mapped[dt.date | None]
+    precision: Mapped[str] = mapped_column(String(10))  # day / week / month / unknown
+    basis: Mapped[str | None] = mapped_column(Text)  # the words the date came from
+    reasoning: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    speaker: Mapped[str | None] = mapped_column(String(200))
+
+    article: Mapped[Article] = relationship(back_populates="reports")
+    milestone: Mapped[Milestone | None] = relationship(back_populates="reports")
+
+    def __repr__(self) -> str:
+        return f"Report({self.kind!r}, {self.date}, {self.quote[:30]!r})"
