@@ -1,0 +1,193 @@
+"""The `timeline` command: a thin layer over migrations, the loader, the export and the web app."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from app.catalog import Catalog, load_catalog
+from app.config import Settings, settings_from_env
+from app.db import make_engine, migrate
+from app.export import EXPORT_FORMATS, export_text
+from app.load import FileResult, LoadSummary, has_articles, load_paths
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # something went wrong at run time, or a file was rejected
+EXIT_USAGE = 2  # the command line itself is wrong (argparse uses 2 as well)
+WEB_APP_FACTORY = "app.web:create_app"  # uvicorn imports this in every worker
+
+
+class CliError(Exception):
+    """A failure shown to the user as one line; exit_status says which kind."""
+
+    def __init__(self, message: str, exit_status: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.exit_status = exit_status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = settings_from_env(database_url=getattr(args, "db", None))
+    try:
+        return args.handler(args, settings)
+    except CliError as exc:
+        return _fail(str(exc), exc.exit_status)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        return _fail(f"bad database URL: {_one_line(exc)}", EXIT_USAGE)
+    except SQLAlchemyError as exc:
+        return _fail(f"database error: {_one_line(getattr(exc, 'orig', None) or exc)}", EXIT_FAILED)
+    except KeyboardInterrupt:
+        return _fail("interrupted", EXIT_FAILED)
+
+
+# -- the parser ----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # --db is accepted before or after the subcommand; SUPPRESS keeps a later default from hiding it.
+    db = argparse.ArgumentParser(add_help=False)
+    db.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
+                    help="database URL (default: $TIMELINE_DATABASE_URL, else sqlite:///timeline.db)")
+    parser = argparse.ArgumentParser(
+        prog="timeline", parents=[db],
+        description="A day-by-day timeline of the September 2016 Syria ceasefire, read out of news articles.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    load = _command(commands, "load", "load article files or folders (idempotent)", run_load, db)
+    load.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a file or a folder to walk")
+
+    export = _command(commands, "export", "export articles and reports", run_export, db)
+    export.add_argument("--format", choices=EXPORT_FORMATS, default="json", help="json (default) or csv")
+    export.add_argument("--output", type=Path, metavar="FILE", help="write here instead of stdout")
+
+    _command(commands, "migrate", "create or upgrade the database schema", run_migrate, db)
+
+    serve = _command(commands, "serve", "migrate, load the seeds if empty, serve the dashboard",
+                     run_serve, db)
+    serve.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    return parser
+
+
+def _command(commands, name: str, help_text: str, handler: Callable[..., int],
+             db: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    sub = commands.add_parser(name, help=help_text, description=help_text, parents=[db])
+    sub.set_defaults(handler=handler)
+    return sub
+
+
+# -- the commands --------------------------------------------------------------------------------
+
+
+def run_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    migrate(_engine(settings))
+    print(f"database is up to date: {_safe_url(settings)}")
+    return EXIT_OK
+
+
+def run_load(args: argparse.Namespace, settings: Settings) -> int:
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        raise CliError(f"no such file or folder: {', '.join(missing)}", EXIT_USAGE)
+    engine = _engine(settings)
+    migrate(engine)
+    summary = load_paths(engine, args.paths, catalog=_catalog(settings), progress=_print_progress)
+    print(summary_line(summary))
+    return EXIT_FAILED if summary.rejected else EXIT_OK
+
+
+def run_export(args: argparse.Namespace, settings: Settings) -> int:
+    engine = _existing_database(settings)
+    with Session(engine) as session:
+        text = export_text(session, args.format)
+    if args.output is None:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
+    else:
+        try:
+            args.output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
+    return EXIT_OK
+
+
+def run_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn  # only serve needs it; keeps the other commands quick to start
+
+    engine = _engine(settings)
+    migrate(engine)
+    if not has_articles(engine):
+        print(f"empty database: loading {settings.seeds_dir}", file=sys.stderr)
+        summary = load_paths(engine, [settings.seeds_dir], catalog=_catalog(settings),
+                             progress=_print_progress)
+        print(summary_line(summary), file=sys.stderr)
+    engine.dispose()
+    # Workers are fresh processes: they read the database URL from the environment via get_settings().
+    os.environ["TIMELINE_DATABASE_URL"] = settings.database_url
+    uvicorn.run(WEB_APP_FACTORY, factory=True, host=args.host, port=args.port, workers=args.workers)
+    return EXIT_OK
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def summary_line(summary: LoadSummary) -> str:
+    return (
+        f"{summary.articles} articles ({summary.loaded} new, {summary.replaced} replaced, "
+        f"{summary.unchanged} unchanged, {len(summary.duplicates)} duplicate), "
+        f"{summary.reports} reports, {summary.dated} dated, {summary.undated} undated, "
+        f"{len(summary.rejected)} rejected"
+    )
+
+
+def _print_progress(result: FileResult) -> None:
+    print(result.describe(), file=sys.stderr, flush=True)
+
+
+def _engine(settings: Settings) -> Engine:
+    return make_engine(settings.database_url)
+
+
+def _existing_database(settings: Settings) -> Engine:
+    """A read-only engine on a database that already has the schema; exporting never creates one."""
+    engine = make_engine(settings.database_url, read_only=True)
+    database = engine.url.database
+    if engine.url.get_backend_name() == "sqlite" and database and not Path(database).exists():
+        raise CliError(f"no database at {database}: run `timeline load PATH` first")
+    if not inspect(engine).has_table("article"):
+        raise CliError(f"database {_safe_url(settings)} has no timeline tables: run `timeline migrate`")
+    return engine
+
+
+def _catalog(settings: Settings) -> Catalog:
+    try:
+        return load_catalog(settings.seeds_dir)
+    except (OSError, ValueError, KeyError) as exc:
+        raise CliError(f"cannot read the catalogue in {settings.seeds_dir}: {_one_line(exc)}") from exc
+
+
+def _safe_url(settings: Settings) -> str:
+    """The URL without its password, fit to print."""
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+def _one_line(exc: object) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"timeline: error: {message}", file=sys.stderr)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

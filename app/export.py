@@ -1,0 +1,109 @@
+"""The export contract: the database as plain dicts, JSON and CSV. Pure reads, deterministic order."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, joinedload
+
+from app.models import Article, Report
+
+EXPORT_FORMATS = ("json", "csv")
+# Report fields in export order; CSV splits "span" into two columns so each cell is a plain value.
+REPORT_FIELDS = (
+    "source", "outlet", "date", "precision", "kind", "milestone", "basis", "reasoning", "quote",
+    "span", "speaker", "article_id", "id",
+)
+CSV_FIELDS = tuple(f for f in REPORT_FIELDS if f != "span") + ("span_start", "span_end")
+
+
+def article_dict(article: Article) -> dict[str, Any]:
+    """One article as the export shows it (its outlet must be loaded)."""
+    outlet = article.outlet
+    return {
+        "source": article.source,
+        "outlet": outlet.name if outlet else None,
+        "outlet_slug": outlet.slug if outlet else None,
+        "title": article.title,
+        "url": article.url,
+        "published": article.published.isoformat() if article.published else None,
+        "published_basis": article.published_basis,
+        "outlet_basis": article.outlet_basis,
+        "id": article.id,
+    }
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    """One report as the export and the JSON pages show it (load it with REPORT_OPTIONS)."""
+    outlet = report.article.outlet
+    return {
+        "source": report.article.source,
+        "outlet": outlet.name if outlet else None,
+        "date": report.date.isoformat() if report.date else None,
+        "precision": report.precision,
+        "kind": report.kind,
+        "milestone": report.milestone.slug if report.milestone else None,
+        "basis": report.basis,
+        "reasoning": report.reasoning,
+        "quote": report.quote,
+        "span": [report.span_start, report.span_end],
+        "speaker": report.speaker,
+        "article_id": report.article_id,
+        "id": report.id,
+    }
+
+
+# Everything report_dict touches, loaded up front so no lazy load happens after the session closes.
+REPORT_OPTIONS = (
+    joinedload(Report.article).joinedload(Article.outlet),
+    joinedload(Report.milestone),
+)
+
+
+def reports_select() -> Select[tuple[Report]]:
+    """All reports, eager-loaded for report_dict, in export order (article source, then position)."""
+    return (
+        select(Report).join(Report.article).options(*REPORT_OPTIONS)
+        .order_by(Article.source, Report.position, Report.id)
+    )
+
+
+def export_data(session: Session) -> dict[str, list[dict[str, Any]]]:
+    articles = session.scalars(
+        select(Article).options(joinedload(Article.outlet)).order_by(Article.source)
+    )
+    return {
+        "articles": [article_dict(a) for a in articles],
+        "reports": [report_dict(r) for r in session.scalars(reports_select())],
+    }
+
+
+def to_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def reports_csv(reports: Iterable[dict[str, Any]]) -> str:
+    """Report dicts as CSV, one row each, with a header row."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for report in reports:
+        row = {k: v for k, v in report.items() if k != "span"}
+        row["span_start"], row["span_end"] = report["span"]
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def export_text(session: Session, fmt: str) -> str:
+    """The whole export in one of EXPORT_FORMATS."""
+    data = export_data(session)
+    if fmt == "json":
+        return to_json(data)
+    if fmt == "csv":
+        return reports_csv(data["reports"])
+    raise ValueError(f"unknown export format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")
