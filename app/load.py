@@ -76,7 +76,9 @@ def load_paths(
     """Sync the catalogue, then load every article file under the paths; bad files are reported, not fatal."""
     sync_catalog(engine, catalog)
     summary = LoadSummary()
-    for item in iter_article_files(Path(p) for p in paths):
+    # List everything first: a snapshot, so files written while loading are not chased.
+    items = list(iter_article_files(Path(p) for p in paths))
+    for item in items:
         result = load_file(engine, item, catalog=catalog, summary=summary)
         if progress is not None:
             progress(result)

@@ -1,0 +1,302 @@
+"""The loader: file walking, idempotence, replacement, duplicates, rejections, one transaction per article."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import os
+import re
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app import load
+from app.catalog import MANIFEST_FILE
+from app.config import Settings
+from app.export import export_data, to_json
+from app.extract.types import ExtractedArticle, ExtractedReport, KnownMeta
+from app.load import MAX_READ_BYTES, load_paths
+from app.models import Article, Milestone, Outlet, Report
+
+SEEDS_DIR = Settings().seeds_dir
+FILLER = "Filler prose so the decoder sees an article and not a stray scrap of text.\n"
+EVENT = re.compile(r"EVENT (\S+) (\S+) (\S+)")  # EVENT <date|undated> <kind> <milestone slug|->
+
+
+def fake_extract(raw: str, *, source: str, catalog, known: KnownMeta | None = None) -> ExtractedArticle:
+    """A predictable extractor: one report per EVENT marker, so the tests control what is written."""
+    if "EXPLODE" in raw:
+        raise RuntimeError("extractor tripped")
+    known = known or KnownMeta()
+    reports = tuple(
+        ExtractedReport(
+            quote=m[0], start=m.start(), end=m.end(),
+            date=None if m[1] == "undated" else dt.date.fromisoformat(m[1]),
+            precision="unknown" if m[1] == "undated" else "day", basis=m[1], reasoning="stated",
+            kind=None if m[2] == "NULL" else m[2], milestone=None if m[3] == "-" else m[3],
+        )
+        for m in EVENT.finditer(raw)
+    )
+    return ExtractedArticle(
+        text=raw, title=raw.split("\n", 1)[0], url=known.url, outlet=known.outlet,
+        outlet_basis="manifest" if known.outlet else None, published=known.published,
+        published_basis="manifest" if known.published else None, reports=reports,
+    )
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    monkeypatch.setattr(load, "extract_article", fake_extract)
+
+
+def article(*events: str) -> str:
+    return FILLER + "".join(f"EVENT {e}\n" for e in events) + FILLER
+
+
+def write(folder, name: str, text: str | bytes):
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, str):
+        path.write_text(text, encoding="utf-8")
+    else:
+        path.write_bytes(text)
+    return path
+
+
+def sources(engine) -> list[str]:
+    with Session(engine) as session:
+        return list(session.scalars(select(Article.source).order_by(Article.source)))
+
+
+def count(engine, model) -> int:
+    with Session(engine) as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+# -- the seeds, with the real extractor ---------------------------------------------------------
+
+
+def test_seeds_load_with_their_manifest_outlets(seeded_engine):
+    with Session(seeded_engine) as session:
+        rows = session.execute(select(Article.source, Outlet.slug).join(Article.outlet)).all()
+    assert dict(rows)["001_e2191137fde1a18b.txt"] == "rt"
+    assert len(rows) == 5
+
+
+def test_reload_is_idempotent_and_the_export_identical(engine, catalog):
+    first = load_paths(engine, [SEEDS_DIR], catalog=catalog)
+    with Session(engine) as session:
+        before = to_json(export_data(session))
+    again = load_paths(engine, [SEEDS_DIR], catalog=catalog)
+    with Session(engine) as session:
+        after = to_json(export_data(session))
+    assert (first.loaded, first.unchanged) == (5, 0)
+    assert (again.loaded, again.replaced, again.unchanged) == (0, 0, 5)
+    assert after == before
+
+
+def test_content_hash_is_the_sha256_of_the_bytes(seeded_engine):
+    path = SEEDS_DIR / "002_770dfa957c3ef321.txt"
+    with Session(seeded_engine) as session:
+        stored = session.scalar(select(Article.content_hash).where(Article.source == path.name))
+    assert stored == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# -- reports, replacement, duplicates (predictable extractor) -----------------------------------
+
+
+def test_reports_are_written_in_order_with_their_links(engine, catalog, tmp_path, fake):
+    folder = tmp_path / "in"
+    write(folder, "a.txt", article("2016-09-17 airstrike_deir_ezzor deir-ezzor-airstrike",
+                                   "undated statement -", "2016-09-19 convoy_attack no-such-milestone"))
+    write(folder, MANIFEST_FILE, '[file."a.txt"]\noutlet = "rt"\npublished = 2016-09-18\n')
+    summary = load_paths(engine, [folder], catalog=catalog)
+    assert (summary.reports, summary.dated, summary.undated) == (3, 2, 1)
+    with Session(engine) as session:
+        reports = session.scalars(select(Report).order_by(Report.position)).all()
+        stored = session.scalar(select(Article))
+        assert stored.outlet.slug == "rt" and stored.published == dt.date(2016, 9, 18)
+        assert [r.position for r in reports] == [0, 1, 2]
+        assert [r.kind for r in reports] == ["airstrike_deir_ezzor", "statement", "convoy_attack"]
+        assert reports[0].milestone.slug == "deir-ezzor-airstrike"
+        assert reports[2].milestone is None  # an unknown slug links to nothing rather than failing
+        assert stored.text[reports[0].span_start:reports[0].span_end] == reports[0].quote
+
+
+def test_unknown_outlet_slug_leaves_the_outlet_empty(engine, catalog, tmp_path, fake):
+    write(tmp_path, "a.txt", article())
+    write(tmp_path, MANIFEST_FILE, '[file."a.txt"]\noutlet = "nobody-knows"\n')
+    load_paths(engine, [tmp_path], catalog=catalog)
+    with Session(engine) as session:
+        assert session.scalar(select(Article.outlet_id)) is None
+
+
+def test_a_changed_file_replaces_its_article_and_reports(engine, catalog, tmp_path, fake):
+    path = write(tmp_path, "a.txt", article("2016-09-12 truce_start truce-begins", "undated other -"))
+    load_paths(engine, [tmp_path], catalog=catalog)
+    write(tmp_path, "a.txt", article("2016-09-19 truce_end -"))
+    summary = load_paths(engine, [tmp_path], catalog=catalog)
+    assert (summary.loaded, summary.replaced, summary.reports) == (0, 1, 1)
+    with Session(engine) as session:
+        assert session.scalars(select(Report.kind)).all() == ["truce_end"]
+        assert session.scalar(select(Article.content_hash)) == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert count(engine, Article) == 1
+
+
+def test_same_content_under_a_second_name_is_a_reported_duplicate(engine, catalog, tmp_path, fake):
+    write(tmp_path, "a.txt", article("2016-09-17 other -"))
+    write(tmp_path, "b.txt", article("2016-09-17 other -"))
+    summary = load_paths(engine, [tmp_path], catalog=catalog)
+    assert summary.loaded == 1
+    assert summary.duplicates == [("b.txt", "a.txt")]
+    assert sources(engine) == ["a.txt"]
+    assert count(engine, Report) == 1
+
+
+# -- rejections ---------------------------------------------------------------------------------
+
+
+def test_bad_files_are_rejected_by_name_and_the_rest_load(engine, catalog, tmp_path, fake):
+    write(tmp_path, "good.txt", article("2016-09-17 other -"))
+    write(tmp_path, "empty.txt", b"")
+    write(tmp_path, "binary.txt", bytes(range(256)) * 40)
+    write(tmp_path, "cp1252.txt", ("\u201cQuoted\u201d " + FILLER).encode("cp1252") + b"\x81\x8d\x9d")
+    with (tmp_path / "huge.txt").open("wb") as handle:
+        handle.truncate(MAX_READ_BYTES + 1)  # sparse: costs no disk
+    seen = []
+    summary = load_paths(engine, [tmp_path], catalog=catalog, progress=seen.append)
+    rejected = dict(summary.rejected)
+    assert set(rejected) == {"binary.txt", "cp1252.txt", "empty.txt", "huge.txt"}
+    assert all(reason and "\n" not in reason for reason in rejected.values())
+    assert sources(engine) == ["good.txt"]
+    assert [r.source for r in seen] == ["binary.txt", "cp1252.txt", "empty.txt", "good.txt", "huge.txt"]
+
+
+def test_a_file_vanishing_mid_load_is_rejected_not_fatal(engine, catalog, tmp_path, fake):
+    for name in ("a.txt", "b.txt", "c.txt"):
+        write(tmp_path, name, article(f"2016-09-1{len(name)} other -") + name)
+
+    def delete_b(result):
+        if result.source == "a.txt":
+            (tmp_path / "b.txt").unlink()
+
+    summary = load_paths(engine, [tmp_path], catalog=catalog, progress=delete_b)
+    assert [name for name, _ in summary.rejected] == ["b.txt"]
+    assert "No such file" in summary.rejected[0][1]
+    assert sources(engine) == ["a.txt", "c.txt"]
+
+
+def test_a_path_that_does_not_exist_is_rejected(engine, catalog, tmp_path):
+    summary = load_paths(engine, [tmp_path / "missing"], catalog=catalog)
+    assert summary.rejected == [(str(tmp_path / "missing"), "no such file or folder")]
+
+
+def test_a_broken_manifest_is_reported_and_its_articles_still_load(engine, catalog, tmp_path, fake):
+    write(tmp_path, "a.txt", article())
+    write(tmp_path, MANIFEST_FILE, "this is = = not toml")
+    summary = load_paths(engine, [tmp_path], catalog=catalog)
+    assert [name for name, _ in summary.rejected] == [MANIFEST_FILE]
+    assert sources(engine) == ["a.txt"]
+
+
+# -- one transaction per article ----------------------------------------------------------------
+
+
+def test_an_extraction_error_rejects_that_file_only(engine, catalog, tmp_path, fake):
+    write(tmp_path, "a.txt", article("2016-09-17 other -"))
+    write(tmp_path, "b.txt", article("2016-09-17 other -") + "EXPLODE")
+    summary = load_paths(engine, [tmp_path], catalog=catalog)
+    assert summary.rejected == [("b.txt", "extraction failed: RuntimeError: extractor tripped")]
+    assert sources(engine) == ["a.txt"]
+
+
+def test_a_failed_write_leaves_no_half_article_and_keeps_the_old_version(engine, catalog, tmp_path, fake):
+    old = article("2016-09-12 truce_start truce-begins")
+    write(tmp_path, "a.txt", old)
+    load_paths(engine, [tmp_path], catalog=catalog)
+    # The article row goes in first; the second report breaks a NOT NULL, after the old version is deleted.
+    write(tmp_path, "a.txt", article("2016-09-19 truce_end -", "2016-09-20 NULL -"))
+    write(tmp_path, "new.txt", article("2016-09-20 NULL -"))
+    summary = load_paths(engine, [tmp_path], catalog=catalog)
+    assert [name for name, _ in summary.rejected] == ["a.txt", "new.txt"]
+    assert sources(engine) == ["a.txt"]
+    with Session(engine) as session:
+        assert session.scalars(select(Report.kind)).all() == ["truce_start"]
+        kept = session.scalar(select(Article.content_hash))
+    assert kept == hashlib.sha256(old.encode()).hexdigest()
+
+
+# -- walking ------------------------------------------------------------------------------------
+
+
+def test_folders_are_walked_recursively_in_sorted_order(engine, catalog, tmp_path, fake):
+    for name in ("b.md", "a.txt", "sub/c.html", "sub/deeper/d.HTM", "notes.csv", ".hidden.txt",
+                 "sub/" + MANIFEST_FILE, "milestones.toml"):
+        write(tmp_path, name, article() + name)
+    write(tmp_path, "sub/" + MANIFEST_FILE, '[file."c.html"]\noutlet = "al-jazeera"\n')
+    seen = []
+    load_paths(engine, [tmp_path], catalog=catalog, progress=seen.append)
+    assert [r.source for r in seen] == ["a.txt", "b.md", "sub/c.html", "sub/deeper/d.HTM"]
+    with Session(engine) as session:
+        query = select(Outlet.slug).join(Article.outlet).where(Article.source == "sub/c.html")
+        outlet = session.scalar(query)
+    assert outlet == "al-jazeera"  # each folder's own manifest applies to its files
+
+
+def test_a_file_argument_is_stored_under_its_bare_name_with_its_folder_manifest(
+    engine, catalog, tmp_path, fake
+):
+    path = write(tmp_path, "deep/x.txt", article())
+    write(tmp_path, "deep/" + MANIFEST_FILE, '[file."x.txt"]\noutlet = "bbc"\n')
+    load_paths(engine, [path], catalog=catalog)
+    with Session(engine) as session:
+        row = session.execute(select(Article.source, Outlet.slug).join(Article.outlet)).one()
+    assert tuple(row) == ("x.txt", "bbc")
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_a_symlink_loop_does_not_hang(engine, catalog, tmp_path, fake):
+    write(tmp_path, "sub/a.txt", article())
+    (tmp_path / "sub" / "loop").symlink_to(tmp_path, target_is_directory=True)
+    seen = []
+    summary = load_paths(engine, [tmp_path], catalog=catalog, progress=seen.append)
+    assert [r.source for r in seen] == ["sub/a.txt"]
+    assert summary.loaded == 1
+
+
+# -- the catalogue ------------------------------------------------------------------------------
+
+
+def test_the_catalogue_is_synced_and_updated_by_slug(engine, catalog, tmp_path):
+    load_paths(engine, [], catalog=catalog)
+    renamed = dataclasses.replace(catalog.outlets[0], name="Renamed")
+    load_paths(engine, [], catalog=dataclasses.replace(catalog, outlets=(renamed, *catalog.outlets[1:])))
+    with Session(engine) as session:
+        outlets = dict(session.execute(select(Outlet.slug, Outlet.name)).all())
+        milestone = session.scalar(select(Milestone).where(Milestone.slug == catalog.milestones[0].slug))
+    assert len(outlets) == len(catalog.outlets)
+    assert outlets[renamed.slug] == "Renamed"
+    assert count(engine, Milestone) == len(catalog.milestones)
+    assert milestone.sources == "\n".join(catalog.milestones[0].sources)
+    assert milestone.date == catalog.milestones[0].date
+
+
+# -- PostgreSQL ---------------------------------------------------------------------------------
+
+
+def test_postgres_loads_the_seeds_to_the_same_export_as_sqlite(postgres_url, seeded_engine, catalog):
+    from app.db import make_engine, migrate
+
+    pg = make_engine(postgres_url)
+    migrate(pg)
+    load_paths(pg, [SEEDS_DIR], catalog=catalog)
+    again = load_paths(pg, [SEEDS_DIR], catalog=catalog)
+    with Session(pg) as session:
+        on_postgres = export_data(session)
+    with Session(seeded_engine) as session:
+        on_sqlite = export_data(session)
+    pg.dispose()
+    assert again.unchanged == 5
+    assert on_postgres == on_sqlite
