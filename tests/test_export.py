@@ -1,0 +1,103 @@
+"""The export contract: field names, values, order, JSON and CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+from sqlalchemy.orm import Session
+
+from app.export import CSV_FIELDS, export_data, export_text, reports_csv, to_json
+from app.models import Article, Milestone, Outlet, Report
+
+ARTICLE_KEYS = {"source", "outlet", "outlet_slug", "title", "url", "published", "published_basis",
+                "outlet_basis", "id"}
+REPORT_KEYS = {"source", "outlet", "date", "precision", "kind", "milestone", "basis", "reasoning",
+               "quote", "span", "speaker", "article_id", "id"}
+
+
+def _report(position: int, **values) -> Report:
+    defaults = dict(quote=f"quote {position}", span_start=position * 10, span_end=position * 10 + 7,
+                    date=None, precision="unknown", basis=None, reasoning=None, kind="other")
+    return Report(position=position, **{**defaults, **values})
+
+
+@pytest.fixture
+def filled(session: Session) -> Session:
+    """Two articles added out of order, their reports out of position order."""
+    rt = Outlet(slug="rt", name="RT")
+    strike = Milestone(slug="deir-ezzor-airstrike", date=dt.date(2016, 9, 17), kind="airstrike_deir_ezzor",
+                       title="Airstrike", summary="...", sources="")
+    later = Article(source="b.txt", content_hash="b" * 64, text="...", title="B", url=None)
+    later.reports = [_report(1, quote="second «quote»"), _report(0, quote="first")]
+    earlier = Article(
+        source="a.txt", content_hash="a" * 64, text="...", title="A", url="https://example.org/a",
+        outlet=rt, published=dt.date(2016, 9, 18), published_basis="dateline '18 Sep, 2016 21:09'",
+        outlet_basis="manifest",
+    )
+    earlier.reports = [_report(0, date=dt.date(2016, 9, 17), precision="day", basis="on Saturday",
+                               reasoning="Saturday before 2016-09-18", kind="airstrike_deir_ezzor",
+                               milestone=strike, speaker="Igor Konashenkov")]
+    session.add_all([rt, strike, later, earlier])
+    session.commit()
+    return session
+
+
+def test_articles_carry_exactly_the_contract_fields(filled):
+    articles = export_data(filled)["articles"]
+    assert [a["source"] for a in articles] == ["a.txt", "b.txt"]
+    assert all(set(a) == ARTICLE_KEYS for a in articles)
+    first, second = articles
+    assert first["outlet"] == "RT" and first["outlet_slug"] == "rt"
+    assert first["published"] == "2016-09-18"
+    assert first["published_basis"] == "dateline '18 Sep, 2016 21:09'"
+    assert (second["outlet"], second["outlet_slug"], second["published"]) == (None, None, None)
+
+
+def test_reports_carry_exactly_the_contract_fields_in_source_then_position_order(filled):
+    reports = export_data(filled)["reports"]
+    assert all(set(r) == REPORT_KEYS for r in reports)
+    assert [(r["source"], r["quote"]) for r in reports] == [
+        ("a.txt", "quote 0"), ("b.txt", "first"), ("b.txt", "second «quote»"),
+    ]
+    strike = reports[0]
+    assert strike["date"] == "2016-09-17" and strike["precision"] == "day"
+    assert strike["milestone"] == "deir-ezzor-airstrike" and strike["outlet"] == "RT"
+    assert strike["span"] == [0, 7] and strike["speaker"] == "Igor Konashenkov"
+    assert strike["article_id"] == export_data(filled)["articles"][0]["id"]
+    assert (reports[1]["date"], reports[1]["milestone"], reports[1]["outlet"]) == (None, None, None)
+
+
+def test_json_is_stable_and_keeps_unicode(filled):
+    text = export_text(filled, "json")
+    assert text == to_json(export_data(filled))
+    assert "«quote»" in text  # readable, not \u escapes
+    assert json.loads(text) == export_data(filled)
+
+
+def test_csv_has_one_row_per_report_with_the_span_split(filled):
+    rows = list(csv.DictReader(io.StringIO(export_text(filled, "csv"))))
+    assert len(rows) == 3
+    assert tuple(rows[0]) == CSV_FIELDS
+    assert rows[0]["span_start"] == "0" and rows[0]["span_end"] == "7"
+    assert rows[0]["milestone"] == "deir-ezzor-airstrike"
+    assert rows[1]["date"] == ""  # null becomes an empty cell
+
+
+def test_csv_quotes_commas_and_newlines():
+    report = {k: "" for k in CSV_FIELDS if not k.startswith("span_")}
+    report.update(quote='He said, "no"\nthen left', span=[1, 2])
+    rows = list(csv.DictReader(io.StringIO(reports_csv([report]))))
+    assert rows[0]["quote"] == 'He said, "no"\nthen left'
+
+
+def test_an_empty_database_exports_empty_lists(session):
+    assert export_data(session) == {"articles": [], "reports": []}
+
+
+def test_an_unknown_format_is_refused(session):
+    with pytest.raises(ValueError, match="unknown export format"):
+        export_text(session, "xml")
