@@ -26,6 +26,9 @@ class MilestoneSpec:
     summary: str
     sources: tuple[str, ...]
     phrases: tuple[re.Pattern[str], ...]  # any match in a sentence signals this milestone
+    # Words that refer to the milestone as a standing thing ("the Geneva agreement"): they date it
+    # only next to a date of their own; alone they are not a report of the event.
+    references: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ def _milestone(entry: dict) -> MilestoneSpec:
     return MilestoneSpec(
         slug=entry["slug"], date=entry["date"], kind=entry["kind"], title=entry["title"],
         summary=entry["summary"], sources=tuple(entry.get("sources", ())),
-        phrases=_patterns(entry.get("phrases", [])),
+        phrases=_patterns(entry.get("phrases", [])), references=_patterns(entry.get("references", [])),
     )
 
 

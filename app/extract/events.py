@@ -1,0 +1,202 @@
+"""What a sentence reports: the milestones it names, the kind of event, whether it is hypothetical,
+and who is speaking. Pure functions over one sentence (and the catalogue)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.catalog import Catalog, MilestoneSpec
+
+# Words that make what follows them, in the same clause, a possibility rather than a fact.
+HYPOTHETICAL = re.compile(
+    r"\b(if|unless|would|could|might|whether|in case|threaten\w*|will|may|should|nearly|almost|close to)\b",
+    re.IGNORECASE)
+HYPOTHETICAL_REACH = 45  # characters before a phrase in which a conditional word governs it
+FUTURE = re.compile(r"\b(will|is due to|are due to|is expected to|are expected to|is scheduled|"
+                    r"are scheduled|plans? to|next|upcoming|is set to|are set to)\b", re.IGNORECASE)
+FUTURE_REACH = 30  # characters before an expression in which a future marker governs it
+# Verbs of saying, as they date a statement: "said on Thursday", "on Saturday Putin asked".
+SPEECH_VERBS = (r"said|says|saying|told|tells|added|adds|noted|notes|stressed|asked|confirmed|explained|"
+                r"warned|insisted|acknowledged|reiterated|pointed out|criticized|criticised|complained|"
+                r"accused|cited|quoted|argued|claimed|announced|declared|denied|urged|wrote|broadcast|"
+                r"reported|stated|remarked|emphasized|emphasised|commented|revealed|suggested|condemned")
+SPEECH = re.compile(r"\b(" + SPEECH_VERBS + r")\b", re.IGNORECASE)
+# A statement dated by publication: the simple past of saying, not a habit ("has repeatedly complained").
+REPORTED_SPEECH = re.compile(
+    r"(?<!\bhas )(?<!\bhave )(?<!\bhad )\b(said|told|added|noted|stressed|asked|confirmed|explained|warned|"
+    r"insisted|acknowledged|reiterated|pointed out|accused|cited|argued|claimed|denied|urged)\b",
+    re.IGNORECASE)
+SPEECH_REACH = 25  # characters between a time expression and the verb of saying it dates
+NON_DATING_SPEECH = re.compile(r"\b(announced|declared)\b", re.IGNORECASE)  # these are events themselves
+CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whereas|although|though)\b|\band\s+(?=yesterday|today|"
+                          r"on\s+[A-Z]|last\s+week)")
+DEFINITE_DEAL = re.compile(r"\bthe\s+(?:[\w-]+\s+){0,3}(deal|agreement|ceasefire|truce|arrangement)s?\b",
+                           re.IGNORECASE)
+
+KIND_LEXICON: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("violation_claim", re.compile(
+        r"\bviolat\w*|\bbreach\w*|\b(only|not)\b.{0,60}\b(observ|abid|adher|respect|implement|fulfil)\w*|"
+        r"\bregime of silence\b|\bshelling\b|\bceasefire breaches\b", re.IGNORECASE)),
+    ("aid_access", re.compile(
+        r"\b(aid|humanitarian|relief)\b.{0,40}\b(access|deliver\w*|reach|enter|allowed|blocked|pass)\b",
+        re.IGNORECASE)),
+    ("talks", re.compile(r"\b(talks|negotiat\w*|phone call|telephone|met with|meeting|consultations|"
+                         r"nearly reached|reviv\w*)\b", re.IGNORECASE)),
+)
+
+NAME_WORD = r"(?:(?:al|el|bin|ibn|de|van|von)-?\s?)?[A-Z][\w’'-]*\.?"
+NAME_RUN = re.compile(r"(?:" + NAME_WORD + r"\s+){0,5}" + NAME_WORD)
+PRONOUNS = frozenset({"he", "she"})
+# Words that stand before a person's name; the name is what follows the last of them.
+PERSON_TITLES = frozenset("""
+president minister spokesman spokeswoman spokesperson general major-general lieutenant-general colonel
+secretary ambassador envoy adviser advisor official commander sheikh king prince emir leader chief
+premier chancellor mr mrs ms dr sen rep gen col maj lt capt
+""".split())
+LEADING_NOISE = frozenset({"the", "a", "an", "but", "and", "meanwhile", "however", "also", "then", "in",
+                           "on", "after", "according", "while", "as", "when", "monday", "tuesday", "wednesday",
+                           "thursday", "friday", "saturday", "sunday", "earlier", "later", "last", "so"})
+INSTITUTION_WORDS = frozenset({"ministry", "department", "office", "council", "army", "forces", "government",
+                               "kremlin", "pentagon", "military", "command", "agency", "committee"})
+NOT_NAMES = frozenset({"It", "This", "That", "There", "They", "We", "I", "You", "He", "She", "Such"})
+# Between a name and its verb: "Peskov also said", "Lavrov later told".
+ADVERBS = r"(?:\s+(?:also|later|earlier|again|then|has|had|have|reportedly|further|once more|previously))*"
+# Verbs after which a name is the speaker ("said Konashenkov"); after "told" or "accused" it is not.
+SPEAKER_AFTER = re.compile(r"^(said|says|added|asked|wrote|cited|quoted)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PhraseMatch:
+    milestone: MilestoneSpec
+    start: int
+    end: int
+    hypothetical: bool
+    reference: bool = False  # names the milestone as a standing thing, not the event
+
+
+def milestone_matches(sentence: str, catalog: Catalog) -> list[PhraseMatch]:
+    """Every milestone a phrase in the sentence signals, with where it was said."""
+    found: list[PhraseMatch] = []
+    for milestone in catalog.milestones:
+        match = _first_match(milestone.phrases, sentence)
+        reference = match is None
+        if reference:
+            match = _first_match(milestone.references, sentence)
+        if match:
+            found.append(PhraseMatch(milestone, match.start(), match.end(),
+                                     is_hypothetical(sentence, match.start(), match.end()), reference))
+    return found
+
+
+def _first_match(patterns, sentence: str) -> re.Match[str] | None:
+    return next((m for m in (p.search(sentence) for p in patterns) if m), None)
+
+
+def is_hypothetical(sentence: str, position: int, end: int | None = None) -> bool:
+    """True when a conditional or future word governs the words at position (same clause, close by)
+    or stands inside them ("an agreement was nearly reached")."""
+    clause_start = clause_bounds(sentence, position)[0]
+    window = sentence[max(clause_start, position - HYPOTHETICAL_REACH):end or position]
+    return bool(HYPOTHETICAL.search(window))
+
+
+def clause_bounds(sentence: str, position: int) -> tuple[int, int]:
+    start, end = 0, len(sentence)
+    for brk in CLAUSE_BREAK.finditer(sentence):
+        if brk.end() <= position:
+            start = brk.end()
+        elif brk.start() >= position:
+            end = brk.start()
+            break
+    return start, end
+
+
+def is_future(sentence: str, start: int) -> bool:
+    clause_start = clause_bounds(sentence, start)[0]
+    return bool(FUTURE.search(sentence[max(clause_start, start - FUTURE_REACH):start]))
+
+
+def dates_a_statement(sentence: str, start: int, end: int) -> bool:
+    """True when the expression dates an act of saying: "said on Thursday", "on Saturday Putin asked".
+
+    The verb must sit close by with no comma between: in "brokered on September 9, the spokesman
+    said" the date belongs to the brokering, not to the saying."""
+    before = sentence[max(0, start - SPEECH_REACH):start]
+    after = sentence[end:end + SPEECH_REACH]
+    before_clause = re.split(r"[,;:.]", before)[-1]
+    after_clause = re.split(r"[,;:.]", after)[0]
+    return any(not NON_DATING_SPEECH.fullmatch(m.group(0))
+               for text in (before_clause, after_clause) for m in SPEECH.finditer(text))
+
+
+def kind_from_words(text: str, speech: bool) -> str:
+    for kind, pattern in KIND_LEXICON:
+        if pattern.search(text):
+            return kind
+    return "statement" if speech else "other"
+
+
+def mentions_definite_deal(sentence: str) -> bool:
+    return bool(DEFINITE_DEAL.search(sentence))
+
+
+def presumes_truce_in_force(sentence: str, catalog: Catalog) -> bool:
+    return any(p.search(sentence) for p in catalog.in_force)
+
+
+def has_reported_speech(sentence: str) -> bool:
+    return bool(REPORTED_SPEECH.search(sentence))
+
+
+def find_speaker(sentence: str, previous: str | None) -> str | None:
+    """Who says the sentence: a name next to a verb of saying; "he"/"she" is the previous speaker."""
+    for verb in SPEECH.finditer(sentence):
+        word = verb.group(0)
+        if word.lower() in ("cited", "quoted"):  # "RT cited Putin as saying": Putin speaks
+            name = _name_after(sentence[verb.end():])
+        else:
+            name = _name_before(sentence[:verb.start()])
+            if name is None and SPEAKER_AFTER.match(word):
+                name = _name_after(sentence[verb.end():])
+        if name is None:
+            continue
+        return previous if name.lower() in PRONOUNS else name
+    according = re.search(r"\baccording to (" + NAME_RUN.pattern + r")", sentence)
+    return _clean_name(according.group(1)) if according else None
+
+
+def _name_before(text: str) -> str | None:
+    text = re.sub(ADVERBS + r"\s*$", "", text.rstrip())
+    pronoun = re.search(r"\b(he|she)\s*$", text, re.IGNORECASE)
+    if pronoun:
+        return pronoun.group(1).lower()
+    # "Mohammed Jamjoom, reporting from Moscow, said": skip the lower-case aside.
+    text = re.sub(r",\s+(?!(?:al|el)-)[a-z][^,]*,\s*$", "", text)
+    text = re.sub(r",\s*$", "", text)
+    run = re.search(r"(" + NAME_RUN.pattern + r")\s*$", text)
+    return _clean_name(run.group(1)) if run else None
+
+
+def _name_after(text: str) -> str | None:
+    run = re.match(r"\s+(" + NAME_RUN.pattern + r")\b", text)
+    return _clean_name(run.group(1)) if run else None
+
+
+def _clean_name(run: str) -> str | None:
+    words = [w.rstrip(".,") for w in run.split()]
+    words = [w for w in words if not w.endswith(("-", "–"))] if words and words[0].endswith("-") else words
+    while words and words[0].lower() in LEADING_NOISE:
+        words.pop(0)
+    titled = [i for i, w in enumerate(words) if w.lower() in PERSON_TITLES]
+    if titled and titled[-1] < len(words) - 1:
+        words = words[titled[-1] + 1:]
+    possessive = [i for i, w in enumerate(words) if w.endswith(("'s", "’s"))]
+    if possessive:
+        rest = words[possessive[-1] + 1:]
+        if len(rest) >= 2 and not any(w.lower() in INSTITUTION_WORDS for w in rest):
+            words = rest
+    if not words or words[0] in NOT_NAMES or words[-1] in NOT_NAMES:
+        return None
+    name = " ".join(words)
+    return name if name[0].isupper() or name.startswith(("al-", "el-")) else None

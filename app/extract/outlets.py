@@ -1,0 +1,96 @@
+"""Which outlet published an article, from the page's own marks; never the outlet it quotes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from app.catalog import Catalog, OutletSpec
+
+TOP_LINES = 6  # a site's title bar and the story's credit sit in the first lines
+STRONG = 5  # a mark only the outlet's own page carries
+WEAK = 1  # a hint, e.g. "told RT": an interview the outlet did itself, but copyable
+QUOTED = -4  # "RT reports:", "according to RT": somebody else's story
+THRESHOLD = 2  # less than this is not enough to name an outlet
+
+
+@dataclass(frozen=True)
+class OutletGuess:
+    slug: str | None
+    basis: str | None
+
+
+def detect_outlet(text: str, catalog: Catalog, *, url: str | None = None,
+                  site_name: str | None = None) -> OutletGuess:
+    """The best-supported outlet with the evidence for it, or None when nothing is convincing."""
+    best: tuple[int, OutletSpec, list[str]] | None = None
+    top = text.lstrip()[:2000].split("\n")
+    top = [" ".join(line.split()) for line in top if line.strip()][:TOP_LINES]
+    for outlet in catalog.outlets:
+        score, evidence = _score(outlet, text, top, url, site_name)
+        if score >= THRESHOLD and (best is None or score > best[0]):
+            best = (score, outlet, evidence)
+    if best is None:
+        return OutletGuess(None, "no mark of a known outlet in the page")
+    return OutletGuess(best[1].slug, "; ".join(best[2]))
+
+
+def _names(outlet: OutletSpec) -> list[str]:
+    return [outlet.name, *outlet.aliases]
+
+
+def _name_pattern(outlet: OutletSpec) -> str:
+    return r"(?:" + "|".join(re.escape(n) for n in _names(outlet)) + r")"
+
+
+def _score(outlet: OutletSpec, text: str, top: list[str], url: str | None,
+           site_name: str | None) -> tuple[int, list[str]]:
+    score, evidence = 0, []
+    name = _name_pattern(outlet)
+
+    def add(points: int, why: str) -> None:
+        nonlocal score
+        score += points
+        evidence.append(why)
+
+    if url and _same_site(url, outlet.homepage):
+        add(STRONG * 2, f"URL {url}")
+    if site_name and re.fullmatch(name, site_name.strip(), re.IGNORECASE):
+        add(STRONG * 2, f"page metadata names the site '{site_name}'")
+    for mark in outlet.marks:
+        found = mark.search(text)
+        if found:
+            add(STRONG, f"page carries '{found.group(0)}'")
+            break
+    for line in top:
+        if re.match(name + r"\s*[-–—:|]\s*\S", line) or re.search(r"[|–—-]\s*" + name + r"\b[^|]*$", line):
+            add(STRONG, f"title or credit line '{line[:80]}'")
+            break
+        if re.search(r"^[A-Z][A-Za-z ,.'-]{1,40}\(" + name + r"\)\s*[-–—]", line):
+            add(STRONG, f"wire dateline '{line[:60]}'")
+            break
+    found = re.search(r"^\s*(?:source|©|copyright)\s*:?\s*(?:©\s*)?" + name + r"\b", text,
+                      re.IGNORECASE | re.MULTILINE)
+    if found:
+        add(STRONG, f"credit line '{found.group(0).strip()}'")
+    _interviews_and_quotes(name, text, add)
+    return score, evidence
+
+
+def _interviews_and_quotes(name: str, text: str, add) -> None:
+    own = re.findall(r"\b(?:told|confirmed to|in an interview with|speaking to|said to)\s+" + name + r"\b"
+                     r"|\b" + name + r"'s\s+[A-Z]\w+\s+[A-Z]\w+,\s+reporting\b", text)
+    if own:
+        add(WEAK * min(len(own), 2), f"its own interview or reporter ('{own[0]}')")
+    quoted = re.search(r"\b" + name + r"\s+(?:reports?|reported|cited|quoted|says|said)\b\s*:?"
+                       r"|\b(?:according to|as cited by|cited by|quoted by|reported by|via)\s+" + name + r"\b",
+                       text)
+    if quoted:
+        add(QUOTED, f"quotes it ('{quoted.group(0).strip()}')")
+
+
+def _same_site(url: str, homepage: str) -> bool:
+    host = (urlparse(url).hostname or "").removeprefix("www.")
+    home = (urlparse(homepage).hostname or "").removeprefix("www.")
+    return bool(host and home) and (host == home or host.endswith("." + home) or home.endswith("." + host))

@@ -1,0 +1,132 @@
+"""The publication date: a dateline when the page has one, else the earliest date consistent
+with what the text says (its relative dates and the milestones it mentions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from app.catalog import Catalog
+from app.extract.resolve import fmt, resolve
+from app.extract.timex import TimeExpression, find_expressions
+
+DATELINE_LINES = 8  # the dateline sits with the title, above the story
+DATELINE_MAX_CHARS = 90  # a dateline is a short line, not a sentence mentioning a date
+DATELINE_SHARE = 0.4  # the date must be most of its line ("18 Sep, 2016 21:09"), not a passing mention
+PUBLISHED_LABEL = re.compile(r"^\s*(published|posted|first published|date|updated|last updated)\b",
+                             re.IGNORECASE)
+UPDATED_LABEL = re.compile(r"^\s*(updated|last updated)\b", re.IGNORECASE)
+ABSOLUTE_KINDS = ("iso_date", "numeric_date", "month_day", "day_month")
+RELATIVE_KINDS = ("weekday", "relative_day", "relative_week", "days_ago", "last_hours")
+
+# How much each kind of clue counts when clues disagree.
+PINNED_WEIGHT = 3  # a relative date that names a milestone: "came into effect on Monday"
+AFTER_WEIGHT = 2  # an event the article reports as past cannot be after it
+CONTEXT_WEIGHT = 1  # "on Saturday" in a sentence presuming the truce in force is not before the truce
+
+
+@dataclass(frozen=True)
+class Published:
+    date: dt.date | None
+    basis: str
+
+
+@dataclass(frozen=True)
+class Clue:
+    """One thing the text says that constrains the publication date."""
+
+    weight: int
+    holds: Callable[[dt.date], bool]
+    description: str
+
+
+def find_dateline(lines: Sequence[str], default_year: int) -> Published | None:
+    """A date standing as its own line near the top ("18 Sep, 2016 21:09", "Published: 18/09/2016")."""
+    found: list[tuple[bool, Published]] = []
+    for line in lines[:DATELINE_LINES]:
+        if len(line) > DATELINE_MAX_CHARS:
+            continue
+        for expr in find_expressions(line):
+            if expr.kind not in ABSOLUTE_KINDS:
+                continue
+            labelled = bool(PUBLISHED_LABEL.match(line))
+            if not labelled and len(expr.text) < DATELINE_SHARE * len(line.strip()):
+                continue
+            res = resolve(expr, None, truce_start=dt.date(default_year, 1, 1), default_year=default_year)
+            if res.date is not None:
+                found.append((bool(UPDATED_LABEL.match(line)), Published(res.date, f"dateline '{line.strip()}'")))
+    if not found:
+        return None
+    return sorted(found, key=lambda item: item[0])[0][1]  # "published" before "updated"
+
+
+def parse_meta_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    match = re.match(r"\s*((?:19|20)\d\d)-(\d\d)-(\d\d)", value)
+    if not match:
+        return None
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def infer_published(clues: Sequence[Clue], catalog: Catalog) -> Published:
+    """The earliest date in the timeline's frame that satisfies the most (weighted) clues."""
+    if not clues:
+        return Published(None, "no dateline, and nothing in the text pins the date")
+    best_day, best_score = None, -1
+    day = catalog.window_start
+    while day <= catalog.window_end:
+        score = sum(c.weight for c in clues if c.holds(day))
+        if score > best_score:
+            best_day, best_score = day, score
+        day += dt.timedelta(days=1)
+    assert best_day is not None
+    return Published(best_day, _explain(best_day, clues))
+
+
+def _explain(day: dt.date, clues: Sequence[Clue]) -> str:
+    before = day - dt.timedelta(days=1)
+    binding = [c.description for c in clues if c.holds(day) and not c.holds(before)]
+    failing = [c.description for c in clues if not c.holds(day)]
+    held = sum(1 for c in clues if c.holds(day))
+    text = f"inferred: {fmt(day)} is the earliest date consistent with {held} of {len(clues)} clues"
+    if binding:
+        text += "; it is pinned by " + "; ".join(dict.fromkeys(binding))
+    if failing:
+        text += "; not consistent: " + "; ".join(dict.fromkeys(failing))
+    return text
+
+
+def pinned_clue(expr: TimeExpression, milestone_day: dt.date, title: str, catalog: Catalog,
+                future: bool) -> Clue:
+    """A relative date that names a milestone: 'came into effect on Monday' is 12 Sept."""
+
+    def holds(day: dt.date) -> bool:
+        return resolve(expr, day, truce_start=catalog.truce_start, future=future).contains(milestone_day)
+
+    return Clue(PINNED_WEIGHT, holds, f"'{expr.text}' is the {title} ({fmt(milestone_day)})")
+
+
+def after_clue(event_day: dt.date, description: str) -> Clue:
+    return Clue(AFTER_WEIGHT, lambda day: day >= event_day, description)
+
+
+def absolute_after_clue(expr: TimeExpression, catalog: Catalog) -> Clue:
+    def holds(day: dt.date) -> bool:
+        res = resolve(expr, day, truce_start=catalog.truce_start)
+        return res.first is not None and res.first <= day
+
+    return Clue(AFTER_WEIGHT, holds, f"'{expr.text}' is reported as past")
+
+
+def context_clue(expr: TimeExpression, not_before: dt.date, why: str, catalog: Catalog) -> Clue:
+    def holds(day: dt.date) -> bool:
+        res = resolve(expr, day, truce_start=catalog.truce_start)
+        return res.last is not None and res.last >= not_before
+
+    return Clue(CONTEXT_WEIGHT, holds, f"'{expr.text}' {why} ({fmt(not_before)} or later)")

@@ -1,0 +1,195 @@
+"""Turning a found time expression into a date, given the day it is counted from (the anchor)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+import dateparser
+
+from app.extract.timex import (
+    WEEKDAYS,
+    TimeExpression,
+    count_value,
+    month_number,
+    ordinal_value,
+)
+
+# dateparser guesses the language from the text; news in English must not be read as Catalan.
+DATEPARSER_LANGUAGES = ["en"]
+NEAR_FUTURE_DAYS = 7  # "September 20" in a piece published 17 Sept is this year, not last year
+
+RELATIVE_DAY_OFFSETS = {
+    "the day before yesterday": -2, "yesterday": -1, "last night": -1, "today": 0, "tonight": 0,
+    "this morning": 0, "this afternoon": 0, "this evening": 0, "earlier today": 0, "later today": 0,
+    "tomorrow": 1,
+}
+
+
+@dataclass(frozen=True)
+class Resolution:
+    date: dt.date | None
+    precision: str  # day / week / month / unknown
+    first: dt.date | None  # the range the words allow; equals date for a day
+    last: dt.date | None
+    reasoning: str
+
+    def contains(self, day: dt.date) -> bool:
+        return self.first is not None and self.last is not None and self.first <= day <= self.last
+
+
+def day_resolution(day: dt.date, reasoning: str) -> Resolution:
+    return Resolution(day, "day", day, day, reasoning)
+
+
+def unknown(reasoning: str) -> Resolution:
+    return Resolution(None, "unknown", None, None, reasoning)
+
+
+def fmt(day: dt.date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def resolve(expr: TimeExpression, anchor: dt.date | None, *, truce_start: dt.date,
+            future: bool = False, default_year: int | None = None) -> Resolution:
+    """The date the expression names, counted from anchor (normally the publication date)."""
+    if expr.kind in ("iso_date", "numeric_date", "month_day", "day_month"):
+        return _absolute(expr, anchor, future, default_year)
+    if expr.kind in ("truce_day", "truce_after"):
+        return _truce_relative(expr, truce_start)
+    if expr.kind == "month":
+        return _month(expr, anchor, future, default_year)
+    if anchor is None:
+        return unknown(f"'{expr.text}' needs the publication date, which is unknown")
+    handler = {"weekday": _weekday, "relative_day": _relative_day, "relative_week": _relative_week,
+               "days_ago": _days_ago, "last_hours": _last_hours}[expr.kind]
+    return handler(expr, anchor, future)
+
+
+def _absolute(expr: TimeExpression, anchor: dt.date | None, future: bool,
+              default_year: int | None) -> Resolution:
+    has_year = expr.get("year") is not None
+    base = anchor or (dt.date(default_year, 7, 1) if default_year else None)
+    parsed = _parse(expr.text, base, _date_order(expr))
+    if parsed is None:
+        return unknown(f"'{expr.text}' could not be read as a date")
+    if not has_year and anchor is not None:
+        if not future and parsed > anchor + dt.timedelta(days=NEAR_FUTURE_DAYS):
+            parsed = parsed.replace(year=parsed.year - 1)
+        elif future and parsed < anchor:
+            parsed = parsed.replace(year=parsed.year + 1)
+    if has_year:
+        why = "explicit date"
+    elif anchor is not None:
+        why = f"explicit date; year from publication ({fmt(anchor)})"
+    else:
+        why = f"explicit date; year {parsed.year} from the timeline's frame (publication date unknown)"
+    return day_resolution(parsed, why)
+
+
+def _date_order(expr: TimeExpression) -> str | None:
+    if expr.kind != "numeric_date":
+        return None
+    # Day-first unless the first number cannot be a day-of-month-first reading.
+    return "MDY" if int(expr.get("b") or 0) > 12 else "DMY"
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str, base: dt.date | None, order: str | None) -> dt.date | None:
+    settings: dict[str, object] = {"PREFER_DATES_FROM": "current_period", "PREFER_DAY_OF_MONTH": "first",
+                                   "REQUIRE_PARTS": ["day", "month"]}
+    if base is not None:
+        settings["RELATIVE_BASE"] = dt.datetime(base.year, base.month, base.day)
+    if order:
+        settings["DATE_ORDER"] = order
+    parsed = dateparser.parse(text, languages=DATEPARSER_LANGUAGES, settings=settings)
+    return parsed.date() if parsed else None
+
+
+def _truce_relative(expr: TimeExpression, truce_start: dt.date) -> Resolution:
+    if expr.kind == "truce_day":
+        number = ordinal_value(expr.get("ordinal") or "1")
+        day = truce_start + dt.timedelta(days=number - 1)
+        return day_resolution(day, f"day {number} of the truce, counting {fmt(truce_start)} as day 1")
+    count = count_value(expr.get("count") or "1")
+    days = count * (7 if (expr.get("unit") or "").startswith("week") else 1)
+    day = truce_start + dt.timedelta(days=days)
+    return day_resolution(day, f"{days} days after the truce began on {fmt(truce_start)}")
+
+
+def _month(expr: TimeExpression, anchor: dt.date | None, future: bool,
+           default_year: int | None) -> Resolution:
+    month = month_number(expr.get("month") or "")
+    if expr.get("year"):
+        year, why = int(expr.get("year") or 0), "explicit month and year"
+    elif anchor is not None:
+        year = anchor.year
+        if not future and month > anchor.month:
+            year -= 1
+        elif future and month < anchor.month:
+            year += 1
+        why = f"the {'next' if future else 'latest'} such month from publication ({fmt(anchor)})"
+    elif default_year:
+        year, why = default_year, f"year {default_year} from the timeline's frame"
+    else:
+        return unknown(f"'{expr.text}' has no year and the publication date is unknown")
+    first = dt.date(year, month, 1)
+    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return Resolution(first, "month", first, last, why)
+
+
+def _weekday(expr: TimeExpression, anchor: dt.date, future: bool) -> Resolution:
+    target = WEEKDAYS.index(expr.get("weekday") or "Monday")
+    rel = (expr.get("rel") or "").lower()
+    if rel == "next" or (future and rel != "last"):
+        ahead = (target - anchor.weekday()) % 7 or 7
+        day = anchor + dt.timedelta(days=ahead)
+        why = f"the {WEEKDAYS[target]} after publication ({fmt(anchor)}), future tense"
+    else:
+        back = (anchor.weekday() - target) % 7
+        if rel == "last" and back == 0:
+            back = 7
+        day = anchor - dt.timedelta(days=back)
+        same = " (the same day)" if back == 0 else ""
+        why = f"the {WEEKDAYS[target]} on or before publication ({fmt(anchor)}){same}"
+    return day_resolution(day, why)
+
+
+def _relative_day(expr: TimeExpression, anchor: dt.date, future: bool) -> Resolution:
+    words = " ".join((expr.get("rel") or "").lower().split())
+    offset = RELATIVE_DAY_OFFSETS.get(words, 0)
+    day = anchor + dt.timedelta(days=offset)
+    return day_resolution(day, f"'{words}' counted from publication ({fmt(anchor)})")
+
+
+def _relative_week(expr: TimeExpression, anchor: dt.date, future: bool) -> Resolution:
+    rel = " ".join((expr.get("rel") or "").lower().split())
+    monday = anchor - dt.timedelta(days=anchor.weekday())
+    shift = {"last": -7, "the previous": -7, "next": 7, "the following": 7}.get(rel, 0)
+    first = monday + dt.timedelta(days=shift)
+    last = first + dt.timedelta(days=6)
+    if rel == "earlier this":
+        last = max(first, anchor - dt.timedelta(days=1))
+    elif rel == "later this":
+        first = min(last, anchor + dt.timedelta(days=1))
+    if expr.text.lower().endswith("weekend"):
+        first = monday + dt.timedelta(days=shift + 5)
+        last = first + dt.timedelta(days=1)
+    why = f"'{expr.text}' from publication ({fmt(anchor)}): {first.day} {first:%b}–{last.day} {last:%b %Y}"
+    return Resolution(first, "week", first, last, why)
+
+
+def _days_ago(expr: TimeExpression, anchor: dt.date, future: bool) -> Resolution:
+    count = count_value(expr.get("count") or "1")
+    days = count * (7 if (expr.get("unit") or "").startswith("week") else 1)
+    day = anchor - dt.timedelta(days=days)
+    precision = "day" if days < 7 else "week"
+    return Resolution(day, precision, day, day, f"{days} days before publication ({fmt(anchor)})")
+
+
+def _last_hours(expr: TimeExpression, anchor: dt.date, future: bool) -> Resolution:
+    hours = int(expr.get("hours") or 24)
+    first = anchor - dt.timedelta(days=hours // 24)
+    return Resolution(anchor, "day", first, anchor,
+                      f"the {hours} hours up to publication ({fmt(anchor)})")

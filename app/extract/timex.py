@@ -1,0 +1,123 @@
+"""Finding time expressions in a sentence: "on Saturday", "last week", "September 9",
+"the sixth day of the ceasefire", "the last 24 hours". Finding only; resolve.py gives them dates."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+MONTH_ABBREVIATIONS = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8, "Sep": 9,
+                       "Sept": 9, "Oct": 10, "Nov": 11, "Dec": 12}
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+            "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}
+NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+
+_MONTH = r"(?P<month>" + "|".join(MONTHS) + r"|(?:" + "|".join(MONTH_ABBREVIATIONS) + r")\.?)"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_TIME = r"(?:,?\s+(?:at\s+)?\d{1,2}:\d\d(?:\s*(?:GMT|UTC|[AP]M))?)?"
+_WEEKDAY = r"(?P<weekday>" + "|".join(WEEKDAYS) + r")"
+_TRUCE = r"(?:ceasefire|cease-fire|truce|cessation of hostilities|regime of (?:calm|silence))"
+_COUNT = r"(?P<count>\d{1,2}|" + "|".join(NUMBERS) + r")"
+
+# Order matters: earlier patterns claim their characters first.
+PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("background", re.compile(
+        r"\bsince\s+(?:(?:early|late|mid-?)\s*)?(?:" + "|".join(MONTHS) + r")?\s*(?:19|20)\d\d\b")),
+    ("iso_date", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mm>[01]\d)-(?P<dd>[0-3]\d)\b" + _TIME)),
+    ("numeric_date", re.compile(
+        r"\b(?P<a>[0-3]?\d)[/.](?P<b>[0-3]?\d)[/.](?P<year>(?:19|20)?\d\d)\b" + _TIME)),
+    ("month_day", re.compile(
+        r"\b(?:" + _WEEKDAY.replace("?P<weekday>", "?:") + r",?\s+)?" + _MONTH + r"\s+" + _DAY
+        + r"(?:,?\s+" + _YEAR + r")?\b" + _TIME)),
+    ("day_month", re.compile(
+        r"\b(?:" + _WEEKDAY.replace("?P<weekday>", "?:") + r",?\s+)?(?:the\s+)?" + _DAY + r"\s+(?:of\s+)?"
+        + _MONTH + r"(?:,?\s+" + _YEAR + r")?\b" + _TIME)),
+    ("truce_day", re.compile(
+        r"\b(?:the\s+)?(?P<ordinal>" + "|".join(ORDINALS) + r"|\d{1,2}(?:st|nd|rd|th))\s+day\s*\(?\s*(?:of|into)\s+"
+        r"(?:the\s+)?" + _TRUCE + r"\s*\)?", re.IGNORECASE)),
+    ("truce_day", re.compile(r"\bday\s+(?P<ordinal>\d{1,2}|" + "|".join(NUMBERS) + r")\s+of\s+(?:the\s+)?"
+                             + _TRUCE, re.IGNORECASE)),
+    ("truce_after", re.compile(
+        r"\bafter\s+" + _COUNT + r"\s+(?P<unit>days?|weeks?)\s+(?:of|into)\s+(?:the\s+)?" + _TRUCE,
+        re.IGNORECASE)),
+    ("truce_after", re.compile(
+        r"\b" + _COUNT + r"\s+(?P<unit>days?|weeks?)\s+into\s+(?:the\s+)?" + _TRUCE, re.IGNORECASE)),
+    ("last_hours", re.compile(r"\b(?:the\s+)?(?:last|past|previous)\s+(?P<hours>24|48|72)\s+hours\b",
+                              re.IGNORECASE)),
+    ("days_ago", re.compile(r"\b" + _COUNT + r"\s+(?P<unit>days?|weeks?)\s+ago\b", re.IGNORECASE)),
+    ("relative_week", re.compile(
+        r"\b(?P<rel>last|this|next|earlier\s+this|later\s+this|the\s+previous|the\s+following)\s+week(?:end)?\b",
+        re.IGNORECASE)),
+    ("relative_day", re.compile(
+        r"\b(?P<rel>the\s+day\s+before\s+yesterday|yesterday|today|tonight|tomorrow|last\s+night"
+        r"|this\s+(?:morning|afternoon|evening)|earlier\s+today|later\s+today)\b", re.IGNORECASE)),
+    ("weekday", re.compile(
+        r"\b(?:(?P<rel>(?i:last|this|next|on|late|early|since|by|until|from))\s+)?" + _WEEKDAY
+        + r"(?:'s)?(?:\s+(?:morning|afternoon|evening|night))?\b")),
+    ("month", re.compile(
+        r"\b(?P<rel>in|during|since|of|early|late|mid-?|last|next|this|until|by|from)\s+(?:early\s+|late\s+)?"
+        r"(?P<month>" + "|".join(MONTHS) + r")(?:\s+" + _YEAR + r")?\b")),
+    ("month", re.compile(r"\b(?P<month>" + "|".join(MONTHS) + r")\s+" + _YEAR + r"\b")),
+)
+
+
+@dataclass(frozen=True)
+class TimeExpression:
+    kind: str  # one of the PATTERNS names
+    text: str
+    start: int  # offsets within the sentence
+    end: int
+    fields: tuple[tuple[str, str], ...]  # the named groups that matched
+
+    def get(self, name: str) -> str | None:
+        return dict(self.fields).get(name)
+
+
+def find_expressions(sentence: str) -> list[TimeExpression]:
+    """Every time expression in the sentence, in order, none overlapping."""
+    taken: list[tuple[int, int]] = []
+    found: list[TimeExpression] = []
+    for kind, pattern in PATTERNS:
+        for match in pattern.finditer(sentence):
+            start, end = match.span()
+            if any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            if kind == "numeric_date" and not _plausible_numeric(match):
+                continue
+            taken.append((start, end))
+            fields = tuple((k, v) for k, v in match.groupdict().items() if v is not None)
+            found.append(TimeExpression(kind, match.group(0).strip(), start, end, fields))
+    return sorted((e for e in found if e.kind != "background"), key=lambda e: e.start)
+
+
+def _plausible_numeric(match: re.Match[str]) -> bool:
+    a, b = int(match["a"]), int(match["b"])
+    return 1 <= a <= 31 and 1 <= b <= 31 and (a <= 12 or b <= 12)
+
+
+def month_number(name: str) -> int:
+    name = name.rstrip(".")
+    if name in MONTHS:
+        return MONTHS.index(name) + 1
+    return MONTH_ABBREVIATIONS[name]
+
+
+def count_value(word: str) -> int:
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    return NUMBERS[word]
+
+
+def ordinal_value(word: str) -> int:
+    word = word.lower()
+    if word in ORDINALS:
+        return ORDINALS[word]
+    if word in NUMBERS:
+        return NUMBERS[word]
+    return int(re.match(r"\d+", word).group(0))  # type: ignore[union-attr]
