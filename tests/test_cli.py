@@ -1,0 +1,149 @@
+"""The installed `timeline` script, run as a real subprocess the way a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from app.config import Settings
+
+SEEDS_DIR = Settings().seeds_dir
+COMMAND_TIMEOUT_S = 120  # a load of the seeds takes seconds; this only stops a hung test
+SERVER_START_TIMEOUT_S = 60  # migrate + load seeds + start uvicorn
+ARTICLE = "A plain article about the ceasefire in Syria, long enough to be taken for one.\n"
+
+
+def timeline_script() -> str:
+    """The console script installed next to this Python (pip install -e .)."""
+    beside = Path(sys.executable).parent / "timeline"
+    found = str(beside) if beside.exists() else shutil.which("timeline")
+    if not found:
+        pytest.fail("the `timeline` script is not installed: run pip install -e .")
+    return found
+
+
+def run(*args: str, cwd: Path, db: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TIMELINE_")}
+    if db:
+        env["TIMELINE_DATABASE_URL"] = db
+    return subprocess.run([timeline_script(), *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=COMMAND_TIMEOUT_S)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'cli.db'}"
+
+
+def test_load_then_export_round_trip(tmp_path, db):
+    loaded = run("load", str(SEEDS_DIR), cwd=tmp_path, db=db)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "5 articles" in loaded.stdout and "0 rejected" in loaded.stdout
+    assert loaded.stderr.count("loaded ") == 5  # one progress line per file
+    exported = run("export", "--format", "json", cwd=tmp_path, db=db)
+    assert exported.returncode == 0, exported.stderr
+    data = json.loads(exported.stdout)
+    assert sorted(a["source"] for a in data["articles"]) == sorted(p.name for p in SEEDS_DIR.glob("*.txt"))
+    again = run("load", str(SEEDS_DIR), cwd=tmp_path, db=db)
+    assert "5 unchanged" in again.stdout
+    assert run("export", cwd=tmp_path, db=db).stdout == exported.stdout
+
+
+def test_export_to_a_file_and_as_csv(tmp_path, db):
+    run("load", str(SEEDS_DIR), cwd=tmp_path, db=db)
+    out = tmp_path / "export.json"
+    assert run("export", "--output", str(out), cwd=tmp_path, db=db).returncode == 0
+    assert out.read_text(encoding="utf-8") == run("export", cwd=tmp_path, db=db).stdout
+    csv_text = run("export", "--format", "csv", cwd=tmp_path, db=db).stdout
+    assert csv_text.startswith("source,outlet,date,precision,kind,milestone,")
+
+
+def test_the_db_option_wins_over_the_environment(tmp_path):
+    chosen = tmp_path / "chosen.db"
+    result = run("--db", f"sqlite:///{chosen}", "migrate", cwd=tmp_path, db=f"sqlite:///{tmp_path / 'env.db'}")
+    assert result.returncode == 0, result.stderr
+    assert chosen.exists() and not (tmp_path / "env.db").exists()
+
+
+def test_a_bad_file_is_reported_and_exits_1(tmp_path, db):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "bad.txt").write_bytes(b"\x00\x01\x02" * 100)
+    result = run("load", str(folder), cwd=tmp_path, db=db)
+    assert result.returncode == 1
+    assert any(line.startswith("rejected bad.txt: ") for line in result.stderr.splitlines())
+    assert "1 articles" in result.stdout and "1 rejected" in result.stdout
+    exported = json.loads(run("export", cwd=tmp_path, db=db).stdout)
+    assert [a["source"] for a in exported["articles"]] == ["good.txt"]
+
+
+def test_a_missing_path_is_one_clear_line(tmp_path, db):
+    result = run("load", str(tmp_path / "nowhere"), cwd=tmp_path, db=db)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"timeline: error: no such file or folder: {tmp_path / 'nowhere'}"
+    ]
+
+
+@pytest.mark.parametrize("url", ["nonsense", "nosuchdriver://x/y"])
+def test_a_bad_database_url_is_one_clear_line(tmp_path, url):
+    result = run("--db", url, "migrate", cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("timeline: error: bad database URL")
+
+
+def test_export_without_a_database_does_not_create_one(tmp_path, db):
+    result = run("export", cwd=tmp_path, db=db)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "timeline: error: no database" in result.stderr
+    assert not (tmp_path / "cli.db").exists()
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run(cwd=tmp_path).returncode == 2
+    assert run("export", "--format", "xml", cwd=tmp_path).returncode == 2
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_migrates_loads_the_seeds_and_answers(tmp_path, db):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TIMELINE_")}
+    server = subprocess.Popen(
+        [timeline_script(), "--db", db, "serve", "--port", str(port)], cwd=tmp_path, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        status = _wait_for(f"http://127.0.0.1:{port}/", server)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=COMMAND_TIMEOUT_S)[0]
+    assert status == 200, output
+    exported = json.loads(run("export", cwd=tmp_path, db=db).stdout)
+    assert len(exported["articles"]) == 5
+
+
+def _wait_for(url: str, server: subprocess.Popen) -> int | None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.status
+        except OSError:
+            time.sleep(0.2)
+    return None
