@@ -18,6 +18,9 @@ DATELINE_SHARE = 0.4  # the date must be most of its line ("18 Sep, 2016 21:09")
 PUBLISHED_LABEL = re.compile(r"^\s*(published|posted|first published|date|updated|last updated)\b",
                              re.IGNORECASE)
 UPDATED_LABEL = re.compile(r"^\s*(updated|last updated)\b", re.IGNORECASE)
+# "BEIRUT, Sept 19 (Reuters) -": place, date and agency opening the first paragraph.
+WIRE_DATELINE = re.compile(r"^[A-Z][A-Za-z .'-]{1,40},\s+[^()\n]{3,40}?\s*\([^)\n]{2,40}\)\s*[-–—]")
+PROSE_MIN_WORDS = 8  # a line this long ending in a full stop is the story, not the page's header
 ABSOLUTE_KINDS = ("iso_date", "numeric_date", "month_day", "day_month")
 RELATIVE_KINDS = ("weekday", "relative_day", "relative_week", "days_ago", "last_hours")
 
@@ -43,23 +46,39 @@ class Clue:
 
 
 def find_dateline(lines: Sequence[str], default_year: int) -> Published | None:
-    """A date standing as its own line near the top ("18 Sep, 2016 21:09", "Published: 18/09/2016")."""
+    """A date standing as its own line above the story ("18 Sep, 2016 21:09", "Published: 18/09/2016"),
+    or opening the first paragraph wire-style ("BEIRUT, Sept 19 (Reuters) -")."""
     found: list[tuple[bool, Published]] = []
-    for line in lines[:DATELINE_LINES]:
-        if len(line) > DATELINE_MAX_CHARS:
+    for line in _head(lines):
+        wire = WIRE_DATELINE.match(line)
+        labelled = bool(PUBLISHED_LABEL.match(line)) or wire is not None
+        if len(line) > DATELINE_MAX_CHARS and not wire:
             continue
-        for expr in find_expressions(line):
+        text = wire.group(0) if wire else line
+        for expr in find_expressions(text):
             if expr.kind not in ABSOLUTE_KINDS:
                 continue
-            labelled = bool(PUBLISHED_LABEL.match(line))
-            if not labelled and len(expr.text) < DATELINE_SHARE * len(line.strip()):
+            if not labelled and len(expr.text) < DATELINE_SHARE * len(text.strip()):
                 continue
             res = resolve(expr, None, truce_start=dt.date(default_year, 1, 1), default_year=default_year)
             if res.date is not None:
-                found.append((bool(UPDATED_LABEL.match(line)), Published(res.date, f"dateline '{line.strip()}'")))
+                basis = f"dateline '{text.strip()}'"
+                if expr.get("year") is None:
+                    basis += f" (year {res.date.year} from the timeline's frame)"
+                found.append((bool(UPDATED_LABEL.match(line)), Published(res.date, basis)))
     if not found:
         return None
     return sorted(found, key=lambda item: item[0])[0][1]  # "published" before "updated"
+
+
+def _head(lines: Sequence[str]) -> list[str]:
+    """The lines above the story, and the story's first line (which may open with a wire dateline)."""
+    head = []
+    for line in lines[:DATELINE_LINES]:
+        head.append(line)
+        if len(line.split()) >= PROSE_MIN_WORDS and line.rstrip().endswith((".", "”", '"')):
+            break
+    return head
 
 
 def parse_meta_date(value: str | None) -> dt.date | None:

@@ -1,0 +1,111 @@
+"""Finding time expressions and resolving them against a publication date (sentences written for
+these tests, in many styles)."""
+
+import datetime as dt
+
+import pytest
+
+from app.extract.resolve import resolve
+from app.extract.timex import find_expressions
+
+TRUCE_START = dt.date(2016, 9, 12)
+SUN_18 = dt.date(2016, 9, 18)
+SAT_17 = dt.date(2016, 9, 17)
+
+
+def only(sentence: str):
+    found = find_expressions(sentence)
+    assert len(found) == 1, [e.text for e in found]
+    return found[0]
+
+
+def resolved(sentence: str, anchor=SUN_18, future=False):
+    return resolve(only(sentence), anchor, truce_start=TRUCE_START, future=future, default_year=2016)
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Rebels shelled the western districts on Saturday.", dt.date(2016, 9, 17)),
+    ("The minister spoke on Sunday.", dt.date(2016, 9, 18)),  # same day as publication
+    ("Monitors said Wednesday that violence had fallen.", dt.date(2016, 9, 14)),
+    ("Late Friday night the first trucks moved.", dt.date(2016, 9, 16)),
+    ("Officials met last Sunday in Geneva.", dt.date(2016, 9, 11)),  # "last" skips today
+    ("Yesterday the envoy called for calm.", dt.date(2016, 9, 17)),
+    ("The convoy was waiting at the crossing this morning.", SUN_18),
+    ("The army reported two incidents the day before yesterday.", dt.date(2016, 9, 16)),
+    ("Three days ago the council convened.", dt.date(2016, 9, 15)),
+    ("The agreement of 9 September set the terms.", dt.date(2016, 9, 9)),
+    ("The agreement of Sept. 9 set the terms.", dt.date(2016, 9, 9)),
+    ("On 2016-09-19 the convoy was hit.", dt.date(2016, 9, 19)),
+    ("The statement dated 19/09/2016 was read out.", dt.date(2016, 9, 19)),
+    ("The statement dated 09/19/2016 was read out.", dt.date(2016, 9, 19)),  # month-first, unambiguous
+    ("The truce entered its fourth day of the truce quietly.", dt.date(2016, 9, 15)),
+    ("By day 3 of the ceasefire the roads were open.", dt.date(2016, 9, 14)),
+    ("After two days of the truce, aid had not moved.", dt.date(2016, 9, 14)),
+])
+def test_day_expressions_resolve(sentence, expected):
+    result = resolved(sentence)
+    assert (result.date, result.precision) == (expected, "day")
+
+
+def test_same_day_weekday_is_not_sent_back_a_week():
+    # The dateparser pitfall: PREFER_DATES_FROM='past' turns a same-day "on Saturday" into 10 Sept.
+    assert resolved("The strike hit on Saturday.", anchor=SAT_17).date == SAT_17
+
+
+def test_future_weekday_goes_forward():
+    assert resolved("Ministers will meet on Tuesday.", future=True).date == dt.date(2016, 9, 20)
+
+
+def test_last_week_is_a_week_range():
+    result = resolved("The deal was reached last week.")
+    assert result.precision == "week"
+    assert (result.first, result.last) == (dt.date(2016, 9, 5), dt.date(2016, 9, 11))
+    assert result.contains(dt.date(2016, 9, 9))
+
+
+def test_earlier_this_week_stops_before_publication():
+    result = resolved("Violations were reported earlier this week.", anchor=dt.date(2016, 9, 15))
+    assert (result.first, result.last) == (dt.date(2016, 9, 12), dt.date(2016, 9, 14))
+
+
+def test_month_without_year_is_the_latest_past_one():
+    result = resolved("A similar truce in February failed.")
+    assert (result.date, result.precision) == (dt.date(2016, 2, 1), "month")
+
+
+def test_month_day_after_publication_belongs_to_last_year():
+    assert resolved("It was signed on December 3.").date == dt.date(2015, 12, 3)
+
+
+def test_last_24_hours_ends_at_publication():
+    result = resolved("Twelve violations were recorded over the past 24 hours.")
+    assert result.date == SUN_18 and result.first == SAT_17
+
+
+def test_relative_words_need_a_publication_date():
+    result = resolved("It happened on Saturday.", anchor=None)
+    assert result.date is None and result.precision == "unknown"
+    assert "publication date" in result.reasoning
+
+
+def test_reasoning_explains_the_weekday():
+    assert resolved("Shelling resumed on Saturday.").reasoning == (
+        "the Saturday on or before publication (Sun 18 Sep 2016)")
+
+
+@pytest.mark.parametrize("sentence", [
+    "We said we would wait.",  # "we" is not Wednesday
+    "The 72-hour truce holds.",  # not 1972
+    "The pause will last five days.",  # a duration, not a date
+    "It was extended by 48 hours.",
+    "The war has killed 300,000 people since March 2011.",  # background
+    "The site's archive covers 2005 -2017.",
+    "Aid convoys may march on.",  # "may"/"march" are verbs here
+])
+def test_not_dates(sentence):
+    assert find_expressions(sentence) == []
+
+
+def test_several_expressions_in_one_sentence_in_order():
+    found = find_expressions("Signed on September 9, it took effect on Monday and was extended on Wednesday.")
+    assert [e.text for e in found] == ["September 9", "on Monday", "on Wednesday"]

@@ -1,0 +1,95 @@
+"""Kinds, milestones, hypotheticals and speakers, on sentences written for these tests."""
+
+from pathlib import Path
+
+import pytest
+
+from app.catalog import load_catalog
+from app.extract import events
+
+CATALOG = load_catalog(Path(__file__).resolve().parent.parent / "seeds")
+
+
+def milestones_in(sentence: str) -> set[str]:
+    return {m.milestone.slug for m in events.milestone_matches(sentence, CATALOG) if not m.hypothetical}
+
+
+@pytest.mark.parametrize("sentence, slug", [
+    ("The cessation of hostilities went into effect at sunset.", "truce-begins"),
+    ("Washington and Moscow agreed the plan after fourteen hours of talks.", "geneva-agreement"),
+    ("The truce was prolonged by another 48 hours.", "first-extension"),
+    ("Both sides agreed to extend it for 72 hours more.", "second-extension"),
+    ("Coalition jets struck Syrian army positions on a hill near the airport.", "deir-ezzor-airstrike"),
+    ("Thirty trucks in the convoy were destroyed near Aleppo.", "aid-convoy-attack"),
+    ("Gunmen attacked the relief convoy at dusk.", "aid-convoy-attack"),
+    ("The army declared the regime of calm over.", "army-declares-truce-over"),
+    ("By then the ceasefire had effectively collapsed.", "truce-collapse"),
+    ("The Security Council meeting ended in acrimony.", "unsc-session-barbarism"),
+    ("Washington said it would suspend bilateral contacts with Moscow.", None),  # future: not yet
+    ("The State Department suspended bilateral talks with Russia.", "us-suspends-talks"),
+])
+def test_milestone_phrases(sentence, slug):
+    found = milestones_in(sentence)
+    assert (slug in found) if slug else not found, found
+
+
+@pytest.mark.parametrize("sentence, slug", [
+    ("If the ceasefire broke down, Moscow would be blamed.", "truce-collapse"),
+    ("Diplomats said the deal might have collapsed already.", "truce-collapse"),
+    ("An agreement was nearly reached on a new joint centre.", "geneva-agreement"),
+])
+def test_hypotheticals_are_not_events(sentence, slug):
+    matches = [m for m in events.milestone_matches(sentence, CATALOG) if m.milestone.slug == slug]
+    assert matches and all(m.hypothetical for m in matches)
+
+
+def test_a_reference_to_the_agreement_is_marked_as_such():
+    matches = events.milestone_matches("Both sides must abide by the Geneva agreement.", CATALOG)
+    assert [(m.milestone.slug, m.reference) for m in matches] == [("geneva-agreement", True)]
+
+
+@pytest.mark.parametrize("sentence, dates_speech", [
+    ("The envoy said on Thursday that aid would move.", True),
+    ("On Friday the spokesman told reporters the roads were open.", True),
+    ("Signed in Geneva on September 9, the deal was welcomed, officials said.", False),
+    ("The truce came into effect on Monday.", False),
+])
+def test_time_expression_dating_the_saying(sentence, dates_speech):
+    from app.extract.timex import find_expressions
+    expr = find_expressions(sentence)[0]
+    assert events.dates_a_statement(sentence, expr.start, expr.end) is dates_speech
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Monitors counted 40 violations across three provinces.", "violation_claim"),
+    ("Only the government side is observing the truce, the ministry said.", "violation_claim"),
+    ("Aid trucks were still unable to enter the besieged districts.", "aid_access"),
+    ("Negotiators held talks by phone late into the night.", "talks"),
+    ("The president said the situation was complicated.", "statement"),
+    ("Prices of bread rose in the city.", "other"),
+])
+def test_kind_from_words(text, kind):
+    assert events.kind_from_words(text, events.has_reported_speech(text)) == kind
+
+
+@pytest.mark.parametrize("sentence, speaker", [
+    ("“We will respond,” Defence Minister Anna Petrova said on Tuesday.", "Anna Petrova"),
+    ("The ministry's spokesman, Colonel Ivan Orlov, said the roads were open.", "Ivan Orlov"),
+    ("“It holds,” said Omar Haddad, a local council member.", "Omar Haddad"),
+    ("The Turkish Foreign Ministry said it welcomed the move.", "Turkish Foreign Ministry"),
+    ("Our reporter Sara Lind, speaking from Gaziantep, said aid was waiting.", "Sara Lind"),
+    ("State television cited Bashar al-Jaafari as saying talks were over.", "Bashar al-Jaafari"),
+    ("On Monday Kerry told reporters the plan was alive.", "Kerry"),
+    ("Fighting continued in the east.", None),
+])
+def test_speakers(sentence, speaker):
+    assert events.find_speaker(sentence, None) == speaker
+
+
+def test_he_and_she_refer_to_the_previous_speaker():
+    assert events.find_speaker("“Nothing has changed,” she added.", "Maria Zakharova") == "Maria Zakharova"
+
+
+def test_truce_in_force_wording():
+    assert events.presumes_truce_in_force("Rebels violated the truce twice on Friday.", CATALOG)
+    assert not events.presumes_truce_in_force("The two ministers met on Friday.", CATALOG)

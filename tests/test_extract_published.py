@@ -1,0 +1,81 @@
+"""Publication dates: datelines first, else the earliest date consistent with the text's clues."""
+
+import datetime as dt
+from pathlib import Path
+
+from app.catalog import load_catalog
+from app.extract.article import extract_article
+from app.extract.types import KnownMeta
+
+CATALOG = load_catalog(Path(__file__).resolve().parent.parent / "seeds")
+
+
+def published(text: str, source: str = "a.txt", known: KnownMeta | None = None):
+    article = extract_article(text, source=source, catalog=CATALOG, known=known)
+    return article.published, article.published_basis
+
+
+def test_milestone_pins_a_weekday_and_truce_wording_pins_the_other():
+    text = ("Truce frays in the north\n\n"
+            "The truce took effect on Monday. Rebels violated the truce around Hama on Saturday, "
+            "the ministry said.")
+    day, basis = published(text)
+    assert day == dt.date(2016, 9, 17)
+    assert basis.startswith("inferred: Sat 17 Sep 2016")
+    assert "presuming the truce in force" in basis
+
+
+def test_relative_words_and_a_later_milestone():
+    text = ("Aid agencies halted deliveries after the attack on the aid convoy near Aleppo. "
+            "The ceasefire collapsed last week, and on Tuesday diplomats met again.")
+    day, _ = published(text)
+    assert day == dt.date(2016, 9, 26)  # "last week" holds 19 Sept only from Mon 26 Sept on
+
+
+def test_yesterday_naming_an_extension_pins_the_next_day():
+    day, basis = published("Yesterday the truce was extended by another 72 hours, officials said.")
+    assert day == dt.date(2016, 9, 17)
+    assert "'Yesterday' is the truce extended by a further 72 hours" in basis
+
+
+def test_nothing_to_go_on_is_unknown():
+    day, basis = published("Fighting went on in the east on Saturday, residents said.")
+    assert day is None and "nothing in the text pins the date" in basis
+
+
+def test_dateline_wins_and_published_beats_updated():
+    text = "Updated: 21 September 2016\nPublished: Tuesday 20 September 2016\n\nThe convoy burned on Monday."
+    day, basis = published(text)
+    assert day == dt.date(2016, 9, 20) and basis.startswith("dateline 'Published:")
+
+
+def test_day_first_numeric_dateline():
+    day, _ = published("Truce strained\n20/09/2016\n\nThe convoy burned on Monday, witnesses said.")
+    assert day == dt.date(2016, 9, 20)
+
+
+def test_dates_lower_in_the_page_are_not_the_dateline():
+    text = ("Truce news\n\nThe truce took effect on Monday and held on Tuesday, monitors said.\n\n"
+            "Other stories\n\n3 March 2017\n\nA related story from another year.")
+    day, _ = published(text)
+    assert day != dt.date(2017, 3, 3)
+
+
+def test_html_metadata_and_visible_dateline():
+    page = ("<html><head><meta property='article:published_time' content='2016-09-22T10:00:00Z'></head>"
+            "<body><p>The army announced an offensive on Aleppo on Thursday.</p></body></html>")
+    assert published(page, "p.html")[0] == dt.date(2016, 9, 22)
+    page_with_dateline = page.replace("<body>", "<body><p>21 September 2016</p>")
+    day, basis = published(page_with_dateline, "p.html")
+    assert day == dt.date(2016, 9, 21) and "metadata says 2016-09-22" in basis
+
+
+def test_manifest_wins():
+    day, basis = published("The truce took effect on Monday.", known=KnownMeta(published=dt.date(2016, 9, 13)))
+    assert (day, basis) == (dt.date(2016, 9, 13), "manifest")
+
+
+def test_wire_dateline_without_a_year():
+    day, basis = published("BEIRUT, Sept 19 (Reuters) - The Syrian army said on Monday the truce was over.")
+    assert day == dt.date(2016, 9, 19)
+    assert "year 2016 from the timeline's frame" in basis
