@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -21,6 +22,7 @@ from app.load import FileResult, LoadSummary, has_articles, load_paths
 EXIT_OK = 0
 EXIT_FAILED = 1  # something went wrong at run time, or a file was rejected
 EXIT_USAGE = 2  # the command line itself is wrong (argparse uses 2 as well)
+EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
 WEB_APP_FACTORY = "app.web:create_app"  # uvicorn imports this in every worker
 
 
@@ -44,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SQLAlchemyError as exc:
         return _fail(f"database error: {_one_line(getattr(exc, 'orig', None) or exc)}", EXIT_FAILED)
     except KeyboardInterrupt:
-        return _fail("interrupted", EXIT_FAILED)
+        return _fail("interrupted", EXIT_INTERRUPTED)
 
 
 # -- the parser ----------------------------------------------------------------------------------
@@ -123,6 +125,8 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn  # only serve needs it; keeps the other commands quick to start
 
+    if importlib.util.find_spec(WEB_APP_FACTORY.split(":")[0]) is None:
+        raise CliError(f"the dashboard module is missing: cannot import {WEB_APP_FACTORY}")
     engine = _engine(settings)
     migrate(engine)
     if not has_articles(engine):
