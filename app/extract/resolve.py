@@ -70,8 +70,9 @@ def resolve(expr: TimeExpression, anchor: dt.date | None, *, truce_start: dt.dat
 def _absolute(expr: TimeExpression, anchor: dt.date | None, future: bool,
               default_year: int | None) -> Resolution:
     has_year = expr.get("year") is not None
-    base = anchor or (dt.date(default_year, 7, 1) if default_year else None)
-    parsed = _parse(expr.text, base, _date_order(expr))
+    # Only the year of the base matters to dateparser here; the mid-year base keeps the cache small.
+    year = anchor.year if anchor else default_year
+    parsed = _parse(expr.text, dt.date(year, 7, 1) if year else None, _date_order(expr))
     if parsed is None:
         return unknown(f"'{expr.text}' could not be read as a date")
     if not has_year and anchor is not None:

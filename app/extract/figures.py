@@ -1,0 +1,158 @@
+"""Figures a sentence gives (killed, wounded, violations, trucks, hours and days of truce) and
+claims of blame (who blamed whom). Pure functions over one sentence."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40,
+                "fifty": 50, "a hundred": 100, "dozens of": 24, "hundreds of": 200}
+_NUMBER = r"(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(NUMBER_WORDS) + r")"
+_QUALIFIER = r"(?:(?P<qualifier>about|around|almost|nearly|some|more than|over|at least|up to|roughly)\s+)?"
+_SUBJECT = r"(?:(?P<subject>[a-z]+(?:\s+[a-z]+)?)\s+)?"
+_PEOPLE = r"(?P<subject>[a-z]+(?:\s+(?:workers|soldiers|civilians|people|troops|fighters|members))?)"
+
+# (unit, pattern): a number with its unit, in the forms news uses.
+FIGURE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("violations", re.compile(_QUALIFIER + _NUMBER + r"\s+(?:(?:ceasefire|truce)\s+)?violations\b", re.I)),
+    ("killed", re.compile(_QUALIFIER + _NUMBER + r"\s+(?:more\s+)?" + _SUBJECT
+                          + r"(?:were\s+|have\s+been\s+|had\s+been\s+|being\s+)?(?:killed|dead)\b", re.I)),
+    ("killed", re.compile(r"\b(?:killed|killing)\s+" + _QUALIFIER + _NUMBER + r"\s+" + _PEOPLE, re.I)),
+    ("wounded", re.compile(_QUALIFIER + _NUMBER + r"\s+(?:more\s+)?" + _SUBJECT
+                           + r"(?:were\s+|have\s+been\s+)?(?:wounded|injured)\b", re.I)),
+    ("wounded", re.compile(r"\b(?:wounded|wounding|injured|injuring)\s+" + _QUALIFIER + _NUMBER
+                           + r"\s+" + _PEOPLE, re.I)),
+    ("trucks", re.compile(_QUALIFIER + _NUMBER + r"\s+(?:aid\s+|relief\s+)?(?:trucks|lorries)\b", re.I)),
+    ("hours", re.compile(_QUALIFIER + _NUMBER + r"(?:\s+|-)hours?\b", re.I)),
+    ("days", re.compile(_QUALIFIER + _NUMBER + r"(?:\s+|-)days?\b(?!\s+ago)", re.I)),
+)
+PERIOD = re.compile(r"\b(?:in|over|during|for)?\s*the\s+(?:last|past|previous)\s+(24|48|72)\s+hours\b", re.I)
+NOT_A_SUBJECT = frozenset({"were", "have", "had", "been", "being", "and", "more", "of", "the", "who"})
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: float
+    unit: str  # killed / wounded / violations / trucks / hours / days
+    subject: str | None  # "soldiers", "people"
+    qualifier: str | None  # "almost", "more than"
+    period: str | None  # "the last 24 hours" when the figure is counted over one
+    text: str
+
+
+def find_figures(sentence: str) -> list[Figure]:
+    taken: list[tuple[int, int]] = []
+    figures: list[Figure] = []
+    period = PERIOD.search(sentence)
+    for unit, pattern in FIGURE_PATTERNS:
+        for match in pattern.finditer(sentence):
+            if any(match.start() < e and s < match.end() for s, e in taken):
+                continue
+            value = _value(match["number"])
+            if value is None or (unit in ("hours", "days") and value > 1000):
+                continue
+            if unit == "hours" and period and match.start() >= period.start() and match.end() <= period.end():
+                continue  # "the last 24 hours" is the period a figure covers, not a figure
+            taken.append(match.span())
+            qualifier = (match.groupdict().get("qualifier") or "").lower() or None
+            figures.append(Figure(value, unit, _subject(match), qualifier,
+                                  period.group(0).strip() if period and unit == "violations" else None,
+                                  match.group(0).strip()))
+    return _share_subjects(figures)
+
+
+def _share_subjects(figures: list[Figure]) -> list[Figure]:
+    """ "62 soldiers were killed and 100 more wounded": the wounded are soldiers too."""
+    casualties = [f for f in figures if f.unit in ("killed", "wounded")]
+    known = next((f.subject for f in casualties if f.subject), None)
+    return [Figure(f.value, f.unit, known, f.qualifier, f.period, f.text)
+            if f.unit in ("killed", "wounded") and f.subject is None and known else f for f in figures]
+
+
+def _value(number: str | None) -> float | None:
+    if not number:
+        return None
+    number = number.lower()
+    if number in NUMBER_WORDS:
+        return float(NUMBER_WORDS[number])
+    try:
+        return float(number.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _subject(match: re.Match[str]) -> str | None:
+    subject = (match.groupdict().get("subject") or "").lower().strip()
+    words = [w for w in subject.split() if w not in NOT_A_SUBJECT]
+    return " ".join(words) or None
+
+
+# --- claims of blame ------------------------------------------------------------------------------
+
+BLAME_VERBS = r"(?:blamed|blames|blaming|accused|accuses|accusing|held\s+\w+\s+responsible)"
+
+
+@dataclass(frozen=True)
+class Party:
+    slug: str
+    name: str
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Claim:
+    accuser: str  # party slug
+    accused: str
+    text: str
+
+
+@lru_cache(maxsize=4)
+def load_parties(path: Path) -> tuple[Party, ...]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return tuple(
+        Party(p["slug"], p["name"], re.compile(r"\b(?:" + "|".join(p["names"]) + r")\b", re.IGNORECASE))
+        for p in data["party"]
+    )
+
+
+def find_claims(sentence: str, speaker: str | None, parties: tuple[Party, ...]) -> list[Claim]:
+    """Who blames whom: "X accused Y of ...", "X blamed Y for ...", "it would be the fault of Y"."""
+    claims = []
+    for verb in re.finditer(BLAME_VERBS + r"\s+(?P<object>[^,.;]{2,60})", sentence, re.IGNORECASE):
+        accused = _party_at_start(verb["object"], parties)
+        accuser = _party_near_end(sentence[:verb.start()], parties) or _party_of(speaker, parties)
+        if accuser and accused and accuser != accused:
+            claims.append(Claim(accuser, accused, verb.group(0)))
+    for blamed in re.finditer(r"\bblamed\b[^,.;]{0,60}?\bon\s+(?P<object>[^,.;]{2,60})", sentence, re.I):
+        accused = _party_at_start(blamed["object"], parties)
+        accuser = _party_near_end(sentence[:blamed.start()], parties) or _party_of(speaker, parties)
+        if accuser and accused and accuser != accused:
+            claims.append(Claim(accuser, accused, blamed.group(0)))
+    for fault in re.finditer(r"\b(?:the\s+fault\s+of|(?:solely|entirely)?\s*responsible\s+for.{0,40}?\bis)\s+"
+                             r"(?P<object>[^,.;]{2,40})", sentence, re.IGNORECASE):
+        accused = _party_at_start(fault["object"], parties)
+        accuser = _party_of(speaker, parties) or _party_near_end(sentence[:fault.start()], parties)
+        if accuser and accused and accuser != accused:
+            claims.append(Claim(accuser, accused, fault.group(0).strip()))
+    return claims
+
+
+def _party_at_start(text: str, parties: tuple[Party, ...]) -> str | None:
+    hits = [(m.start(), p.slug) for p in parties for m in [p.pattern.search(text)] if m and m.start() < 25]
+    return min(hits)[1] if hits else None
+
+
+def _party_near_end(text: str, parties: tuple[Party, ...]) -> str | None:
+    hits = [(m.end(), p.slug) for p in parties for m in p.pattern.finditer(text) if m.end() > len(text) - 60]
+    return max(hits)[1] if hits else None
+
+
+def _party_of(name: str | None, parties: tuple[Party, ...]) -> str | None:
+    if not name:
+        return None
+    return next((p.slug for p in parties if p.pattern.search(name)), None)
