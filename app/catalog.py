@@ -29,6 +29,9 @@ class MilestoneSpec:
     # Words that refer to the milestone as a standing thing ("the Geneva agreement"): they date it
     # only next to a date of their own; alone they are not a report of the event.
     references: tuple[re.Pattern[str], ...] = ()
+    # The same patterns as one alternation each: one scan of a sentence instead of one per pattern.
+    any_phrase: re.Pattern[str] | None = None
+    any_reference: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -62,13 +65,19 @@ def _patterns(items: list[str]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in items)
 
 
+def _alternation(items: list[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(f"(?:{p})" for p in items), re.IGNORECASE) if items else None
+
+
 def _milestone(entry: dict) -> MilestoneSpec:
     if entry["kind"] not in KINDS:
         raise ValueError(f"milestone {entry['slug']}: unknown kind {entry['kind']!r}")
+    phrases, references = entry.get("phrases", []), entry.get("references", [])
     return MilestoneSpec(
         slug=entry["slug"], date=entry["date"], kind=entry["kind"], title=entry["title"],
         summary=entry["summary"], sources=tuple(entry.get("sources", ())),
-        phrases=_patterns(entry.get("phrases", [])), references=_patterns(entry.get("references", [])),
+        phrases=_patterns(phrases), references=_patterns(references),
+        any_phrase=_alternation(phrases), any_reference=_alternation(references),
     )
 
 

@@ -277,5 +277,7 @@ def guess_title(text: str) -> str | None:
 
 def is_dateline(line: str) -> bool:
     """A line that is mostly a date: "18 Sep, 2016 21:09"."""
+    if len(line) > published.DATELINE_MAX_CHARS:
+        return False
     return any(e.kind in published.ABSOLUTE_KINDS and len(e.text) > published.DATELINE_SHARE * len(line)
                for e in find_expressions(line))

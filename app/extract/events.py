@@ -79,18 +79,14 @@ def milestone_matches(sentence: str, catalog: Catalog) -> list[PhraseMatch]:
     """Every milestone a phrase in the sentence signals, with where it was said."""
     found: list[PhraseMatch] = []
     for milestone in catalog.milestones:
-        match = _first_match(milestone.phrases, sentence)
+        match = milestone.any_phrase.search(sentence) if milestone.any_phrase else None
         reference = match is None
-        if reference:
-            match = _first_match(milestone.references, sentence)
+        if reference and milestone.any_reference:
+            match = milestone.any_reference.search(sentence)
         if match:
             found.append(PhraseMatch(milestone, match.start(), match.end(),
                                      is_hypothetical(sentence, match.start(), match.end()), reference))
     return found
-
-
-def _first_match(patterns, sentence: str) -> re.Match[str] | None:
-    return next((m for m in (p.search(sentence) for p in patterns) if m), None)
 
 
 def is_hypothetical(sentence: str, position: int, end: int | None = None) -> bool:

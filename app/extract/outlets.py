@@ -78,16 +78,30 @@ def _score(outlet: OutletSpec, text: str, top: list[str], url: str | None,
     return score, evidence
 
 
+# Around a mention of an outlet: the outlet's own interview or reporter, or somebody quoting it.
+OWN_BEFORE = re.compile(r"\b(?:told|confirmed to|in an interview with|speaking to|said to)\s+$")
+OWN_AFTER = re.compile(r"^'s\s+[A-Z]\w+\s+[A-Z]\w+,\s+reporting\b")
+QUOTED_BEFORE = re.compile(r"\b(?:according to|as cited by|cited by|quoted by|reported by|via)\s+$", re.IGNORECASE)
+QUOTED_AFTER = re.compile(r"^\s+(?:reports?|reported|cited|quoted|says|said)\b\s*:?")
+CONTEXT_CHARS = 40  # how far around a mention its markers are looked for
+
+
 def _interviews_and_quotes(name: str, text: str, add) -> None:
-    own = re.findall(r"\b(?:told|confirmed to|in an interview with|speaking to|said to)\s+" + name + r"\b"
-                     r"|\b" + name + r"'s\s+[A-Z]\w+\s+[A-Z]\w+,\s+reporting\b", text)
+    own, quoted = [], []
+    for mention in re.finditer(r"\b" + name + r"\b", text):
+        before = text[max(0, mention.start() - CONTEXT_CHARS):mention.start()]
+        after = text[mention.end():mention.end() + CONTEXT_CHARS]
+        own_before, own_after = OWN_BEFORE.search(before), OWN_AFTER.match(after)
+        if own_before:
+            own.append(" ".join((own_before.group(0) + mention.group(0)).split()))
+        elif own_after:
+            own.append(mention.group(0) + own_after.group(0))
+        if QUOTED_BEFORE.search(before) or QUOTED_AFTER.match(after):
+            quoted.append(mention.group(0))
     if own:
         add(WEAK * min(len(own), 2), f"its own interview or reporter ('{own[0]}')")
-    quoted = re.search(r"\b" + name + r"\s+(?:reports?|reported|cited|quoted|says|said)\b\s*:?"
-                       r"|\b(?:according to|as cited by|cited by|quoted by|reported by|via)\s+" + name + r"\b",
-                       text)
     if quoted:
-        add(QUOTED, f"quotes it ('{quoted.group(0).strip()}')")
+        add(QUOTED, f"quotes it ('{quoted[0]}' cited as a source)")
 
 
 def _same_site(url: str, homepage: str) -> bool:

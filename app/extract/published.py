@@ -97,22 +97,19 @@ def infer_published(clues: Sequence[Clue], catalog: Catalog) -> Published:
     """The earliest date in the timeline's frame that satisfies the most (weighted) clues."""
     if not clues:
         return Published(None, "no dateline, and nothing in the text pins the date")
-    best_day, best_score = None, -1
-    day = catalog.window_start
-    while day <= catalog.window_end:
-        score = sum(c.weight for c in clues if c.holds(day))
-        if score > best_score:
-            best_day, best_score = day, score
-        day += dt.timedelta(days=1)
-    assert best_day is not None
-    return Published(best_day, _explain(best_day, clues))
+    days = [catalog.window_start + dt.timedelta(days=i)
+            for i in range((catalog.window_end - catalog.window_start).days + 1)]
+    holds = [[clue.holds(day) for day in days] for clue in clues]  # evaluated once, reused to explain
+    scores = [sum(clue.weight for clue, row in zip(clues, holds, strict=True) if row[i]) for i in range(len(days))]
+    best = scores.index(max(scores))  # index() gives the earliest of equal scores
+    return Published(days[best], _explain(days[best], best, clues, holds))
 
 
-def _explain(day: dt.date, clues: Sequence[Clue]) -> str:
-    before = day - dt.timedelta(days=1)
-    binding = [c.description for c in clues if c.holds(day) and not c.holds(before)]
-    failing = [c.description for c in clues if not c.holds(day)]
-    held = sum(1 for c in clues if c.holds(day))
+def _explain(day: dt.date, index: int, clues: Sequence[Clue], holds: list[list[bool]]) -> str:
+    binding = [c.description for c, row in zip(clues, holds, strict=True)
+               if row[index] and (index == 0 or not row[index - 1])]
+    failing = [c.description for c, row in zip(clues, holds, strict=True) if not row[index]]
+    held = len(clues) - len(failing)
     text = f"inferred: {fmt(day)} is the earliest date consistent with {held} of {len(clues)} clues"
     if binding:
         text += "; it is pinned by " + "; ".join(dict.fromkeys(binding))

@@ -47,8 +47,17 @@ def unknown(reasoning: str) -> Resolution:
     return Resolution(None, "unknown", None, None, reasoning)
 
 
+WEEKDAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def fmt(day: dt.date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    """ "Sat 17 Sep 2016", without strftime: this runs for every candidate day of every clue."""
+    return f"{WEEKDAY_ABBR[day.weekday()]} {day.day} {MONTH_ABBR[day.month - 1]} {day.year}"
+
+
+def short(day: dt.date) -> str:
+    return f"{day.day} {MONTH_ABBR[day.month - 1]}"
 
 
 def resolve(expr: TimeExpression, anchor: dt.date | None, *, truce_start: dt.date,
@@ -177,7 +186,7 @@ def _relative_week(expr: TimeExpression, anchor: dt.date, future: bool) -> Resol
     if expr.text.lower().endswith("weekend"):
         first = monday + dt.timedelta(days=shift + 5)
         last = first + dt.timedelta(days=1)
-    why = f"'{expr.text}' from publication ({fmt(anchor)}): {first.day} {first:%b}–{last.day} {last:%b %Y}"
+    why = f"'{expr.text}' from publication ({fmt(anchor)}): {short(first)}–{short(last)} {last.year}"
     return Resolution(first, "week", first, last, why)
 
 

@@ -78,8 +78,16 @@ class TimeExpression:
         return dict(self.fields).get(name)
 
 
+# Every pattern needs one of these; most sentences have none, and one scan rules them all out.
+CANDIDATE = re.compile(
+    r"\d|day|week|night|morning|afternoon|evening|tonight|tomorrow|hours|" + "|".join(MONTHS) + "|"
+    + "|".join(MONTH_ABBREVIATIONS), re.IGNORECASE)
+
+
 def find_expressions(sentence: str) -> list[TimeExpression]:
     """Every time expression in the sentence, in order, none overlapping."""
+    if not CANDIDATE.search(sentence):
+        return []
     taken: list[tuple[int, int]] = []
     found: list[TimeExpression] = []
     for kind, pattern in PATTERNS:
