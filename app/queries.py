@@ -1,0 +1,321 @@
+"""Every query the pages need: one function per page, returning plain data from app.pagedata."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from app.export import report_dict, reports_select
+from app.models import Article, Milestone, Outlet, Report
+from app.pagedata import (
+    ArticlePage,
+    ArticleSummary,
+    Coverage,
+    DayCount,
+    DayPage,
+    DayReports,
+    DayRow,
+    Facet,
+    MilestoneDetail,
+    MilestonePage,
+    MilestoneRef,
+    OutletPage,
+    OutletRef,
+    ReportItem,
+    TimelinePage,
+    TruceClock,
+    Window,
+    group_by_outlet,
+)
+
+ONE_DAY = dt.timedelta(days=1)
+TRUCE_START_KIND = "truce_start"
+TRUCE_END_KINDS = ("truce_end", "collapse")  # the first of these ends the truce clock
+
+
+class UnknownOutlet(LookupError):
+    """An outlet slug in a filter that no outlet has."""
+
+    def __init__(self, slug: str, known: Sequence[str]) -> None:
+        super().__init__(slug)
+        self.slug = slug
+        self.known = list(known)
+
+
+# -- shared pieces -------------------------------------------------------------------------------
+
+
+def check_outlets(session: Session, slugs: Sequence[str]) -> list[str]:
+    """The filter's slugs, de-duplicated in order; raises UnknownOutlet for one no outlet has."""
+    wanted = list(dict.fromkeys(slugs))
+    if not wanted:
+        return []
+    known = set(session.scalars(select(Outlet.slug).where(Outlet.slug.in_(wanted))))
+    for slug in wanted:
+        if slug not in known:
+            raise UnknownOutlet(slug, session.scalars(select(Outlet.slug).order_by(Outlet.slug)).all())
+    return wanted
+
+
+def _outlet_filter(selected: Sequence[str]) -> ColumnElement[bool] | None:
+    if not selected:
+        return None
+    return Article.outlet_id.in_(select(Outlet.id).where(Outlet.slug.in_(selected)))
+
+
+def reporting_outlets(session: Session) -> list[OutletRef]:
+    """Outlets with at least one article, by name: the columns of every coverage view."""
+    rows = session.execute(
+        select(Outlet.slug, Outlet.name).where(Outlet.articles.any()).order_by(func.lower(Outlet.name))
+    )
+    return [OutletRef(slug, name) for slug, name in rows]
+
+
+def report_items(session: Session, *conditions: ColumnElement[bool]) -> list[ReportItem]:
+    """Reports matching the conditions, as the export shows them plus the names pages link with."""
+    stmt = reports_select().where(*conditions)
+    return [_report_item(r) for r in session.scalars(stmt).unique()]
+
+
+def _report_item(report: Report) -> ReportItem:
+    article, milestone = report.article, report.milestone
+    return ReportItem(
+        **report_dict(report),
+        outlet_slug=article.outlet.slug if article.outlet else None,
+        milestone_title=milestone.title if milestone else None,
+        article_title=article.title,
+        published=article.published.isoformat() if article.published else None,
+    )
+
+
+def _facets(session: Session, selected: Sequence[str], *conditions: ColumnElement[bool]) -> list[Facet]:
+    """One facet per reporting outlet (plus any selected one), counting its reports under the conditions."""
+    counts = dict(session.execute(
+        select(Outlet.slug, func.count(Report.id))
+        .join(Article, Article.outlet_id == Outlet.id).join(Report, Report.article_id == Article.id)
+        .where(*conditions).group_by(Outlet.slug)
+    ).all())
+    outlets = reporting_outlets(session)
+    shown = {o.slug for o in outlets}
+    extra = session.execute(
+        select(Outlet.slug, Outlet.name).where(Outlet.slug.in_([s for s in selected if s not in shown]))
+    )
+    outlets += [OutletRef(slug, name) for slug, name in extra]
+    return [Facet(o.slug, o.name, counts.get(o.slug, 0), o.slug in selected) for o in outlets]
+
+
+def _milestone_refs(session: Session, *conditions: ColumnElement[bool]) -> list[MilestoneRef]:
+    rows = session.scalars(select(Milestone).where(*conditions).order_by(Milestone.date, Milestone.id))
+    return [MilestoneRef(m.slug, m.date, m.kind, m.title) for m in rows]
+
+
+# -- the truce clock -----------------------------------------------------------------------------
+
+
+def _truce_bounds(session: Session) -> tuple[dt.date | None, dt.date | None]:
+    start = session.scalar(select(func.min(Milestone.date)).where(Milestone.kind == TRUCE_START_KIND))
+    end = session.scalar(select(func.min(Milestone.date)).where(Milestone.kind.in_(TRUCE_END_KINDS)))
+    return start, end
+
+
+def truce_clock(day: dt.date, start: dt.date | None, end: dt.date | None) -> TruceClock | None:
+    """Where a day sits on the truce clock: day 1 is the truce_start milestone's date."""
+    if start is None:
+        return None
+    number = (day - start).days + 1
+    if number < 1:
+        before = 1 - number
+        return TruceClock("before", number, f"{before} day{'s' if before != 1 else ''} before the truce")
+    if end is None or day <= end:
+        return TruceClock("during", number, f"day {number} of the truce")
+    return TruceClock("after", number, f"truce over (day {number} since it began)")
+
+
+# -- the timeline --------------------------------------------------------------------------------
+
+
+def timeline_frame(session: Session, window: Window) -> tuple[dt.date, dt.date] | None:
+    """First and last day shown: dated reports and milestones inside the window, whatever the filter."""
+    in_window = Report.date.between(window.start, window.end)
+    report_span = session.execute(select(func.min(Report.date), func.max(Report.date)).where(in_window)).one()
+    milestone_span = session.execute(
+        select(func.min(Milestone.date), func.max(Milestone.date))
+        .where(Milestone.date.between(window.start, window.end))
+    ).one()
+    days = [d for d in (*report_span, *milestone_span) if d is not None]
+    return (min(days), max(days)) if days else None
+
+
+def timeline(session: Session, window: Window, selected: Sequence[str]) -> TimelinePage:
+    """Every day of the frame, quiet ones included, with milestones and per-outlet coverage."""
+    selected = check_outlets(session, selected)
+    frame = timeline_frame(session, window)
+    outlet_filter = _outlet_filter(selected)
+    conditions = [c for c in (outlet_filter,) if c is not None]
+    all_outlets = reporting_outlets(session)
+    columns = [o for o in all_outlets if o.slug in selected] if selected else all_outlets
+    facet_scope = [Report.date.between(*frame)] if frame else []
+    facets = _facets(session, selected, *facet_scope)
+    outside, undated = _outside_window(session, window, conditions)
+    if frame is None:
+        return TimelinePage(None, None, [], columns, facets, selected, outside, undated)
+    counts = _coverage_counts(session, frame, conditions)
+    milestones = _milestone_refs(session, Milestone.date.between(*frame))
+    start, end = _truce_bounds(session)
+    days = []
+    day = frame[0]
+    while day <= frame[1]:
+        coverage = [Coverage(o, counts.get((day, o.slug), 0)) for o in columns]
+        total = sum(n for (d, _), n in counts.items() if d == day)
+        marks = [m for m in milestones if m.date == day]
+        days.append(DayRow(day, truce_clock(day, start, end), marks, coverage, total,
+                           quiet=total == 0 and not marks))
+        day += ONE_DAY
+    return TimelinePage(frame[0], frame[1], days, columns, facets, selected, outside, undated)
+
+
+def _coverage_counts(
+    session: Session, frame: tuple[dt.date, dt.date], conditions: list[ColumnElement[bool]]
+) -> Counter[tuple[dt.date, str | None]]:
+    rows = session.execute(
+        select(Report.date, Outlet.slug, func.count(Report.id))
+        .join(Article, Report.article_id == Article.id).outerjoin(Outlet, Article.outlet_id == Outlet.id)
+        .where(Report.date.between(*frame), *conditions).group_by(Report.date, Outlet.slug)
+    )
+    return Counter({(day, slug): n for day, slug, n in rows})
+
+
+def _outside_window(
+    session: Session, window: Window, conditions: list[ColumnElement[bool]]
+) -> tuple[list[DayCount], int]:
+    base = select(Report.date, func.count(Report.id)).join(Article, Report.article_id == Article.id)
+    rows = session.execute(
+        base.where(Report.date.is_not(None), ~Report.date.between(window.start, window.end), *conditions)
+        .group_by(Report.date).order_by(Report.date)
+    )
+    undated = session.scalar(
+        select(func.count(Report.id)).join(Article, Report.article_id == Article.id)
+        .where(Report.date.is_(None), *conditions)
+    )
+    return [DayCount(day, n) for day, n in rows], undated or 0
+
+
+# -- one day -------------------------------------------------------------------------------------
+
+
+def day(session: Session, window: Window, date: dt.date, selected: Sequence[str]) -> DayPage | None:
+    """One day's milestones and reports; None when the day is neither in the frame nor in any report."""
+    selected = check_outlets(session, selected)
+    frame = timeline_frame(session, window)
+    in_frame = frame is not None and frame[0] <= date <= frame[1]
+    if not in_frame and session.scalar(select(Report.id).where(Report.date == date).limit(1)) is None:
+        return None
+    conditions = [c for c in (_outlet_filter(selected),) if c is not None]
+    start, end = _truce_bounds(session)
+    previous, following = _neighbours(session, frame, date)
+    return DayPage(
+        date=date,
+        clock=truce_clock(date, start, end),
+        milestones=_milestone_refs(session, Milestone.date == date),
+        reports=report_items(session, Report.date == date, *conditions),
+        facets=_facets(session, selected, Report.date == date),
+        selected=selected,
+        previous=previous,
+        next=following,
+        in_window=date in window,
+    )
+
+
+def _neighbours(
+    session: Session, frame: tuple[dt.date, dt.date] | None, date: dt.date
+) -> tuple[dt.date | None, dt.date | None]:
+    """The days before and after: the frame's days, and outside it the nearest days with reports."""
+    earlier = [session.scalar(select(func.max(Report.date)).where(Report.date < date))]
+    later = [session.scalar(select(func.min(Report.date)).where(Report.date > date))]
+    if frame is not None:
+        earlier.append(min(date - ONE_DAY, frame[1]) if date > frame[0] else None)
+        later.append(max(date + ONE_DAY, frame[0]) if date < frame[1] else None)
+    earlier_days = [d for d in earlier if d is not None]
+    later_days = [d for d in later if d is not None]
+    return (max(earlier_days) if earlier_days else None, min(later_days) if later_days else None)
+
+
+# -- one milestone -------------------------------------------------------------------------------
+
+
+def milestone(session: Session, slug: str) -> MilestonePage | None:
+    """A milestone, every outlet's words about it, and the outlets that say nothing of it."""
+    row = session.scalar(select(Milestone).where(Milestone.slug == slug))
+    if row is None:
+        return None
+    reports = report_items(session, Report.milestone_id == row.id)
+    reporting = group_by_outlet(reports)
+    said = {group.outlet.slug for group in reporting if group.outlet}
+    silent = [o for o in reporting_outlets(session) if o.slug not in said]
+    ordered = _milestone_refs(session)
+    index = next(i for i, m in enumerate(ordered) if m.slug == slug)
+    start, end = _truce_bounds(session)
+    detail = MilestoneDetail(row.slug, row.date, row.kind, row.title, row.summary,
+                             [s for s in row.sources.splitlines() if s.strip()])
+    return MilestonePage(
+        milestone=detail, clock=truce_clock(row.date, start, end), reports=reports,
+        reporting=reporting, silent=silent,
+        previous=ordered[index - 1] if index > 0 else None,
+        next=ordered[index + 1] if index + 1 < len(ordered) else None,
+    )
+
+
+# -- one outlet ----------------------------------------------------------------------------------
+
+
+def outlet(session: Session, slug: str) -> OutletPage | None:
+    """An outlet's articles and its reports day by day (undated ones last)."""
+    row = session.scalar(select(Outlet).where(Outlet.slug == slug))
+    if row is None:
+        return None
+    articles = _article_summaries(session, Article.outlet_id == row.id)
+    reports = report_items(session, Article.outlet_id == row.id)
+    by_day: dict[dt.date | None, list[ReportItem]] = {}
+    for report in sorted(reports, key=lambda r: (r.date is None, r.date or "")):
+        by_day.setdefault(dt.date.fromisoformat(report.date) if report.date else None, []).append(report)
+    return OutletPage(
+        outlet=OutletRef(row.slug, row.name), homepage=row.homepage, description=row.description,
+        articles=articles, days=[DayReports(d, items) for d, items in by_day.items()], reports=len(reports),
+    )
+
+
+def _article_summaries(session: Session, *conditions: ColumnElement[bool]) -> list[ArticleSummary]:
+    counts = select(Report.article_id, func.count(Report.id).label("n")).group_by(Report.article_id).subquery()
+    rows = session.execute(
+        select(Article, func.coalesce(counts.c.n, 0)).outerjoin(counts, counts.c.article_id == Article.id)
+        .where(*conditions).order_by(Article.published, Article.source)
+    )
+    return [_summary(a, n) for a, n in rows]
+
+
+def _summary(article: Article, reports: int) -> ArticleSummary:
+    return ArticleSummary(article.id, article.source, article.title, article.url, article.published,
+                          article.published_basis, reports)
+
+
+# -- one article ---------------------------------------------------------------------------------
+
+
+def article(session: Session, article_id: int) -> ArticlePage | None:
+    """An article, its text and its reports (ArticlePage.highlighted() cuts the text into runs)."""
+    row = session.get(Article, article_id)
+    if row is None:
+        return None
+    reports = report_items(session, Report.article_id == row.id)
+    outlet_row = session.get(Outlet, row.outlet_id) if row.outlet_id is not None else None
+    return ArticlePage(
+        article=_summary(row, len(reports)),
+        outlet=OutletRef(outlet_row.slug, outlet_row.name) if outlet_row else None,
+        outlet_basis=row.outlet_basis,
+        text=row.text,
+        reports=reports,
+    )

@@ -1,0 +1,84 @@
+"""One view's data, three renderings: the full page, the htmx fragment, JSON; and the error pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.requests import Request
+
+from app.urls import Urls
+
+VARY = "HX-Request"  # the same URL answers with a page or a fragment, so caches must key on it
+JSON_SUFFIX = ".json"
+
+
+def make_templates(directory: Path, htmx_url: str | None) -> Jinja2Templates:
+    # StrictUndefined: a typo in a template fails the tests instead of rendering an empty string.
+    env = Environment(loader=FileSystemLoader(directory), autoescape=True, undefined=StrictUndefined)
+    templates = Jinja2Templates(env=env)
+    templates.env.globals["htmx_url"] = htmx_url
+    templates.env.filters["day_label"] = day_label
+    templates.env.filters["long_day"] = long_day
+    templates.env.filters["plural"] = plural
+    return templates
+
+
+def day_label(value: dt.date | str | None) -> str:
+    """Sat 17 Sep 2016."""
+    if value is None:
+        return "undated"
+    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def long_day(value: dt.date) -> str:
+    """Saturday 17 September 2016."""
+    return f"{value:%A} {value.day} {value:%B %Y}"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 report', '3 reports'."""
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+def wants_fragment(request: Request) -> bool:
+    """htmx swaps get the fragment; a history restore (Back after a cache miss) needs the whole page."""
+    headers = request.headers
+    return "hx-request" in headers and "hx-history-restore-request" not in headers
+
+
+def render_page(request: Request, template: str, **context: Any) -> Response:
+    """<template>.html in full, or partials/_<template>.html alone for an htmx request."""
+    templates: Jinja2Templates = request.app.state.templates
+    name = f"partials/_{template}.html" if wants_fragment(request) else f"{template}.html"
+    response = templates.TemplateResponse(request, name, {"urls": Urls(request), **context})
+    response.headers["Vary"] = VARY
+    return response
+
+
+def render_json(data: Any, status_code: int = 200) -> JSONResponse:
+    return JSONResponse(jsonable_encoder(data), status_code=status_code, headers={"Vary": VARY})
+
+
+def is_json_request(request: Request) -> bool:
+    return request.url.path.endswith(JSON_SUFFIX)
+
+
+def render_error(request: Request, status_code: int, message: str, hint: str = "") -> Response:
+    """A helpful error page (or a JSON body for a .json path) that says what was wrong and where to go."""
+    if is_json_request(request):
+        body = {"status": status_code, "detail": message}
+        if hint:
+            body["hint"] = hint
+        return render_json(body, status_code)
+    templates: Jinja2Templates = request.app.state.templates
+    context = {"urls": Urls(request), "status_code": status_code, "message": message, "hint": hint}
+    response = templates.TemplateResponse(request, "error.html", context, status_code=status_code)
+    response.headers["Vary"] = VARY
+    return response

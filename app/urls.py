@@ -1,0 +1,81 @@
+"""Every URL the pages link to, built in one place from the route names (never concatenated in templates)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+
+from app.pagedata import Facet
+
+OUTLET_PARAM = "outlet"  # ?outlet=rt&outlet=al-jazeera: the repeatable filter parameter
+
+
+class Urls:
+    """Site-relative paths for one request; templates get it as `urls`."""
+
+    def __init__(self, request: Request) -> None:
+        self._request = request
+
+    def _path(self, name: str, outlets: Sequence[str] = (), **params: object) -> str:
+        path = str(self._request.app.url_path_for(name, **{k: str(v) for k, v in params.items()}))
+        return with_outlets(path, outlets)
+
+    def timeline(self, outlets: Sequence[str] = ()) -> str:
+        return self._path("timeline_page", outlets)
+
+    def day(self, date: dt.date | str, outlets: Sequence[str] = ()) -> str:
+        return self._path("day_page", outlets, day=_iso(date))
+
+    def milestone(self, slug: str) -> str:
+        return self._path("milestone_page", slug=slug)
+
+    def outlet(self, slug: str) -> str:
+        return self._path("outlet_page", slug=slug)
+
+    def article(self, article_id: int, report_id: int | None = None) -> str:
+        path = self._path("article_page", article_id=article_id)
+        return f"{path}#{report_anchor(report_id)}" if report_id is not None else path
+
+    def json(self, html_path: str) -> str:
+        """The JSON twin of a page: the same path plus .json, the same query string."""
+        path, _, query = html_path.partition("?")
+        twin = "/.json" if path == "/" else f"{path}.json"
+        return f"{twin}?{query}" if query else twin
+
+    def static(self, path: str) -> str:
+        return str(self._request.app.url_path_for("static", path=path))
+
+    def current(self) -> str:
+        """This request's path and query string."""
+        query = self._request.url.query
+        return f"{self._request.url.path}?{query}" if query else self._request.url.path
+
+
+def with_outlets(path: str, outlets: Iterable[str]) -> str:
+    query = urlencode([(OUTLET_PARAM, slug) for slug in outlets])
+    return f"{path}?{query}" if query else path
+
+
+def toggled(selected: Sequence[str], slug: str) -> list[str]:
+    """The selection with one outlet switched on or off, order kept."""
+    return [s for s in selected if s != slug] if slug in selected else [*selected, slug]
+
+
+PageUrl = Callable[[Sequence[str]], str]  # the page's URL for a given outlet selection
+
+
+def link_facets(facets: Sequence[Facet], selected: Sequence[str], page_url: PageUrl) -> list[Facet]:
+    """Facets with their toggle_url: the same page with that outlet switched on or off."""
+    return [dataclasses.replace(f, toggle_url=page_url(toggled(selected, f.value))) for f in facets]
+
+
+def report_anchor(report_id: int) -> str:
+    return f"report-{report_id}"
+
+
+def _iso(date: dt.date | str) -> str:
+    return date.isoformat() if isinstance(date, dt.date) else date

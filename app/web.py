@@ -1,0 +1,235 @@
+"""The dashboard: create_app() and thin routes; data comes from app.queries, rendering from app.render."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import PlainTextResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException
+
+from app import queries
+from app.catalog import load_catalog
+from app.config import Settings, get_settings
+from app.db import make_engine
+from app.pagedata import ArticlePage, DayPage, MilestonePage, OutletPage, TimelinePage, Window
+from app.render import make_templates, render_error, render_page
+from app.security import SecurityHeaders
+from app.urls import Urls, link_facets
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # /days/2016-09-17: only this form, not every ISO 8601 variant
+ARTICLE_ID = re.compile(r"[1-9]\d{0,17}")  # a positive id that fits a 64-bit integer column
+MAX_OUTLET_FILTERS = 50  # more ?outlet= values than any catalogue has outlets is a malformed link
+# Without a catalogue the frame is simply every dated report and milestone.
+OPEN_WINDOW = Window(dt.date.min, dt.date.max)
+
+
+# -- dependencies (tests override these through app.dependency_overrides) -------------------------
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+def get_window(request: Request) -> Window:
+    return request.app.state.window
+
+
+def selected_outlets(
+    outlet: Annotated[list[str] | None, Query(description="outlet slug; repeat to choose several")] = None,
+) -> list[str]:
+    """The outlet filter from the query string, blanks dropped (an empty form field means no filter)."""
+    chosen = [slug.strip() for slug in outlet or [] if slug.strip()]
+    if len(chosen) > MAX_OUTLET_FILTERS:
+        raise HTTPException(400, f"too many outlet filters ({len(chosen)}; at most {MAX_OUTLET_FILTERS})")
+    return chosen
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+WindowDep = Annotated[Window, Depends(get_window)]
+OutletsDep = Annotated[list[str], Depends(selected_outlets)]
+
+
+# -- page data (shared by the HTML and JSON routes) ---------------------------------------------
+
+
+def timeline_data(request: Request, session: Session, window: Window, outlets: list[str]) -> TimelinePage:
+    page = queries.timeline(session, window, outlets)
+    return dataclasses.replace(page, facets=link_facets(page.facets, page.selected, Urls(request).timeline))
+
+
+def day_data(request: Request, session: Session, window: Window, day: str, outlets: list[str]) -> DayPage:
+    date = parse_day(day)
+    page = queries.day(session, window, date, outlets)
+    if page is None:
+        raise HTTPException(404, f"There are no reports or milestones for {date.isoformat()}, "
+                                 "and it lies outside the timeline.")
+    urls = Urls(request)
+    return dataclasses.replace(
+        page, facets=link_facets(page.facets, page.selected, lambda chosen: urls.day(date, chosen))
+    )
+
+
+def parse_day(text: str) -> dt.date:
+    if ISO_DAY.fullmatch(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise HTTPException(404, f"'{text}' is not a date: day pages are named like /days/2016-09-17.")
+
+
+def milestone_data(session: Session, slug: str) -> MilestonePage:
+    page = queries.milestone(session, slug)
+    if page is None:
+        raise HTTPException(404, f"There is no milestone called '{slug}'.")
+    return page
+
+
+def outlet_data(session: Session, slug: str) -> OutletPage:
+    page = queries.outlet(session, slug)
+    if page is None:
+        raise HTTPException(404, f"There is no outlet called '{slug}'.")
+    return page
+
+
+def article_data(session: Session, article_id: str) -> ArticlePage:
+    page = queries.article(session, int(article_id)) if ARTICLE_ID.fullmatch(article_id) else None
+    if page is None:
+        raise HTTPException(404, f"There is no article with id '{article_id}'.")
+    return page
+
+
+# -- routes: JSON twins first, so /days/X.json never reaches the HTML route as day "X.json" -------
+
+json_routes = APIRouter(tags=["timeline"])
+html_routes = APIRouter(include_in_schema=False)
+
+
+@json_routes.get("/.json", response_model=TimelinePage, summary="The whole timeline, one row per day")
+def timeline_json(request: Request, response: Response, session: SessionDep, window: WindowDep,
+                  outlets: OutletsDep) -> TimelinePage:
+    return _vary(response, timeline_data(request, session, window, outlets))
+
+
+@json_routes.get("/days/{day}.json", response_model=DayPage, summary="One day's milestones and reports")
+def day_json(request: Request, response: Response, session: SessionDep, window: WindowDep,
+             day: str, outlets: OutletsDep) -> DayPage:
+    return _vary(response, day_data(request, session, window, day, outlets))
+
+
+@json_routes.get("/milestones/{slug}.json", response_model=MilestonePage,
+                 summary="One milestone and every outlet's words about it")
+def milestone_json(response: Response, session: SessionDep, slug: str) -> MilestonePage:
+    return _vary(response, milestone_data(session, slug))
+
+
+@json_routes.get("/outlets/{slug}.json", response_model=OutletPage,
+                 summary="One outlet's articles and reports by day")
+def outlet_json(response: Response, session: SessionDep, slug: str) -> OutletPage:
+    return _vary(response, outlet_data(session, slug))
+
+
+@json_routes.get("/articles/{article_id}.json", response_model=ArticlePage,
+                 summary="One article's text and its dated reports (spans index into text)")
+def article_json(response: Response, session: SessionDep, article_id: str) -> ArticlePage:
+    return _vary(response, article_data(session, article_id))
+
+
+def _vary(response: Response, data):
+    response.headers["Vary"] = "HX-Request"
+    return data
+
+
+@html_routes.get("/", name="timeline_page")
+def timeline_page(request: Request, session: SessionDep, window: WindowDep, outlets: OutletsDep):
+    return render_page(request, "timeline", page=timeline_data(request, session, window, outlets))
+
+
+@html_routes.get("/days/{day}", name="day_page")
+def day_page(request: Request, session: SessionDep, window: WindowDep, day: str, outlets: OutletsDep):
+    return render_page(request, "day", page=day_data(request, session, window, day, outlets))
+
+
+@html_routes.get("/milestones/{slug}", name="milestone_page")
+def milestone_page(request: Request, session: SessionDep, slug: str):
+    return render_page(request, "milestone", page=milestone_data(session, slug))
+
+
+@html_routes.get("/outlets/{slug}", name="outlet_page")
+def outlet_page(request: Request, session: SessionDep, slug: str):
+    return render_page(request, "outlet", page=outlet_data(session, slug))
+
+
+@html_routes.get("/articles/{article_id}", name="article_page")
+def article_page(request: Request, session: SessionDep, article_id: str):
+    return render_page(request, "article", page=article_data(session, article_id))
+
+
+@html_routes.get("/healthz", response_class=PlainTextResponse)
+def healthz() -> str:
+    return "ok"
+
+
+# -- errors: never a bare 500 for a bad link -------------------------------------------------------
+
+
+def _http_error(request: Request, exc: HTTPException) -> Response:
+    message = exc.detail if exc.status_code != 404 or exc.detail != "Not Found" else (
+        f"There is no page at {request.url.path}.")
+    return render_error(request, exc.status_code, str(message))
+
+
+def _unknown_outlet(request: Request, exc: queries.UnknownOutlet) -> Response:
+    return render_error(request, 404, f"There is no outlet called '{exc.slug}' to filter by.",
+                        hint="Known outlets: " + ", ".join(exc.known))
+
+
+def _bad_request(request: Request, exc: RequestValidationError) -> Response:
+    return render_error(request, 400, "The address has a malformed parameter.")
+
+
+# -- the app -------------------------------------------------------------------------------------
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The dashboard over settings.database_url, opened read-only."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.engine.dispose()
+
+    # Swagger UI loads its assets from a CDN, which the CSP forbids: /openapi.json documents the API.
+    app = FastAPI(title="Ceasefire Timeline", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  summary="The September 2016 Syria ceasefire, day by day, as each outlet told it.")
+    app.state.engine = make_engine(settings.database_url, read_only=True)
+    app.state.window = catalogue_window(settings)
+    app.state.templates = make_templates(settings.templates_dir, settings.htmx_url)
+    app.include_router(json_routes)
+    app.include_router(html_routes)
+    app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(queries.UnknownOutlet, _unknown_outlet)
+    app.add_exception_handler(RequestValidationError, _bad_request)
+    app.add_middleware(SecurityHeaders, htmx_url=settings.htmx_url)
+    return app
+
+
+def catalogue_window(settings: Settings) -> Window:
+    """The ceasefire window from the curated catalogue in seeds/; open when there is none."""
+    try:
+        catalog = load_catalog(settings.seeds_dir)
+    except (OSError, ValueError, KeyError):
+        return OPEN_WINDOW
+    return Window(catalog.window_start, catalog.window_end)
