@@ -13,8 +13,9 @@ from app.extract.types import KINDS, KnownMeta
 MILESTONES_FILE = "milestones.toml"
 OUTLETS_FILE = "outlets.toml"
 MANIFEST_FILE = "manifest.toml"
+PARTIES_FILE = "parties.toml"
 # Files in seeds/ that are catalogues, not articles.
-CATALOGUE_FILES = frozenset({MILESTONES_FILE, OUTLETS_FILE, MANIFEST_FILE})
+CATALOGUE_FILES = frozenset({MILESTONES_FILE, OUTLETS_FILE, MANIFEST_FILE, PARTIES_FILE})
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,15 @@ class OutletSpec:
 
 
 @dataclass(frozen=True)
+class Party:
+    """A side of the conflict and the names that stand for it, for claims of blame."""
+
+    slug: str
+    name: str
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
 class Catalog:
     milestones: tuple[MilestoneSpec, ...]
     outlets: tuple[OutletSpec, ...]
@@ -53,6 +63,7 @@ class Catalog:
     window_start: dt.date  # the timeline's frame
     window_end: dt.date
     in_force: tuple[re.Pattern[str], ...]  # wording that presumes the truce is in force
+    parties: tuple[Party, ...] = ()
 
     def milestone(self, slug: str) -> MilestoneSpec | None:
         return next((m for m in self.milestones if m.slug == slug), None)
@@ -89,6 +100,18 @@ def _outlet(entry: dict) -> OutletSpec:
     )
 
 
+def _parties(folder: Path) -> tuple[Party, ...]:
+    path = folder / PARTIES_FILE
+    if not path.is_file():
+        return ()
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return tuple(
+        # Look-arounds rather than \b: "U.S." ends in a full stop, where \b never matches.
+        Party(p["slug"], p["name"], re.compile(r"(?<!\w)(?:" + "|".join(p["names"]) + r")(?!\w)", re.IGNORECASE))
+        for p in data["party"]
+    )
+
+
 def load_catalog(folder: Path) -> Catalog:
     milestones = tomllib.loads((folder / MILESTONES_FILE).read_text(encoding="utf-8"))
     outlets = tomllib.loads((folder / OUTLETS_FILE).read_text(encoding="utf-8"))
@@ -98,7 +121,7 @@ def load_catalog(folder: Path) -> Catalog:
         outlets=tuple(_outlet(o) for o in outlets["outlet"]),
         agreement=window["agreement"], truce_start=window["truce_start"],
         window_start=window["start"], window_end=window["end"],
-        in_force=_patterns(window.get("in_force", [])),
+        in_force=_patterns(window.get("in_force", [])), parties=_parties(folder),
     )
 
 

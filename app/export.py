@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
-from app.models import Article, Report
+from app.models import Article, Claim, Figure, Report
 
 EXPORT_FORMATS = ("json", "csv")
 # Report fields in export order; CSV splits "span" into two columns so each cell is a plain value.
@@ -80,6 +80,29 @@ def export_data(session: Session) -> dict[str, list[dict[str, Any]]]:
     return {
         "articles": [article_dict(a) for a in articles],
         "reports": [report_dict(r) for r in session.scalars(reports_select())],
+        "figures": [figure_dict(f) for f in session.scalars(_in_article_order(Figure))],
+        "claims": [claim_dict(c) for c in session.scalars(_in_article_order(Claim))],
+    }
+
+
+def _in_article_order(model: type[Figure] | type[Claim]) -> Select:
+    return (select(model).join(model.article).options(joinedload(model.article))
+            .order_by(Article.source, model.span_start, model.id))
+
+
+def figure_dict(figure: Figure) -> dict[str, Any]:
+    """A figure with the span of the sentence whose reports it belongs to."""
+    return {
+        "source": figure.article.source, "span": [figure.span_start, figure.span_end],
+        "value": figure.value, "unit": figure.unit, "subject": figure.subject,
+        "qualifier": figure.qualifier, "period": figure.period, "text": figure.text,
+    }
+
+
+def claim_dict(claim: Claim) -> dict[str, Any]:
+    return {
+        "source": claim.article.source, "span": [claim.span_start, claim.span_end],
+        "accuser": claim.accuser, "accused": claim.accused, "speaker": claim.speaker, "text": claim.text,
     }
 
 

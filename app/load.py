@@ -8,18 +8,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.catalog import CATALOGUE_FILES, MANIFEST_FILE, Catalog, load_manifest
+from app.db import begin_write
 from app.extract.article import extract_article
-from app.extract.text import decode_bytes
+from app.extract.text import MAX_ARTICLE_BYTES, decode_bytes
 from app.extract.types import ExtractedArticle, KnownMeta, RejectedFile
-from app.models import Article, Milestone, Outlet, Report
+from app.models import Article, Claim, Figure, Milestone, Outlet, Report
 
+FIGURE_TEXT_CHARS = 300  # the column's width; a figure's words are far shorter
+CLAIM_TEXT_CHARS = 300
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})  # what a folder walk picks up
-# Never read more than this into memory; decode_bytes applies the real (smaller) article limit.
-MAX_READ_BYTES = 64_000_000
+# Never read more than this into memory: a bigger file is rejected from its size alone, before it is opened.
+MAX_READ_BYTES = MAX_ARTICLE_BYTES
+# Another loader on the same database can store the same file between our look and our write (PostgreSQL
+# reports it as a unique violation, a vanished row or a deadlock); looking again then finds its work.
+CONCURRENT_WRITE_ERRORS = (IntegrityError, StaleDataError, OperationalError)
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,15 @@ def load_paths(
 
 def sync_catalog(engine: Engine, catalog: Catalog) -> None:
     """Upsert outlets and milestones by slug, so reports can link to them."""
+    try:
+        _sync_catalog(engine, catalog)
+    except CONCURRENT_WRITE_ERRORS:  # a second loader inserted the same slugs first: now they are updates
+        _sync_catalog(engine, catalog)
+
+
+def _sync_catalog(engine: Engine, catalog: Catalog) -> None:
     with Session(engine) as session, session.begin():
+        begin_write(session)
         outlets = {o.slug: o for o in session.scalars(select(Outlet))}
         for spec in catalog.outlets:
             row = outlets.get(spec.slug) or Outlet(slug=spec.slug)
@@ -118,7 +133,7 @@ def iter_article_files(paths: Iterable[Path]) -> Iterator[ArticleFile | FileResu
                 manifest = yield from _manifest(path.parent, path.parent)
                 yield ArticleFile(path, path.name, manifest.get(path.name))
         else:
-            yield FileResult(str(path), "rejected", "no such file or folder")
+            yield FileResult(str(path), "rejected", _not_a_file(path) if path.exists() else "no such file or folder")
 
 
 def _walk(folder: Path, root: Path, seen_dirs: set[Path]) -> Iterator[ArticleFile | FileResult]:
@@ -139,6 +154,16 @@ def _walk(folder: Path, root: Path, seen_dirs: set[Path]) -> Iterator[ArticleFil
             yield from _walk(entry, root, seen_dirs)
         elif entry.is_file() and _is_article_name(entry.name):
             yield ArticleFile(entry, _relative(entry, root), manifest.get(entry.name))
+        elif _is_article_name(entry.name):  # a broken or looping link, a pipe, a socket: say why it is skipped
+            yield FileResult(_relative(entry, root), "rejected", _not_a_file(entry))
+
+
+def _not_a_file(path: Path) -> str:
+    try:
+        path.stat()
+    except OSError as exc:
+        return _reason(exc)
+    return "not a regular file"
 
 
 def _is_article_name(name: str) -> bool:
@@ -178,28 +203,54 @@ def load_file(engine: Engine, item: ArticleFile | FileResult, *, catalog: Catalo
 def _load_article(engine: Engine, item: ArticleFile, catalog: Catalog) -> FileResult:
     data = _read(item.path)
     digest = hashlib.sha256(data).hexdigest()
+    with Session(engine) as session:  # a cheap look first: a reload extracts nothing
+        stored = _stored_as(session, item.source, digest)
+    if stored is not None:
+        return stored
+    extracted = _extract(data, item, catalog)  # outside any transaction: no lock is held while it runs
+    try:
+        return _write(engine, item.source, digest, extracted)
+    except CONCURRENT_WRITE_ERRORS:
+        return _write(engine, item.source, digest, extracted)
+
+
+def _stored_as(session: Session, source: str, digest: str) -> FileResult | None:
+    """The outcome when the database already holds this content, else None."""
+    stored_hash = session.scalar(select(Article.content_hash).where(Article.source == source))
+    if stored_hash == digest:
+        return FileResult(source, "unchanged")
+    original = session.scalar(select(Article.source).where(Article.content_hash == digest))
+    if original is not None:
+        return FileResult(source, "duplicate", original)
+    return None
+
+
+def _write(engine: Engine, source: str, digest: str, extracted: ExtractedArticle) -> FileResult:
+    """Write one article and its reports in one transaction, looking again under the write lock."""
     with Session(engine) as session, session.begin():
-        existing = session.scalar(select(Article).where(Article.source == item.source))
-        if existing is not None and existing.content_hash == digest:
-            return FileResult(item.source, "unchanged")
-        original = session.scalar(select(Article.source).where(Article.content_hash == digest))
-        if original is not None:
-            return FileResult(item.source, "duplicate", original)
-        extracted = _extract(data, item, catalog)
+        begin_write(session)
+        stored = _stored_as(session, source, digest)
+        if stored is not None:  # another loader got here first
+            return stored
+        existing = session.scalar(select(Article).where(Article.source == source))
         if existing is not None:
             session.delete(existing)
             session.flush()  # free the unique source before the new row claims it
-        session.add(_article_row(session, item.source, digest, extracted))
+        session.add(_article_row(session, source, digest, extracted))
     status = "loaded" if existing is None else "replaced"
     dated = sum(1 for r in extracted.reports if r.date is not None)
-    return FileResult(item.source, status, reports=len(extracted.reports), dated=dated)
+    return FileResult(source, status, reports=len(extracted.reports), dated=dated)
 
 
 def _read(path: Path) -> bytes:
-    size = path.stat().st_size
+    size = path.stat().st_size  # before opening: a huge file is never read
     if size > MAX_READ_BYTES:
-        raise RejectedFile(f"too large: {size:,} bytes")
-    return path.read_bytes()
+        raise RejectedFile(f"too large: {size:,} bytes (limit {MAX_READ_BYTES:,})")
+    with path.open("rb") as handle:
+        data = handle.read(MAX_READ_BYTES + 1)  # bounded, in case the file grew since stat
+    if len(data) > MAX_READ_BYTES:
+        raise RejectedFile(f"too large: over {MAX_READ_BYTES:,} bytes")
+    return data
 
 
 def _extract(data: bytes, item: ArticleFile, catalog: Catalog) -> ExtractedArticle:
@@ -228,6 +279,16 @@ def _article_row(session: Session, source: str, digest: str, extracted: Extracte
             milestone_id=milestones.get(r.milestone or ""), speaker=r.speaker,
         )
         for position, r in enumerate(extracted.reports)
+    ]
+    article.figures = [
+        Figure(span_start=f.start, span_end=f.end, value=f.value, unit=f.unit, subject=f.subject,
+               qualifier=f.qualifier, period=f.period, text=f.text[:FIGURE_TEXT_CHARS])
+        for f in extracted.figures
+    ]
+    article.claims = [
+        Claim(span_start=c.start, span_end=c.end, accuser=c.accuser, accused=c.accused,
+              text=c.text[:CLAIM_TEXT_CHARS], speaker=c.speaker)
+        for c in extracted.claims
     ]
     return article
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, MetaData, String, Text
+from sqlalchemy import Float, ForeignKey, Index, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Named constraints keep Alembic's batch mode (SQLite) and PostgreSQL migrations predictable.
@@ -55,6 +55,12 @@ class Article(Base):
     reports: Mapped[list[Report]] = relationship(
         back_populates="article", cascade="all, delete-orphan", order_by="Report.position"
     )
+    figures: Mapped[list[Figure]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", order_by="Figure.id"
+    )
+    claims: Mapped[list[Claim]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", order_by="Claim.id"
+    )
 
     def __repr__(self) -> str:
         return f"Article({self.source!r}, published={self.published})"
@@ -103,3 +109,47 @@ class Report(Base):
 
     def __repr__(self) -> str:
         return f"Report({self.kind!r}, {self.date}, {self.quote[:30]!r})"
+
+
+class Figure(Base):
+    """A number one sentence gives; it belongs to the reports quoting the same span."""
+
+    __tablename__ = "figure"
+    __table_args__ = (Index("ix_figure_article_span", "article_id", "span_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    span_start: Mapped[int]
+    span_end: Mapped[int]
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(20), index=True)  # killed / wounded / violations / ...
+    subject: Mapped[str | None] = mapped_column(String(100))
+    qualifier: Mapped[str | None] = mapped_column(String(30))
+    period: Mapped[str | None] = mapped_column(String(60))
+    text: Mapped[str] = mapped_column(String(300))
+
+    article: Mapped[Article] = relationship(back_populates="figures")
+
+    def __repr__(self) -> str:
+        return f"Figure({self.value:g} {self.unit})"
+
+
+class Claim(Base):
+    """Who blamed whom in one sentence, by party slug (seeds/parties.toml)."""
+
+    __tablename__ = "claim"
+    __table_args__ = (Index("ix_claim_article_span", "article_id", "span_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
+    span_start: Mapped[int]
+    span_end: Mapped[int]
+    accuser: Mapped[str] = mapped_column(String(40), index=True)
+    accused: Mapped[str] = mapped_column(String(40), index=True)
+    text: Mapped[str] = mapped_column(String(300))
+    speaker: Mapped[str | None] = mapped_column(String(200))
+
+    article: Mapped[Article] = relationship(back_populates="claims")
+
+    def __repr__(self) -> str:
+        return f"Claim({self.accuser} -> {self.accused})"

@@ -95,9 +95,22 @@ def test_csv_quotes_commas_and_newlines():
 
 
 def test_an_empty_database_exports_empty_lists(session):
-    assert export_data(session) == {"articles": [], "reports": []}
+    assert export_data(session) == {"articles": [], "reports": [], "figures": [], "claims": []}
 
 
 def test_an_unknown_format_is_refused(session):
     with pytest.raises(ValueError, match="unknown export format"):
         export_text(session, "xml")
+
+
+def test_seed_export_carries_figures_and_claims(seeded_engine):
+    from sqlalchemy.orm import Session
+
+    with Session(seeded_engine) as session:
+        data = export_data(session)
+    killed = [f for f in data["figures"] if f["unit"] == "killed" and f["subject"] == "soldiers"]
+    assert [f["value"] for f in killed] == [62.0]
+    # the figure belongs to the sentence that dates the strike, so a report quotes the same span
+    assert any(r["span"] == killed[0]["span"] and r["kind"] == "airstrike_deir_ezzor" for r in data["reports"])
+    assert {"accuser": "united-states", "accused": "russia"}.items() <= next(
+        c for c in data["claims"] if "barbarism" in c["text"]).items()

@@ -12,12 +12,19 @@ from dataclasses import dataclass
 from app.catalog import Catalog
 from app.extract import events, published
 from app.extract.events import PhraseMatch
+from app.extract.figures import find_claims, find_figures
 from app.extract.outlets import detect_outlet
 from app.extract.published import Published
 from app.extract.resolve import Resolution, fmt, resolve
 from app.extract.text import PageMeta, clean_text, html_to_text, looks_like_html, split_sentences
 from app.extract.timex import TimeExpression, find_expressions
-from app.extract.types import ExtractedArticle, ExtractedReport, KnownMeta
+from app.extract.types import (
+    ExtractedArticle,
+    ExtractedClaim,
+    ExtractedFigure,
+    ExtractedReport,
+    KnownMeta,
+)
 
 ATTACH_REACH = 60  # a time expression dates a milestone phrase this close, even across a comma
 TITLE_MAX_CHARS = 200
@@ -47,10 +54,11 @@ def extract_article(
     outlet = (known.outlet, "manifest") if known.outlet else _outlet(page, catalog, known.url or meta.url,
                                                                      meta.site_name)
     when = publication(known, meta, text, sentences, catalog)
+    reports, figures, claims = build_reports(sentences, when.date, catalog)
     return ExtractedArticle(
         text=text, title=known.title or meta.title or guess_title(text), url=known.url or meta.url,
         outlet=outlet[0], outlet_basis=outlet[1], published=when.date, published_basis=when.basis,
-        reports=tuple(build_reports(sentences, when.date, catalog)),
+        reports=tuple(reports), figures=tuple(figures), claims=tuple(claims),
     )
 
 
@@ -139,16 +147,44 @@ def _distance(match: PhraseMatch, expr: TimeExpression) -> int:
 
 # --- reports ------------------------------------------------------------------------------------
 
-def build_reports(sentences: list[Sentence], day: dt.date | None, catalog: Catalog) -> list[ExtractedReport]:
+def build_reports(sentences: list[Sentence], day: dt.date | None, catalog: Catalog
+                  ) -> tuple[list[ExtractedReport], list[ExtractedFigure], list[ExtractedClaim]]:
+    """The article's reports, and the figures and claims of blame in the sentences that carry them."""
     reports: list[ExtractedReport] = []
+    figures: list[ExtractedFigure] = []
+    claims: list[ExtractedClaim] = []
     last_named: str | None = None  # who "he" and "she" refer to
+    last_reported: Sentence | None = None  # where figures of a sentence that reports nothing belong
     for sentence in sentences:
         if is_dateline(sentence.text):
             continue
         speaker = events.find_speaker(sentence.text, last_named)
         last_named = speaker or last_named
-        reports.extend(sentence_reports(sentence, day, catalog, speaker))
-    return reports
+        found = sentence_reports(sentence, day, catalog, speaker)
+        if found:
+            reports.extend(found)
+            claims.extend(sentence_claims(sentence, speaker, catalog))
+            last_reported = sentence
+        elif last_reported is None or not _same_paragraph(last_reported, sentence):
+            continue
+        # "...bombing on Saturday. Some 62 soldiers were killed": the figures go with the bombing.
+        figures.extend(sentence_figures(sentence, last_reported))
+    return reports, figures, claims
+
+
+def _same_paragraph(earlier: Sentence, later: Sentence) -> bool:
+    return later.start - earlier.end == 1  # one space between them; paragraphs are a blank line apart
+
+
+def sentence_figures(sentence: Sentence, owner: Sentence) -> list[ExtractedFigure]:
+    """The sentence's figures, filed under the span of the sentence whose reports they belong to."""
+    return [ExtractedFigure(owner.start, owner.end, f.value, f.unit, f.subject, f.qualifier, f.period, f.text)
+            for f in find_figures(sentence.text)]
+
+
+def sentence_claims(sentence: Sentence, speaker: str | None, catalog: Catalog) -> list[ExtractedClaim]:
+    return [ExtractedClaim(sentence.start, sentence.end, c.accuser, c.accused, c.text, speaker)
+            for c in find_claims(sentence.text, speaker, catalog.parties)]
 
 
 def sentence_reports(sentence: Sentence, day: dt.date | None, catalog: Catalog,

@@ -4,14 +4,13 @@ claims of blame (who blamed whom). Pure functions over one sentence."""
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+
+from app.catalog import Party
 
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40,
-                "fifty": 50, "a hundred": 100, "dozens of": 24, "hundreds of": 200}
+                "fifty": 50, "a hundred": 100}
 _NUMBER = r"(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(NUMBER_WORDS) + r")"
 _QUALIFIER = r"(?:(?P<qualifier>about|around|almost|nearly|some|more than|over|at least|up to|roughly)\s+)?"
 _SUBJECT = r"(?:(?P<subject>[a-z]+(?:\s+[a-z]+)?)\s+)?"
@@ -98,26 +97,10 @@ BLAME_VERBS = r"(?:blamed|blames|blaming|accused|accuses|accusing|held\s+\w+\s+r
 
 
 @dataclass(frozen=True)
-class Party:
-    slug: str
-    name: str
-    pattern: re.Pattern[str]
-
-
-@dataclass(frozen=True)
 class Claim:
     accuser: str  # party slug
     accused: str
     text: str
-
-
-@lru_cache(maxsize=4)
-def load_parties(path: Path) -> tuple[Party, ...]:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return tuple(
-        Party(p["slug"], p["name"], re.compile(r"\b(?:" + "|".join(p["names"]) + r")\b", re.IGNORECASE))
-        for p in data["party"]
-    )
 
 
 def find_claims(sentence: str, speaker: str | None, parties: tuple[Party, ...]) -> list[Claim]:
@@ -147,8 +130,14 @@ def _party_at_start(text: str, parties: tuple[Party, ...]) -> str | None:
     return min(hits)[1] if hits else None
 
 
+ACCUSER_REACH = 200  # characters before the verb of blame in which the accuser is named
+OBJECT_OF = re.compile(r"\b(?:on|against|at|of|from|with|by|to|for)\s+(?:the\s+|their\s+|its\s+)?$", re.I)
+
+
 def _party_near_end(text: str, parties: tuple[Party, ...]) -> str | None:
-    hits = [(m.end(), p.slug) for p in parties for m in p.pattern.finditer(text) if m.end() > len(text) - 60]
+    """The last party named before the verb that is not itself an object ("strikes on the Syrian Army")."""
+    hits = [(m.end(), p.slug) for p in parties for m in p.pattern.finditer(text)
+            if m.end() > len(text) - ACCUSER_REACH and not OBJECT_OF.search(text[:m.start()])]
     return max(hits)[1] if hits else None
 
 

@@ -42,6 +42,32 @@ class ExtractedReport:
 
 
 @dataclass(frozen=True)
+class ExtractedFigure:
+    """A number a sentence gives: "62 soldiers were killed", "almost 200 ceasefire violations"."""
+
+    start: int  # the sentence's span, the same as its reports'
+    end: int
+    value: float
+    unit: str  # killed / wounded / violations / trucks / hours / days
+    subject: str | None
+    qualifier: str | None  # "almost", "more than"
+    period: str | None  # "the last 24 hours" when counted over one
+    text: str
+
+
+@dataclass(frozen=True)
+class ExtractedClaim:
+    """Who blamed whom, by party slug: Russia's Defence Ministry blaming the United States."""
+
+    start: int
+    end: int
+    accuser: str
+    accused: str
+    text: str
+    speaker: str | None
+
+
+@dataclass(frozen=True)
 class ExtractedArticle:
     text: str  # cleaned text; report spans index into it
     title: str | None
@@ -51,3 +77,5 @@ class ExtractedArticle:
     published: dt.date | None
     published_basis: str | None
     reports: tuple[ExtractedReport, ...] = field(default_factory=tuple)
+    figures: tuple[ExtractedFigure, ...] = field(default_factory=tuple)
+    claims: tuple[ExtractedClaim, ...] = field(default_factory=tuple)
