@@ -132,7 +132,7 @@ def truce_clock(day: dt.date, start: dt.date | None, end: dt.date | None) -> Tru
         return TruceClock("before", number, f"{before} day{'s' if before != 1 else ''} before the truce")
     if end is None or day <= end:
         return TruceClock("during", number, f"day {number} of the truce")
-    return TruceClock("after", number, f"truce over (day {number} since it began)")
+    return TruceClock("after", number, f"truce over · day {number}")
 
 
 # -- the timeline --------------------------------------------------------------------------------

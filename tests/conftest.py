@@ -77,3 +77,67 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+# -- the dashboard: an in-process client and a real server ---------------------------------------
+
+LIVE_SERVER_START_SECONDS = 60  # `timeline serve` migrates and loads the seeds before it listens
+
+
+@pytest.fixture
+def client(seeded_engine: Engine, settings: Settings) -> Iterator[object]:
+    """A TestClient on the dashboard over this test's seeded database."""
+    from fastapi.testclient import TestClient
+
+    from app.web import create_app
+
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`timeline serve` in a subprocess on a free port over a fresh database; yields its base URL."""
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    folder = tmp_path_factory.mktemp("live")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TIMELINE_")}
+    command = [sys.executable, "-m", "app.cli", "--db", f"sqlite:///{folder / 'timeline.db'}",
+               "serve", "--host", "127.0.0.1", "--port", str(port)]
+    log = (folder / "server.log").open("w")
+    server = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + LIVE_SERVER_START_SECONDS
+    try:
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"timeline serve exited with {server.returncode}: {(folder / 'server.log').read_text()}")
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"timeline serve did not answer within {LIVE_SERVER_START_SECONDS}s")
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()

@@ -1,0 +1,158 @@
+"""The dashboard in real Chromium (Playwright, sync API) against `timeline serve` on a free port."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.config import PROJECT_ROOT
+
+SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+WIDTHS = {"phone": 390, "desktop": 1280}
+# Never let the browser phone home or update itself while under test.
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+TIMEOUT_MS = 10_000  # generous for a loaded CI machine, short enough to fail fast
+
+
+def chromium_path() -> str | None:
+    """TIMELINE_CHROMIUM, else a chromium on PATH; the tests never download a browser."""
+    return os.environ.get("TIMELINE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    executable = chromium_path()
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("no chromium found (set TIMELINE_CHROMIUM); CI runs the browser tests")
+        pytest.skip("no chromium found: set TIMELINE_CHROMIUM to run the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server: str) -> Iterator[object]:
+    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    # A CSP violation or a script error shows up here: the site must run clean under its own policy.
+    assert not errors, errors
+
+
+@pytest.fixture
+def no_js_page(browser, live_server: str) -> Iterator[object]:
+    context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context.new_page()
+    context.close()
+
+
+def report_quotes(page) -> list[str]:
+    return page.locator("article.report blockquote").all_inner_texts()
+
+
+def test_timeline_opens_and_a_day_link_leads_to_the_day(page) -> None:
+    page.goto("/")
+    assert page.locator("h1").inner_text().startswith("The September 2016 Syria ceasefire")
+    assert page.locator("ol.days > li").count() >= 20
+    page.locator("a.day-date", has_text="Sat 17 Sep 2016").click()
+    page.wait_for_url("**/days/2016-09-17")
+    assert "17 September 2016" in page.locator("h1").inner_text()
+    assert page.locator("article.report").count() > 0
+
+
+def test_filter_by_outlet_swaps_the_list_pushes_the_url_and_back_restores(page) -> None:
+    page.goto("/days/2016-09-17")
+    everything = report_quotes(page)
+    outlets_before = page.locator(".outlet-group h3").count()
+    assert outlets_before > 1
+    page.locator(".filter a[data-outlet='rt']").click()
+    page.wait_for_url("**/days/2016-09-17?outlet=rt")
+    page.locator(".filter a.chip-on[data-outlet='rt']").wait_for()
+    assert page.locator(".outlet-group h3").count() == 1
+    assert page.locator(".outlet-group h3").inner_text().startswith("RT")
+    filtered = report_quotes(page)
+    assert 0 < len(filtered) < len(everything)
+    page.go_back()
+    page.wait_for_url("**/days/2016-09-17")
+    page.locator(".filter a.chip-on[data-outlet='rt']").wait_for(state="detached")
+    assert report_quotes(page) == everything
+
+
+def test_filter_swap_is_htmx_not_a_page_load(page) -> None:
+    page.goto("/")
+    page.evaluate("window.__marker = 'still here'")
+    page.locator(".filter a[data-outlet='al-jazeera']").click()
+    page.wait_for_url("**/?outlet=al-jazeera")
+    page.locator(".legend li").first.wait_for()
+    assert page.locator(".legend li").count() == 1
+    assert page.evaluate("window.__marker") == "still here"  # the document was not reloaded
+
+
+def test_deep_link_to_a_filtered_day(page) -> None:
+    page.goto("/days/2016-09-17?outlet=rt&outlet=al-jazeera")
+    groups = page.locator(".outlet-group h3").all_inner_texts()
+    assert [g.split()[0] for g in groups] == ["Al", "RT"]
+    assert page.locator(".filter a.chip-on").count() == 2
+
+
+def test_keyboard_shortcuts_move_between_days(page) -> None:
+    page.goto("/days/2016-09-17")
+    page.keyboard.press("j")
+    page.wait_for_url("**/days/2016-09-18")
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_url("**/days/2016-09-17")
+    page.keyboard.press("k")
+    page.wait_for_url("**/days/2016-09-16")
+
+
+def test_without_javascript_the_filter_links_still_work(no_js_page) -> None:
+    page = no_js_page
+    page.goto("/days/2016-09-17")
+    total = page.locator("article.report").count()
+    page.locator(".filter a[data-outlet='rt']").click()
+    page.wait_for_url("**/days/2016-09-17?outlet=rt")
+    assert 0 < page.locator("article.report").count() < total
+    assert page.locator(".outlet-group h3").inner_text().startswith("RT")
+    page.goto("/days/2016-09-17?outlet=rt&outlet=al-jazeera")
+    assert page.locator(".outlet-group").count() == 2
+    page.locator("a[rel=next]").click()
+    page.wait_for_url("**/days/2016-09-18?outlet=rt&outlet=al-jazeera")
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [("timeline", "/"), ("day-2016-09-17", "/days/2016-09-17"),
+     ("milestone-deir-ezzor-airstrike", "/milestones/deir-ezzor-airstrike"), ("article-2", "/articles/2")],
+)
+def test_screenshots(browser, live_server: str, name: str, path: str, width: str) -> None:
+    """Screenshots for people to look at (and for the README); the page must not scroll sideways."""
+    context = browser.new_context(base_url=live_server, viewport={"width": WIDTHS[width], "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(path)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        target: Path = SCREENSHOTS / f"{name}-{width}.png"
+        page.screenshot(path=str(target), full_page=True)
+        assert target.stat().st_size > 0
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {WIDTHS[width]}px"
+    finally:
+        context.close()
