@@ -1,0 +1,249 @@
+"""The dashboard's HTML pages, fragments, errors and headers, over the seeds loaded by the real loader."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from app.catalog import Catalog
+from app.config import Settings
+from app.load import load_paths
+from app.web import create_app
+
+HX = {"HX-Request": "true"}
+HISTORY_RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+PAGES = ["/", "/days/2016-09-17", "/milestones/deir-ezzor-airstrike", "/outlets/rt", "/articles/2"]
+
+
+def count(pattern: str, text: str) -> int:
+    return len(re.findall(pattern, text))
+
+
+def day_rows(text: str) -> list[str]:
+    return re.findall(r'<time datetime="(\d{4}-\d{2}-\d{2})">', text)
+
+
+# -- every page ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_is_a_full_accessible_document(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["vary"] == "HX-Request"
+    text = response.text
+    assert text.startswith("<!doctype html>")
+    for landmark in ("<header", "<nav", '<main id="main"', "<h1"):
+        assert landmark in text, landmark
+    assert count("<h1", text) == 1
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_htmx_gets_the_fragment_and_a_history_restore_the_whole_page(client: TestClient, path: str) -> None:
+    fragment = client.get(path, headers=HX)
+    assert fragment.status_code == 200
+    assert fragment.headers["vary"] == "HX-Request"
+    assert "<!doctype" not in fragment.text and 'class="site-header"' not in fragment.text
+    assert fragment.text.strip().startswith('<div class="results"')
+    restored = client.get(path, headers=HISTORY_RESTORE)
+    assert restored.text.startswith("<!doctype html>")
+    # The fragment is exactly the part of the page htmx swaps.
+    assert fragment.text.strip() in client.get(path).text
+
+
+@pytest.mark.parametrize("path", [*PAGES, "/days/1999-01-01", "/static/css/site.css", "/healthz"])
+def test_security_headers_on_every_response(client: TestClient, path: str) -> None:
+    headers = client.get(path).headers
+    csp = headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "http" not in csp  # no third-party origin at all
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_inline_script_and_htmx_served_from_static(client: TestClient, path: str) -> None:
+    text = client.get(path).text
+    scripts = re.findall(r"<script\b[^>]*>", text)
+    assert scripts and all('src="/static/' in s for s in scripts), scripts
+    assert re.search(r"<script[^>]*>\s*[^<\s]", text) is None  # every script element is empty
+    assert re.search(r"<[^>]+\son(click|load|keydown)=", text) is None
+    assert client.get("/static/vendor/htmx.min.js").status_code == 200
+
+
+def test_htmx_url_setting_points_the_page_and_the_csp_at_a_cdn(seeded_engine: Engine, settings: Settings) -> None:
+    cdn = "https://unpkg.com/htmx.org@2.0.11/dist/htmx.min.js"
+    import dataclasses
+
+    with TestClient(create_app(dataclasses.replace(settings, htmx_url=cdn))) as cdn_client:
+        response = cdn_client.get("/")
+    assert f'<script src="{cdn}"' in response.text
+    assert "script-src 'self' https://unpkg.com" in response.headers["content-security-policy"]
+
+
+def test_healthz_is_plain_ok(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.text == "ok"
+    assert response.headers["content-type"].startswith("text/plain")
+
+
+# -- the timeline --------------------------------------------------------------------------------
+
+
+def test_timeline_has_one_row_per_day_quiet_days_included(client: TestClient) -> None:
+    text = client.get("/").text
+    days = [dt.date.fromisoformat(d) for d in day_rows(text)]
+    assert days[0] <= dt.date(2016, 9, 9) and days[-1] >= dt.date(2016, 10, 3)
+    assert days == [days[0] + dt.timedelta(n) for n in range(len(days))]  # none skipped
+    assert 'class="day quiet"' in text and "quiet: no reports" in text
+
+
+def test_timeline_shows_milestones_clock_and_coverage(client: TestClient) -> None:
+    text = client.get("/").text
+    row = text[text.index('datetime="2016-09-17"'):text.index('datetime="2016-09-18"')]
+    assert "day 6 of the truce" in row
+    assert 'href="/milestones/deir-ezzor-airstrike"' in row
+    assert 'href="/days/2016-09-17?outlet=rt"' in row  # the RT cell links to RT's reports that day
+    first = text[text.index('datetime="2016-09-12"'):text.index('datetime="2016-09-13"')]
+    assert "day 1 of the truce" in first and "The truce takes effect" in first
+
+
+def test_timeline_filter_narrows_the_coverage_strip(client: TestClient) -> None:
+    text = client.get("/?outlet=rt").text
+    legend = text[text.index('class="legend"'):text.index('class="days"')]
+    assert count("<li>", legend) == 1 and ">RT<" in legend
+    assert 'href="/days/2016-09-18?outlet=rt"' in text  # day links keep the filter
+
+
+# -- a day ---------------------------------------------------------------------------------------
+
+
+def test_day_page_shows_milestones_and_reports_grouped_by_outlet(client: TestClient) -> None:
+    text = client.get("/days/2016-09-17").text
+    assert "Saturday 17 September 2016" in text and "day 6 of the truce" in text
+    assert 'href="/milestones/deir-ezzor-airstrike"' in text
+    groups = re.findall(r'<h3 id="outlet-\d+" dir="auto"><a href="/outlets/([\w-]+)">', text)
+    assert groups == sorted(groups) and "rt" in groups and "al-jazeera" in groups
+    assert "Igor Konashenkov" in text
+    assert "<q dir=\"auto\">on Saturday</q>" in text
+    assert 'href="/articles/2#report-' in text
+    assert '<a rel="prev" data-key-nav href="/days/2016-09-16">' in text
+    assert '<a rel="next" data-key-nav href="/days/2016-09-18">' in text
+
+
+def test_day_filter_by_one_or_several_outlets(client: TestClient) -> None:
+    everything = client.get("/days/2016-09-17").text
+    rt = client.get("/days/2016-09-17?outlet=rt").text
+    both = client.get("/days/2016-09-17?outlet=rt&outlet=al-jazeera").text
+    assert 0 < count('<article class="report"', rt) < count('<article class="report"', both)
+    assert count('<article class="report"', both) < count('<article class="report"', everything)
+    assert re.findall(r'<a href="/outlets/([\w-]+)">', rt.split('class="day-reports"')[1]) == ["rt"]
+    # Facets: selected ones toggle off, others toggle on; links work without JavaScript.
+    assert 'href="/days/2016-09-17" hx-get="/days/2016-09-17" id="facet-rt"' in rt
+    assert 'href="/days/2016-09-17?outlet=rt&amp;outlet=alwaght"' in rt
+    assert '<a rel="next" data-key-nav href="/days/2016-09-18?outlet=rt&amp;outlet=al-jazeera">' in both
+
+
+def test_every_hx_get_has_the_same_real_href(client: TestClient) -> None:
+    for path in ("/", "/days/2016-09-17?outlet=rt"):
+        links = re.findall(r'<a [^>]*href="([^"]*)" hx-get="([^"]*)"', client.get(path).text)
+        assert links and all(href == hx for href, hx in links)
+
+
+def test_quiet_day_in_the_frame_is_a_page_not_a_404(client: TestClient) -> None:
+    response = client.get("/days/2016-09-28")
+    assert response.status_code == 200
+    assert "A quiet day" in response.text
+
+
+# -- milestone, outlet, article ------------------------------------------------------------------
+
+
+def test_milestone_page_puts_outlets_side_by_side_and_names_the_silent(client: TestClient) -> None:
+    text = client.get("/milestones/deir-ezzor-airstrike").text
+    assert "US-led coalition airstrike" in text and "62 soldiers" in text
+    said = text[text.index("What each outlet said"):text.index("Did not report it")]
+    silent = text[text.index("Did not report it"):]
+    assert 'href="/outlets/rt"' in said
+    assert 'href="/outlets/yournewswire"' in silent and 'href="/outlets/rt"' not in silent
+    assert 'href="/days/2016-09-17"' in text
+
+
+def test_outlet_page_lists_articles_and_reports_by_day(client: TestClient) -> None:
+    text = client.get("/outlets/rt").text
+    assert "<h1 dir=\"auto\">RT</h1>" in text
+    assert 'href="/articles/2"' in text
+    assert 'href="/days/2016-09-17?outlet=rt"' in text
+
+
+def test_article_page_highlights_each_dated_sentence(client: TestClient) -> None:
+    data = client.get("/articles/2.json").json()
+    text = client.get("/articles/2").text
+    for report in data["reports"]:
+        assert f'id="report-{report["id"]}"' in text and f'id="note-{report["id"]}"' in text
+    marked = "".join(html.unescape(m) for m in re.findall(r"<mark>(.*?)</mark>", text, re.S))
+    for report in data["reports"]:
+        start, end = report["span"]
+        assert data["text"][start:end] in marked
+
+
+def test_article_text_is_escaped(engine: Engine, settings: Settings, catalog: Catalog, tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    hostile = "On Saturday <script>alert(1)</script> the truce <b>held</b>, the army said on Monday."
+    (folder / "hostile.txt").write_text("Hostile & odd\n\n" + hostile + "\n", encoding="utf-8")
+    summary = load_paths(engine, [folder], catalog=catalog)
+    assert summary.loaded == 1
+    with TestClient(create_app(settings)) as client:
+        text = client.get("/articles/1").text
+    assert "<script>alert(1)</script>" not in text and "<b>held</b>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+# -- errors --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("/days/2016-02-30", "not a date"),
+        ("/days/17-09-2016", "not a date"),
+        ("/days/20160917", "not a date"),
+        ("/days/2031-01-01", "no reports or milestones for 2031-01-01"),
+        ("/days/2016-09-17?outlet=nowhere", "no outlet called &#39;nowhere&#39;"),
+        ("/?outlet=nowhere", "Known outlets: "),
+        ("/milestones/no-such-thing", "no milestone called"),
+        ("/outlets/no-such-outlet", "no outlet called"),
+        ("/articles/abc", "no article with id"),
+        ("/articles/0", "no article with id"),
+        ("/articles/99999", "no article with id"),
+        ("/articles/999999999999999999999999999", "no article with id"),
+        ("/no/such/page", "There is no page at /no/such/page"),
+    ],
+)
+def test_bad_addresses_get_a_helpful_404_page(client: TestClient, path: str, words: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert words in response.text
+    assert 'href="/"' in response.text  # a way back
+
+
+def test_empty_outlet_value_means_no_filter(client: TestClient) -> None:
+    assert client.get("/days/2016-09-17?outlet=").status_code == 200
+
+
+def test_too_many_outlet_filters_is_a_400(client: TestClient) -> None:
+    query = "&".join(f"outlet=o{n}" for n in range(60))
+    response = client.get(f"/days/2016-09-17?{query}")
+    assert response.status_code == 400
+    assert "too many outlet filters" in response.text
