@@ -17,7 +17,7 @@ from app.extract.outlets import detect_outlet
 from app.extract.published import Published
 from app.extract.resolve import Resolution, fmt, resolve
 from app.extract.text import PageMeta, clean_text, html_to_text, looks_like_html, split_sentences
-from app.extract.timex import TimeExpression, find_expressions
+from app.extract.timex import UNDATED_KINDS, TimeExpression, find_expressions
 from app.extract.types import (
     ExtractedArticle,
     ExtractedClaim,
@@ -26,6 +26,7 @@ from app.extract.types import (
     KnownMeta,
 )
 
+PUBLICATION_BASIS = "publication date"  # the basis of a statement dated only by its article
 ATTACH_REACH = 60  # a time expression dates a milestone phrase this close, even across a comma
 TITLE_MAX_CHARS = 200
 
@@ -41,6 +42,21 @@ class Sentence:
     @property
     def real_matches(self) -> list[PhraseMatch]:
         return [m for m in self.matches if not m.hypothetical]
+
+    @property
+    def dated_expressions(self) -> list[TimeExpression]:
+        return [e for e in self.expressions if e.kind not in UNDATED_KINDS]
+
+    def expression_for(self, match: PhraseMatch) -> TimeExpression | None:
+        """The time expression in the same clause as a milestone phrase: when present, the phrase is
+        about that time ("the February truce ... collapsed in April" is not the September collapse)."""
+        clause = events.clause_bounds(self.text, match.start)
+        near = [e for e in self.expressions
+                if clause[0] <= e.start < clause[1] and _distance(match, e) <= ATTACH_REACH]
+        return min(near, key=lambda e: _distance(match, e), default=None)
+
+    def is_future(self, expr: TimeExpression) -> bool:
+        return expr.points_forward or events.is_future(self.text, expr.start)
 
 
 def extract_article(
@@ -71,8 +87,9 @@ def analyse(text: str, catalog: Catalog) -> list[Sentence]:
     sentences = []
     for start, end in split_sentences(text):
         body = text[start:end]
-        sentences.append(Sentence(start, end, body, tuple(find_expressions(body)),
-                                  tuple(events.milestone_matches(body, catalog))))
+        wire = published.WIRE_DATELINE.match(body)  # "BEIRUT, Sept 19 (Reuters) -" dates the story, not an event
+        expressions = tuple(e for e in find_expressions(body) if not wire or e.start >= wire.end())
+        sentences.append(Sentence(start, end, body, expressions, tuple(events.milestone_matches(body, catalog))))
     return sentences
 
 
@@ -99,25 +116,31 @@ def clues(sentences: list[Sentence], catalog: Catalog) -> list[published.Clue]:
     found: list[published.Clue] = []
     mentioned: dict[str, published.Clue] = {}
     for sentence in sentences:
-        for expr in sentence.expressions:
-            if not events.is_future(sentence.text, expr.start):
-                found.extend(_expression_clues(sentence, expr, catalog))
+        for expr in sentence.dated_expressions:
+            found.extend(_expression_clues(sentence, expr, catalog))
         for match in sentence.real_matches:
             m = match.milestone
-            mentioned.setdefault(m.slug, published.after_clue(
-                m.date, f"it reports the {m.title.lower()} ({fmt(m.date)}) as past"))
+            if sentence.expression_for(match) is None:
+                mentioned.setdefault(m.slug, published.after_clue(
+                    m.date, f"it reports the {m.title.lower()} ({fmt(m.date)}) as past"))
+            if FOLLOWS.search(sentence.text[max(0, match.start - FOLLOWS_REACH):match.start]):
+                found.extend(_follows_clues(sentence, match, catalog))
     return found + list(mentioned.values())
 
 
 def _expression_clues(sentence: Sentence, expr: TimeExpression, catalog: Catalog) -> list[published.Clue]:
+    future = sentence.is_future(expr)
     if expr.kind in ("month", "truce_day", "truce_after") or expr.kind in published.ABSOLUTE_KINDS:
-        return [published.absolute_after_clue(expr, catalog)] if expr.kind != "month" else []
+        past_event = expr.kind != "month" and not future
+        return [published.absolute_after_clue(expr, catalog)] if past_event else []
     found = []
     if not events.dates_a_statement(sentence.text, expr.start, expr.end):
         match = attached_match(sentence, expr)
         if match:
             found.append(published.pinned_clue(expr, match.milestone.date, match.milestone.title.lower(),
-                                               catalog, future=False))
+                                               catalog, future=future))
+    if future:
+        return found
     if events.presumes_truce_in_force(sentence.text, catalog):
         found.append(published.context_clue(expr, catalog.truce_start, "is in a sentence presuming the truce "
                                             "in force", catalog))
@@ -125,6 +148,18 @@ def _expression_clues(sentence: Sentence, expr: TimeExpression, catalog: Catalog
         found.append(published.context_clue(expr, catalog.agreement, "is in a sentence about the deal as made",
                                             catalog))
     return found
+
+
+# "hours after the army announced a new offensive": what the sentence dates came after the milestone.
+FOLLOWS = re.compile(r"\b(after|since|following)\b", re.IGNORECASE)
+FOLLOWS_REACH = 40  # characters before a milestone phrase in which "after" governs it
+
+
+def _follows_clues(sentence: Sentence, match: PhraseMatch, catalog: Catalog) -> list[published.Clue]:
+    m = match.milestone
+    return [published.context_clue(expr, m.date, f"comes after the {m.title.lower()}", catalog)
+            for expr in sentence.dated_expressions
+            if expr.kind in published.RELATIVE_KINDS and expr.end <= match.start and not sentence.is_future(expr)]
 
 
 def attached_match(sentence: Sentence, expr: TimeExpression,
@@ -155,6 +190,7 @@ def build_reports(sentences: list[Sentence], day: dt.date | None, catalog: Catal
     claims: list[ExtractedClaim] = []
     last_named: str | None = None  # who "he" and "she" refer to
     last_reported: Sentence | None = None  # where figures of a sentence that reports nothing belong
+    scene: list[ExtractedReport] = []  # that sentence's reports
     for sentence in sentences:
         if is_dateline(sentence.text):
             continue
@@ -164,12 +200,36 @@ def build_reports(sentences: list[Sentence], day: dt.date | None, catalog: Catal
         if found:
             reports.extend(found)
             claims.extend(sentence_claims(sentence, speaker, catalog))
-            last_reported = sentence
-        elif last_reported is None or not _same_paragraph(last_reported, sentence):
-            continue
-        # "...bombing on Saturday. Some 62 soldiers were killed": the figures go with the bombing.
-        figures.extend(sentence_figures(sentence, last_reported))
+            last_reported, scene = sentence, found
+            figures.extend(sentence_figures(sentence, sentence))
+        elif last_reported is not None and _same_paragraph(last_reported, sentence):
+            continued = continuation_report(sentence, scene, speaker)
+            reports.extend(continued)
+            # "...bombing on Saturday. Some 62 soldiers were killed": the figures go with the bombing.
+            figures.extend(sentence_figures(sentence, sentence if continued else last_reported))
     return reports, figures, claims
+
+
+# A past-tense event told as a fact: "Some 62 soldiers were killed", "Power walked out". Present,
+# perfect and modal verbs, quotations and habits are commentary, not the same scene.
+PAST_EVENT = re.compile(r"\b(was|were|\w{3,}ed)\b")
+NOT_A_SCENE = re.compile(r"\b(has|have|is|are|am|will|would|can|could|may|might|must|should|does|do|since|"
+                         r"usually|often|always|every)\b|[\"“”]", re.IGNORECASE)
+
+
+def continuation_report(sentence: Sentence, scene: list[ExtractedReport], speaker: str | None
+                        ) -> list[ExtractedReport]:
+    """A sentence with no date of its own that goes on telling the previous sentence's dated event."""
+    anchor = next((r for r in reversed(scene) if r.date and r.precision == "day"
+                   and r.basis != PUBLICATION_BASIS), None)
+    text = sentence.text
+    if (anchor is None or not _is_prose(text) or not PAST_EVENT.search(text) or NOT_A_SCENE.search(text)
+            or events.has_reported_speech(text)):
+        return []
+    assert anchor.date is not None
+    return [_report(sentence, anchor.date, "day", "the previous sentence",
+                    f"no date of its own; it goes on from the previous sentence, dated {fmt(anchor.date)}",
+                    _kind(text, text, False), None, speaker)]
 
 
 def _same_paragraph(earlier: Sentence, later: Sentence) -> bool:
@@ -193,15 +253,17 @@ def sentence_reports(sentence: Sentence, day: dt.date | None, catalog: Catalog,
     without a date, and otherwise the statement itself when it is reported speech."""
     reports: list[ExtractedReport] = []
     consumed: list[PhraseMatch] = []
-    for expr in sentence.expressions:
+    for expr in sentence.dated_expressions:
         report, match = _expression_report(sentence, expr, day, catalog, speaker)
         reports.append(report)
         if match:
             consumed.append(match)
-    reports.extend(_mention_reports(sentence, day, consumed, speaker))
+    if _is_prose(sentence.text):  # a headline or teaser is not where an undated event is reported
+        reports.extend(_mention_reports(sentence, day, consumed, speaker))
     # Publication only dates the saying when the sentence dates nothing else: beside a dated event
     # it is a guess the sentence does not support.
-    if not reports and events.has_reported_speech(sentence.text) and _is_prose(sentence.text):
+    if (not reports and not sentence.dated_expressions and events.has_reported_speech(sentence.text)
+            and _is_prose(sentence.text)):
         reports.append(_statement_report(sentence, day, speaker))
     return reports
 
@@ -213,11 +275,13 @@ def _is_prose(text: str) -> bool:
 
 def _expression_report(sentence: Sentence, expr: TimeExpression, day: dt.date | None, catalog: Catalog,
                        speaker: str | None) -> tuple[ExtractedReport, PhraseMatch | None]:
-    future = events.is_future(sentence.text, expr.start)
+    future = sentence.is_future(expr)
     res = resolve(expr, day, truce_start=catalog.truce_start, future=future,
                   default_year=catalog.window_start.year)
     speech = events.dates_a_statement(sentence.text, expr.start, expr.end)
-    match = None if speech else _milestone_for(sentence, expr, res)
+    match = _milestone_for(sentence, expr, res)
+    if speech and match and not match.start <= expr.start < match.end:
+        match = None  # "said on Monday that ...": the date is the saying's, unless the saying is the event
     clause = sentence.text[slice(*events.clause_bounds(sentence.text, expr.start))]
     if match:
         m = match.milestone
@@ -257,6 +321,8 @@ def _mention_reports(sentence: Sentence, day: dt.date | None, consumed: list[Phr
         m = match.milestone
         if match.reference or m.slug in seen or any(_overlaps(match, c) for c in consumed):
             continue
+        if sentence.expression_for(match) is not None:  # the phrase is about the time its clause names
+            continue
         if day is not None and m.date > day:
             continue  # an article cannot report as past what had not happened yet
         seen.add(m.slug)
@@ -277,7 +343,7 @@ def _statement_report(sentence: Sentence, day: dt.date | None, speaker: str | No
         return _report(sentence, None, "unknown", None,
                        "a statement with no date, in an article whose publication date is unknown",
                        kind, None, speaker)
-    return _report(sentence, day, "day", "publication date",
+    return _report(sentence, day, "day", PUBLICATION_BASIS,
                    f"no date in the sentence: a statement reported without one is dated by the "
                    f"article's publication ({fmt(day)})", kind, None, speaker)
 

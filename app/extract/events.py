@@ -15,12 +15,13 @@ HYPOTHETICAL = re.compile(
 HYPOTHETICAL_REACH = 45  # characters before a phrase in which a conditional word governs it
 FUTURE = re.compile(r"\b(will|is due to|are due to|is expected to|are expected to|is scheduled|"
                     r"are scheduled|plans? to|next|upcoming|is set to|are set to)\b", re.IGNORECASE)
-FUTURE_REACH = 30  # characters before an expression in which a future marker governs it
+FUTURE_REACH = 60  # characters before an expression in which a future marker governs it
 # Verbs of saying, as they date a statement: "said on Thursday", "on Saturday Putin asked".
 SPEECH_VERBS = (r"said|says|saying|told|tells|added|adds|noted|notes|stressed|asked|confirmed|explained|"
                 r"warned|insisted|acknowledged|reiterated|pointed out|criticized|criticised|complained|"
                 r"accused|cited|quoted|argued|claimed|announced|declared|denied|urged|wrote|broadcast|"
-                r"reported|stated|remarked|emphasized|emphasised|commented|revealed|suggested|condemned")
+                r"reported|stated|remarked|emphasized|emphasised|commented|revealed|suggested|condemned|"
+                r"blamed|blames|rejected|dismissed")
 SPEECH = re.compile(r"\b(" + SPEECH_VERBS + r")\b", re.IGNORECASE)
 # A statement dated by publication: the simple past of saying, not a habit ("has repeatedly complained").
 REPORTED_SPEECH = re.compile(
@@ -41,6 +42,7 @@ KIND_LEXICON: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("aid_access", re.compile(
         r"\b(aid|humanitarian|relief)\b.{0,40}\b(access|deliver\w*|reach|enter|allowed|blocked|pass)\b",
         re.IGNORECASE)),
+    ("un_security_council", re.compile(r"\bsecurity council\b", re.IGNORECASE)),
     ("talks", re.compile(r"\b(talks|negotiat\w*|phone call|telephone|met with|meeting|consultations|"
                          r"nearly reached|reviv\w*)\b", re.IGNORECASE)),
 )
@@ -52,7 +54,7 @@ PRONOUNS = frozenset({"he", "she"})
 PERSON_TITLES = frozenset("""
 president minister spokesman spokeswoman spokesperson general major-general lieutenant-general colonel
 secretary ambassador envoy adviser advisor official commander sheikh king prince emir leader chief
-premier chancellor mr mrs ms dr sen rep gen col maj lt capt
+premier chancellor mr mrs ms dr sen rep gen col maj lt capt state
 """.split())
 LEADING_NOISE = frozenset({"the", "a", "an", "but", "and", "meanwhile", "however", "also", "then", "in",
                            "on", "after", "according", "while", "as", "when", "monday", "tuesday", "wednesday",

@@ -40,8 +40,12 @@ def _names(outlet: OutletSpec) -> list[str]:
     return [outlet.name, *outlet.aliases]
 
 
+SHORT_NAME = 3  # "RT", "AP", "BBC": such names count only in capitals; longer ones in any case
+
+
 def _name_pattern(outlet: OutletSpec) -> str:
-    return r"(?:" + "|".join(re.escape(n) for n in _names(outlet)) + r")"
+    names = [re.escape(n) if len(n) <= SHORT_NAME else f"(?i:{re.escape(n)})" for n in _names(outlet)]
+    return r"(?:" + "|".join(names) + r")"
 
 
 def _score(outlet: OutletSpec, text: str, top: list[str], url: str | None,
@@ -64,14 +68,12 @@ def _score(outlet: OutletSpec, text: str, top: list[str], url: str | None,
             add(STRONG, f"page carries '{found.group(0)}'")
             break
     for line in top:
-        if re.match(name + r"\s*[-–—:|]\s*\S", line) or re.search(r"[|–—-]\s*" + name + r"\b[^|]*$", line):
-            add(STRONG, f"title or credit line '{line[:80]}'")
+        why = _top_line_mark(name, line)
+        if why:
+            add(STRONG, f"{why} '{line[:80]}'")
             break
-        if re.search(r"^[A-Z][A-Za-z ,.'-]{1,40}\(" + name + r"\)\s*[-–—]", line):
-            add(STRONG, f"wire dateline '{line[:60]}'")
-            break
-    found = re.search(r"^\s*(?:source|©|copyright)\s*:?\s*(?:©\s*)?" + name + r"\b", text,
-                      re.IGNORECASE | re.MULTILINE)
+    found = re.search(r"^\s*(?i:source|©|copyright)\s*:?\s*(?:©\s*)?(?:(?:19|20)\d\d\s+)?" + name + r"\b",
+                      text, re.MULTILINE)
     if found:
         add(STRONG, f"credit line '{found.group(0).strip()}'")
     _interviews_and_quotes(name, text, add)
@@ -84,6 +86,19 @@ OWN_AFTER = re.compile(r"^'s\s+[A-Z]\w+\s+[A-Z]\w+,\s+reporting\b")
 QUOTED_BEFORE = re.compile(r"\b(?:according to|as cited by|cited by|quoted by|reported by|via)\s+$", re.IGNORECASE)
 QUOTED_AFTER = re.compile(r"^\s+(?:reports?|reported|cited|quoted|says|said)\b\s*:?")
 CONTEXT_CHARS = 40  # how far around a mention its markers are looked for
+
+
+def _top_line_mark(name: str, line: str) -> str | None:
+    """How a line at the top of the page names its own outlet, if it does."""
+    if re.fullmatch(name + r"(?:\s+(?i:news|online|english))?", line):
+        return "masthead"
+    if re.match(name + r"\s*[-–—:|]\s*\S", line) or re.search(r"[|–—-]\s*" + name + r"\b[^|]*$", line):
+        return "title or credit line"
+    if re.match(r"[A-Z][\w ,.'-]{1,40}\(" + name + r"\)\s*[-–—]", line):
+        return "wire dateline"
+    if re.match(r"[A-Z][\w .'-]{1,30},\s+" + name + r"\s*[-–—]", line):
+        return "dateline credit"
+    return None
 
 
 def _interviews_and_quotes(name: str, text: str, add) -> None:

@@ -63,7 +63,14 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?P<rel>in|during|since|of|early|late|mid-?|last|next|this|until|by|from)\s+(?:early\s+|late\s+)?"
         r"(?P<month>" + "|".join(MONTHS) + r")(?:\s+" + _YEAR + r")?\b")),
     ("month", re.compile(r"\b(?P<month>" + "|".join(MONTHS) + r")\s+" + _YEAR + r"\b")),
+    # "the February truce": a month naming which of several like events is meant.
+    ("month", re.compile(r"\b(?P<rel>[Tt]he|[Aa])\s+(?P<month>" + "|".join(MONTHS) + r")\s+(?=[a-z])")),
+    # A bare year dates nothing on the timeline, but it tells which event a phrase is about
+    # ("the support group, formed in 2015"), so it is found and kept apart.
+    ("year", re.compile(r"\b(?:in|during|by|until|of|from|early|late)\s+" + _YEAR + r"\b")),
 )
+UNDATED_KINDS = frozenset({"year"})  # found, but never a report
+FUTURE_WORDS = re.compile(r"^(tomorrow|next|later|the following)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,11 @@ class TimeExpression:
 
     def get(self, name: str) -> str | None:
         return dict(self.fields).get(name)
+
+    @property
+    def points_forward(self) -> bool:
+        """ "tomorrow", "next week", "later this week": future whatever the verb's tense."""
+        return bool(FUTURE_WORDS.match(self.get("rel") or ""))
 
 
 # Every pattern needs one of these; most sentences have none, and one scan rules them all out.
