@@ -122,7 +122,8 @@ def find_claims(sentence: str, speaker: str | None, parties: tuple[Party, ...]) 
         accuser = _party_of(speaker, parties) or _party_near_end(sentence[:fault.start()], parties)
         if accuser and accused and accuser != accused:
             claims.append(Claim(accuser, accused, fault.group(0).strip()))
-    return claims
+    unique = {(c.accuser, c.accused): c for c in reversed(claims)}  # one per pair, the first wording
+    return [c for c in claims if unique[(c.accuser, c.accused)] is c]
 
 
 def _party_at_start(text: str, parties: tuple[Party, ...]) -> str | None:
