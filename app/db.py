@@ -6,13 +6,18 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import PROJECT_ROOT
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # a second loader waits this long for the write lock instead of failing
+# Execution option marking a transaction as a writer: on SQLite it starts with BEGIN IMMEDIATE, taking the write
+# lock up front, because a read transaction that later upgrades to write fails at once ("database is locked")
+# when another process wrote in between, whatever the busy timeout.
+WRITE_LOCK = "timeline_write_lock"
 
 
 def make_engine(url: str, *, read_only: bool = False) -> Engine:
@@ -20,6 +25,8 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas(read_only))
+        if not read_only:
+            event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -33,9 +40,21 @@ def _sqlite_pragmas(read_only: bool):
             cursor.execute("PRAGMA query_only=ON")
         else:
             cursor.execute("PRAGMA journal_mode=WAL")
+            # The driver's own implicit BEGIN is off; _sqlite_begin starts every transaction instead.
+            dbapi_connection.isolation_level = None
         cursor.close()
 
     return on_connect
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    immediate = connection.get_execution_options().get(WRITE_LOCK)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def begin_write(session: Session) -> None:
+    """Start the session's transaction as a writer (call it first): on SQLite this takes the write lock now."""
+    session.connection(execution_options={WRITE_LOCK: True})
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -53,4 +72,11 @@ def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision (creates the database file if needed)."""
     if engine.url.get_backend_name() == "sqlite" and engine.url.database:
         Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(engine), "head")
+    # Every migration transaction is a writer, so two processes migrating one SQLite file queue for the lock.
+    config = alembic_config(engine.execution_options(**{WRITE_LOCK: True}))
+    try:
+        command.upgrade(config, "head")
+    except DBAPIError:
+        # Two loaders started on a new database at once: the other one created the schema first. Look again;
+        # a real failure fails the same way twice.
+        command.upgrade(config, "head")

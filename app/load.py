@@ -162,7 +162,7 @@ def _not_a_file(path: Path) -> str:
     try:
         path.stat()
     except OSError as exc:
-        return _reason(exc)
+        return f"broken link: {_reason(exc)}" if path.is_symlink() else _reason(exc)
     return "not a regular file"
 
 
@@ -201,6 +201,8 @@ def load_file(engine: Engine, item: ArticleFile | FileResult, *, catalog: Catalo
 
 
 def _load_article(engine: Engine, item: ArticleFile, catalog: Catalog) -> FileResult:
+    if not _is_utf8(item.source):  # the databases store names as UTF-8; stray bytes would fail deep in a query
+        raise RejectedFile("the file name is not valid UTF-8: rename the file")
     data = _read(item.path)
     digest = hashlib.sha256(data).hexdigest()
     with Session(engine) as session:  # a cheap look first: a reload extracts nothing
@@ -212,6 +214,14 @@ def _load_article(engine: Engine, item: ArticleFile, catalog: Catalog) -> FileRe
         return _write(engine, item.source, digest, extracted)
     except CONCURRENT_WRITE_ERRORS:
         return _write(engine, item.source, digest, extracted)
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes in a POSIX file name arrive as lone surrogates
+        return False
+    return True
 
 
 def _stored_as(session: Session, source: str, digest: str) -> FileResult | None:
