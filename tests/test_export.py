@@ -110,7 +110,7 @@ def test_seed_export_carries_figures_and_claims(seeded_engine):
         data = export_data(session)
     killed = [f for f in data["figures"] if f["unit"] == "killed" and f["subject"] == "soldiers"]
     assert [f["value"] for f in killed] == [62.0]
-    # the figure belongs to the sentence that dates the strike, so a report quotes the same span
+    # "Some 62 soldiers were killed" goes on from the sentence dating the strike, and is reported with it
     assert any(r["span"] == killed[0]["span"] and r["kind"] == "airstrike_deir_ezzor" for r in data["reports"])
     assert {"accuser": "united-states", "accused": "russia"}.items() <= next(
         c for c in data["claims"] if "barbarism" in c["text"]).items()

@@ -221,15 +221,17 @@ def continuation_report(sentence: Sentence, scene: list[ExtractedReport], speake
                         ) -> list[ExtractedReport]:
     """A sentence with no date of its own that goes on telling the previous sentence's dated event."""
     anchor = next((r for r in reversed(scene) if r.date and r.precision == "day"
-                   and r.basis != PUBLICATION_BASIS), None)
+                   and r.basis != PUBLICATION_BASIS and r.kind != "statement"), None)
     text = sentence.text
     if (anchor is None or not _is_prose(text) or not PAST_EVENT.search(text) or NOT_A_SCENE.search(text)
             or events.has_reported_speech(text)):
         return []
     assert anchor.date is not None
+    # It tells the same event, so it shares the event's milestone and kind when there is one.
+    kind = anchor.kind if anchor.milestone else _kind(text, text, False)
     return [_report(sentence, anchor.date, "day", "the previous sentence",
                     f"no date of its own; it goes on from the previous sentence, dated {fmt(anchor.date)}",
-                    _kind(text, text, False), None, speaker)]
+                    kind, anchor.milestone, speaker)]
 
 
 def _same_paragraph(earlier: Sentence, later: Sentence) -> bool:
