@@ -130,8 +130,10 @@ def truce_clock(day: dt.date, start: dt.date | None, end: dt.date | None) -> Tru
     if number < 1:
         before = 1 - number
         return TruceClock("before", number, f"{before} day{'s' if before != 1 else ''} before the truce")
-    if end is None or day <= end:
+    if end is None or day < end:
         return TruceClock("during", number, f"day {number} of the truce")
+    if day == end:
+        return TruceClock("during", number, f"day {number} of the truce, its last")
     return TruceClock("after", number, f"truce over · day {number}")
 
 

@@ -151,6 +151,8 @@ def test_screenshots(browser, live_server: str, name: str, path: str, width: str
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         target: Path = SCREENSHOTS / f"{name}-{width}.png"
         page.screenshot(path=str(target), full_page=True)
+        # The first screen alone too: what a reader sees on arrival (the README shows these).
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}-first-screen.png"))
         assert target.stat().st_size > 0
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {WIDTHS[width]}px"

@@ -141,3 +141,16 @@ def test_openapi_documents_the_json_endpoints_only(client: TestClient) -> None:
     assert set(REPORT_FIELDS) <= set(report)
     params = {p["name"] for p in schema["paths"]["/days/{day}.json"]["get"]["parameters"]}
     assert params == {"day", "outlet"}
+
+
+def test_the_window_is_a_dependency_tests_can_override(client: TestClient) -> None:
+    from app.pagedata import Window
+    from app.web import get_window
+
+    client.app.dependency_overrides[get_window] = lambda: Window(dt.date(2016, 9, 1), dt.date(2016, 9, 30))
+    try:
+        data = client.get("/.json").json()
+    finally:
+        client.app.dependency_overrides.clear()
+    assert "2016-09-25" <= data["end"] <= "2016-09-30"  # the 3 October milestone now lies outside it
+    assert "2016-10-03" not in [d["date"] for d in data["days"]]
