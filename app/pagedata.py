@@ -104,6 +104,7 @@ class DayRow:
 class DayCount:
     date: dt.date
     reports: int
+    precision: str = "day"  # "month": the reports name a month, shown as such, not as its first day
 
 
 @dataclass(frozen=True)

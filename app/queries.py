@@ -134,7 +134,8 @@ def truce_clock(day: dt.date, start: dt.date | None, end: dt.date | None) -> Tru
         return TruceClock("during", number, f"day {number} of the truce")
     if day == end:
         return TruceClock("during", number, f"day {number} of the truce, its last")
-    return TruceClock("after", number, f"truce over · day {number}")
+    after = (day - end).days
+    return TruceClock("after", number, f"truce over · {after} day{'s' if after != 1 else ''} after its end")
 
 
 # -- the timeline --------------------------------------------------------------------------------
@@ -194,16 +195,16 @@ def _coverage_counts(
 def _outside_window(
     session: Session, window: Window, conditions: list[ColumnElement[bool]]
 ) -> tuple[list[DayCount], int]:
-    base = select(Report.date, func.count(Report.id)).join(Article, Report.article_id == Article.id)
+    base = select(Report.date, Report.precision, func.count(Report.id)).join(Article, Report.article_id == Article.id)
     rows = session.execute(
         base.where(Report.date.is_not(None), ~Report.date.between(window.start, window.end), *conditions)
-        .group_by(Report.date).order_by(Report.date)
+        .group_by(Report.date, Report.precision).order_by(Report.date, Report.precision)
     )
     undated = session.scalar(
         select(func.count(Report.id)).join(Article, Report.article_id == Article.id)
         .where(Report.date.is_(None), *conditions)
     )
-    return [DayCount(day, n) for day, n in rows], undated or 0
+    return [DayCount(day, n, precision) for day, precision, n in rows], undated or 0
 
 
 # -- one day -------------------------------------------------------------------------------------

@@ -247,3 +247,14 @@ def test_too_many_outlet_filters_is_a_400(client: TestClient) -> None:
     response = client.get(f"/days/2016-09-17?{query}")
     assert response.status_code == 400
     assert "too many outlet filters" in response.text
+
+
+def test_truce_clock_counts_days_after_the_end(client: TestClient) -> None:
+    assert "truce over · 1 day after its end" in client.get("/days/2016-09-20").text
+    assert "day 8 of the truce, its last" in client.get("/days/2016-09-19").text
+
+
+def test_a_month_only_date_is_shown_as_a_month(client: TestClient) -> None:
+    # "a similar attempt in February" names a month, not 1 February
+    page = client.get("/").text
+    assert "February 2016 (the month, no day given)" in page
