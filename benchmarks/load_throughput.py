@@ -1,0 +1,195 @@
+"""How fast articles are read: extraction alone, the naive dateparser call, the whole load, and memory.
+
+    python -m benchmarks.load_throughput [--count 2000] [--sample 200] [--db postgresql+psycopg://...]
+
+Generates the synthetic corpus (benchmarks/corpus.py) into a temporary folder and prints one table.
+--db names a PostgreSQL server where the user may create databases: the benchmark creates its own
+throwaway database there and drops it afterwards. Figures, not a test: nothing fails on a slow run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, make_url, text
+
+from app.catalog import Catalog, load_catalog
+from app.db import make_engine, migrate
+from app.extract.article import extract_article
+from app.extract.text import decode_bytes
+from app.load import load_paths
+from benchmarks import corpus
+
+GOAL_RATIO = 10  # extraction at least this many times faster than the naive call, per article
+GOAL_LOAD = 300  # articles/s for the whole load
+MEMORY_SMALL = 500
+
+
+def extraction_times(texts: list[tuple[str, str]], catalog: Catalog) -> list[float]:
+    """Seconds spent in extract_article for each text (after one warm-up call)."""
+    extract_article(texts[0][1], source=texts[0][0], catalog=catalog)
+    times = []
+    for name, raw in texts:
+        start = time.perf_counter()
+        extract_article(raw, source=name, catalog=catalog)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def naive_times(texts: list[str]) -> list[float]:
+    """Seconds spent in dateparser's search_dates for each text: the one-call approach."""
+    from dateparser.search import search_dates
+
+    search_dates(texts[0], languages=["en"])  # warm-up: dateparser loads its language data lazily
+    times = []
+    for raw in texts:
+        start = time.perf_counter()
+        search_dates(raw, languages=["en"])
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def timed_load(url: str, folder: Path, catalog: Catalog) -> tuple[float, int]:
+    """Migrate a fresh database, then time load_paths over the folder: (seconds, articles loaded)."""
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+        start = time.perf_counter()
+        summary = load_paths(engine, [folder], catalog=catalog)
+        return time.perf_counter() - start, summary.articles
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def throwaway_postgres(server: str) -> Iterator[str]:
+    """A fresh database on the server, dropped afterwards; yields its URL."""
+    name = f"timeline_bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def peak_memory(folder: Path, database: Path) -> dict[str, float]:
+    """The loader's peak memory over a folder, measured in a child process so runs do not mix."""
+    command = [sys.executable, "-m", "benchmarks.load_throughput", "--memory-child", str(folder), str(database)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def memory_child(folder: Path, database: Path) -> None:
+    """Child side of peak_memory: load the folder, print peak RSS and the traced Python heap peak (MB)."""
+    catalog = load_catalog(corpus.SEEDS)
+    engine = make_engine(f"sqlite:///{database}")
+    migrate(engine)
+    tracemalloc.start()
+    load_paths(engine, [folder], catalog=catalog)
+    _, traced = tracemalloc.get_traced_memory()
+    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
+    print(json.dumps({"rss": rss_kb / 1024, "traced": traced / 2**20}))
+
+
+# -- the table -----------------------------------------------------------------------------------
+
+Row = tuple[str, str, str]  # figure, measured, goal
+
+
+def verdict(value: float, goal: float, unit: str = "") -> str:
+    return f"≥{goal:g}{unit}  {'met' if value >= goal else 'NOT MET'}"
+
+
+def extraction_rows(texts: list[tuple[str, str]], catalog: Catalog, sample: int) -> list[Row]:
+    ours = extraction_times(texts, catalog)
+    picked = sorted(random.Random(0).sample(range(len(texts)), min(sample, len(texts))))
+    naive = naive_times([texts[i][1] for i in picked])
+    ours_on_sample = sum(ours[i] for i in picked)
+    ratio = sum(naive) / ours_on_sample
+    scope = "all" if len(picked) == len(texts) else f"sample of {len(picked)}"
+    return [
+        (f"(a) extract_article, {len(texts)} articles",
+         f"{1000 * sum(ours) / len(ours):.1f} ms/article, {len(ours) / sum(ours):.0f} articles/s", ""),
+        (f"(b) search_dates naive, {scope}", f"{1000 * sum(naive) / len(naive):.1f} ms/article", ""),
+        ("    ours on the same sample", f"{1000 * ours_on_sample / len(picked):.1f} ms/article", ""),
+        ("    naive / ours", f"{ratio:.1f}×", verdict(ratio, GOAL_RATIO, "×")),
+    ]
+
+
+def load_rows(folder: Path, work: Path, catalog: Catalog, server: str | None) -> list[Row]:
+    rows = [_load_row("SQLite", *timed_load(f"sqlite:///{work / 'load.db'}", folder, catalog))]
+    if server:
+        with throwaway_postgres(server) as url:
+            rows.append(_load_row("PostgreSQL", *timed_load(url, folder, catalog)))
+    return rows
+
+
+def _load_row(name: str, seconds: float, articles: int) -> Row:
+    rate = articles / seconds
+    return (f"(c) load_paths, {name}, {articles} articles",
+            f"{rate:.0f} articles/s ({seconds:.1f} s)", verdict(rate, GOAL_LOAD, " articles/s"))
+
+
+def memory_rows(folders: dict[int, Path], work: Path) -> list[Row]:
+    rows = []
+    for count, folder in folders.items():
+        peak = peak_memory(folder, work / f"memory-{count}.db")
+        rows.append((f"(d) loader peak memory, {count} files",
+                     f"RSS {peak['rss']:.0f} MB, Python heap {peak['traced']:.1f} MB", "flat"))
+    return rows
+
+
+def step(what: str) -> None:
+    print(f"... {what}", file=sys.stderr, flush=True)
+
+
+def print_table(rows: list[Row]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    header = ("figure", "measured", "goal")
+    for row in [header, tuple("-" * w for w in widths), *rows]:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=2000, help="articles to generate (default 2000)")
+    parser.add_argument("--sample", type=int, default=200, help="articles the naive call is timed on")
+    parser.add_argument("--db", help="a PostgreSQL server URL to time the load on as well")
+    parser.add_argument("--memory-child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.memory_child:
+        return memory_child(*args.memory_child)
+    catalog = load_catalog(corpus.SEEDS)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        paths = corpus.write(work / "all", args.count)
+        corpus.write(work / "small", MEMORY_SMALL)
+        texts = [(p.name, decode_bytes(p.read_bytes())) for p in paths]
+        print(f"{len(texts)} synthetic articles, {sum(len(t) for _, t in texts) / 2**20:.1f} MB of text", flush=True)
+        step("timing extraction and the naive call")
+        rows = extraction_rows(texts, catalog, args.sample)
+        step("timing the whole load")
+        rows += load_rows(work / "all", work, catalog, args.db)
+        step("measuring the loader's memory")
+        rows += memory_rows({MEMORY_SMALL: work / "small", args.count: work / "all"}, work)
+    print_table(rows)
+
+
+if __name__ == "__main__":
+    main()
