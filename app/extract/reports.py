@@ -1,0 +1,189 @@
+"""The dated reports a sentence carries, with the figures and claims of blame that go with them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from app.catalog import Catalog
+from app.extract import events
+from app.extract.events import PhraseMatch
+from app.extract.figures import find_claims, find_figures
+from app.extract.resolve import Resolution, fmt, resolve
+from app.extract.sentences import Sentence, attached_match, is_dateline, is_prose
+from app.extract.timex import TimeExpression
+from app.extract.types import ExtractedClaim, ExtractedFigure, ExtractedReport
+
+PUBLICATION_BASIS = "publication date"  # the basis of a statement dated only by its article
+
+
+
+def build_reports(sentences: list[Sentence], day: dt.date | None, catalog: Catalog
+                  ) -> tuple[list[ExtractedReport], list[ExtractedFigure], list[ExtractedClaim]]:
+    """The article's reports, and the figures and claims of blame in the sentences that carry them."""
+    reports: list[ExtractedReport] = []
+    figures: list[ExtractedFigure] = []
+    claims: list[ExtractedClaim] = []
+    last_named: str | None = None  # who "he" and "she" refer to
+    last_reported: Sentence | None = None  # where figures of a sentence that reports nothing belong
+    scene: list[ExtractedReport] = []  # that sentence's reports
+    for sentence in sentences:
+        if is_dateline(sentence.text):
+            continue
+        speaker = events.find_speaker(sentence.text, last_named)
+        last_named = speaker or last_named
+        found = sentence_reports(sentence, day, catalog, speaker)
+        if found:
+            reports.extend(found)
+            claims.extend(sentence_claims(sentence, speaker, catalog))
+            last_reported, scene = sentence, found
+            figures.extend(sentence_figures(sentence, sentence))
+        elif last_reported is not None and _same_paragraph(last_reported, sentence):
+            continued = continuation_report(sentence, scene, speaker)
+            reports.extend(continued)
+            # "...bombing on Saturday. Some 62 soldiers were killed": the figures go with the bombing.
+            figures.extend(sentence_figures(sentence, sentence if continued else last_reported))
+    return reports, figures, claims
+
+
+# A past-tense event told as a fact: "Some 62 soldiers were killed", "Power walked out". Present,
+# perfect and modal verbs, quotations and habits are commentary, not the same scene.
+PAST_EVENT = re.compile(r"\b(was|were|\w{3,}ed)\b")
+NOT_A_SCENE = re.compile(r"\b(has|have|is|are|am|will|would|can|could|may|might|must|should|does|do|since|"
+                         r"usually|often|always|every)\b|[\"“”]", re.IGNORECASE)
+
+
+def continuation_report(sentence: Sentence, scene: list[ExtractedReport], speaker: str | None
+                        ) -> list[ExtractedReport]:
+    """A sentence with no date of its own that goes on telling the previous sentence's dated event."""
+    anchor = next((r for r in reversed(scene) if r.date and r.precision == "day"
+                   and r.basis != PUBLICATION_BASIS and r.kind != "statement"), None)
+    text = sentence.text
+    if (anchor is None or not is_prose(text) or not PAST_EVENT.search(text) or NOT_A_SCENE.search(text)
+            or events.has_reported_speech(text)):
+        return []
+    assert anchor.date is not None
+    # It tells the same event, so it shares the event's milestone and kind when there is one.
+    kind = anchor.kind if anchor.milestone else _kind(text, text, False)
+    return [_report(sentence, anchor.date, "day", "the previous sentence",
+                    f"no date of its own; it goes on from the previous sentence, dated {fmt(anchor.date)}",
+                    kind, anchor.milestone, speaker)]
+
+
+def _same_paragraph(earlier: Sentence, later: Sentence) -> bool:
+    return later.start - earlier.end == 1  # one space between them; paragraphs are a blank line apart
+
+
+def sentence_figures(sentence: Sentence, owner: Sentence) -> list[ExtractedFigure]:
+    """The sentence's figures, filed under the span of the sentence whose reports they belong to."""
+    return [ExtractedFigure(owner.start, owner.end, f.value, f.unit, f.subject, f.qualifier, f.period, f.text)
+            for f in find_figures(sentence.text)]
+
+
+def sentence_claims(sentence: Sentence, speaker: str | None, catalog: Catalog) -> list[ExtractedClaim]:
+    return [ExtractedClaim(sentence.start, sentence.end, c.accuser, c.accused, c.text, speaker)
+            for c in find_claims(sentence.text, speaker, catalog.parties)]
+
+
+def sentence_reports(sentence: Sentence, day: dt.date | None, catalog: Catalog,
+                     speaker: str | None) -> list[ExtractedReport]:
+    """The dated events one sentence carries: one per time expression, one per milestone it names
+    without a date, and otherwise the statement itself when it is reported speech."""
+    reports: list[ExtractedReport] = []
+    consumed: list[PhraseMatch] = []
+    for expr in sentence.dated_expressions:
+        report, match = _expression_report(sentence, expr, day, catalog, speaker)
+        reports.append(report)
+        if match:
+            consumed.append(match)
+    if is_prose(sentence.text):  # a headline or teaser is not where an undated event is reported
+        reports.extend(_mention_reports(sentence, day, consumed, speaker))
+    # Publication only dates the saying when the sentence dates nothing else: beside a dated event
+    # it is a guess the sentence does not support.
+    if (not reports and not sentence.dated_expressions and events.has_reported_speech(sentence.text)
+            and is_prose(sentence.text)):
+        reports.append(_statement_report(sentence, day, speaker))
+    return reports
+
+
+def _expression_report(sentence: Sentence, expr: TimeExpression, day: dt.date | None, catalog: Catalog,
+                       speaker: str | None) -> tuple[ExtractedReport, PhraseMatch | None]:
+    future = sentence.is_future(expr)
+    res = resolve(expr, day, truce_start=catalog.truce_start, future=future,
+                  default_year=catalog.window_start.year)
+    speech = events.dates_a_statement(sentence.text, expr.start, expr.end)
+    match = _milestone_for(sentence, expr, res)
+    if speech and match and not match.start <= expr.start < match.end:
+        match = None  # "said on Monday that ...": the date is the saying's, unless the saying is the event
+    clause = sentence.text[slice(*events.clause_bounds(sentence.text, expr.start))]
+    if match:
+        m = match.milestone
+        kind, date, precision = m.kind, m.date, "day"
+        reasoning = (f"{res.reasoning}; that is the day of the {m.title.lower()}" if res.date == m.date
+                     else f"{res.reasoning}; it names the {m.title.lower()}, on {fmt(m.date)}")
+    else:
+        kind = _kind(clause, sentence.text, speech)
+        date, precision, reasoning = res.date, res.precision, res.reasoning
+        if day and date and date > day and not future:
+            date, reasoning = day, f"{reasoning}, after publication; so no later than publication ({fmt(day)})"
+    report = _report(sentence, date, precision, expr.text, reasoning, kind,
+                     match.milestone.slug if match else None, speaker)
+    return report, match
+
+
+def _milestone_for(sentence: Sentence, expr: TimeExpression, res: Resolution) -> PhraseMatch | None:
+    if res.date is None:
+        return attached_match(sentence, expr)
+    consistent = [m for m in sentence.real_matches if res.contains(m.milestone.date)]
+    return attached_match(sentence, expr, among=consistent)
+
+
+def _kind(clause: str, sentence: str, speech: bool) -> str:
+    said = speech or events.has_reported_speech(sentence)
+    kind = events.kind_from_words(clause, said)
+    if kind in ("statement", "other"):
+        kind = events.kind_from_words(sentence, said)
+    return kind
+
+
+def _mention_reports(sentence: Sentence, day: dt.date | None, consumed: list[PhraseMatch],
+                     speaker: str | None) -> list[ExtractedReport]:
+    reports = []
+    seen = {m.milestone.slug for m in consumed}
+    for match in sentence.real_matches:
+        m = match.milestone
+        if match.reference or m.slug in seen or any(_overlaps(match, c) for c in consumed):
+            continue
+        if sentence.expression_for(match) is not None:  # the phrase is about the time its clause names
+            continue
+        if day is not None and m.date > day:
+            continue  # an article cannot report as past what had not happened yet
+        seen.add(m.slug)
+        words = sentence.text[match.start:match.end]
+        reports.append(_report(sentence, m.date, "day", words,
+                               f"no date in the sentence; '{words}' names the {m.title.lower()}, "
+                               f"on {fmt(m.date)}", m.kind, m.slug, speaker))
+    return reports
+
+
+def _overlaps(a: PhraseMatch, b: PhraseMatch) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _statement_report(sentence: Sentence, day: dt.date | None, speaker: str | None) -> ExtractedReport:
+    kind = events.kind_from_words(sentence.text, True)
+    if day is None:
+        return _report(sentence, None, "unknown", None,
+                       "a statement with no date, in an article whose publication date is unknown",
+                       kind, None, speaker)
+    return _report(sentence, day, "day", PUBLICATION_BASIS,
+                   f"no date in the sentence: a statement reported without one is dated by the "
+                   f"article's publication ({fmt(day)})", kind, None, speaker)
+
+
+def _report(sentence: Sentence, date: dt.date | None, precision: str, basis: str | None, reasoning: str,
+            kind: str, milestone: str | None, speaker: str | None) -> ExtractedReport:
+    return ExtractedReport(
+        quote=sentence.text, start=sentence.start, end=sentence.end, date=date, precision=precision,
+        basis=basis, reasoning=reasoning, kind=kind, milestone=milestone, speaker=speaker,
+    )

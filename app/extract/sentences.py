@@ -1,0 +1,83 @@
+"""Sentences as extraction sees them: their time expressions and the milestone phrases they hold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.catalog import Catalog
+from app.extract import events, published
+from app.extract.events import PhraseMatch
+from app.extract.text import split_sentences
+from app.extract.timex import UNDATED_KINDS, TimeExpression, find_expressions
+
+ATTACH_REACH = 60  # a time expression dates a milestone phrase this close, even across a comma
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    expressions: tuple[TimeExpression, ...]
+    matches: tuple[PhraseMatch, ...]
+
+    @property
+    def real_matches(self) -> list[PhraseMatch]:
+        return [m for m in self.matches if not m.hypothetical]
+
+    @property
+    def dated_expressions(self) -> list[TimeExpression]:
+        return [e for e in self.expressions if e.kind not in UNDATED_KINDS]
+
+    def expression_for(self, match: PhraseMatch) -> TimeExpression | None:
+        """The time expression in the same clause as a milestone phrase: when present, the phrase is
+        about that time ("the February truce ... collapsed in April" is not the September collapse)."""
+        clause = events.clause_bounds(self.text, match.start)
+        near = [e for e in self.expressions
+                if clause[0] <= e.start < clause[1] and distance(match, e) <= ATTACH_REACH]
+        return min(near, key=lambda e: distance(match, e), default=None)
+
+    def is_future(self, expr: TimeExpression) -> bool:
+        return expr.points_forward or events.is_future(self.text, expr.start)
+
+
+def analyse(text: str, catalog: Catalog) -> list[Sentence]:
+    sentences = []
+    for start, end in split_sentences(text):
+        body = text[start:end]
+        wire = published.WIRE_DATELINE.match(body)  # "BEIRUT, Sept 19 (Reuters) -" dates the story, not an event
+        expressions = tuple(e for e in find_expressions(body) if not wire or e.start >= wire.end())
+        sentences.append(Sentence(start, end, body, expressions, tuple(events.milestone_matches(body, catalog))))
+    return sentences
+
+
+def attached_match(sentence: Sentence, expr: TimeExpression,
+                   among: list[PhraseMatch] | None = None) -> PhraseMatch | None:
+    """The milestone phrase the expression dates: the nearest one in its clause (or right beside it)."""
+    candidates = sentence.real_matches if among is None else among
+    clause = events.clause_bounds(sentence.text, expr.start)
+
+    def in_clause(m: PhraseMatch) -> bool:
+        return clause[0] <= m.start < clause[1] or clause[0] < m.end <= clause[1]
+
+    near = [m for m in candidates if in_clause(m) or distance(m, expr) <= ATTACH_REACH]
+    return min(near, key=lambda m: (not in_clause(m), distance(m, expr)), default=None)
+
+
+def distance(match: PhraseMatch, expr: TimeExpression) -> int:
+    if match.start <= expr.start < match.end or expr.start <= match.start < expr.end:
+        return 0
+    return min(abs(expr.start - match.end), abs(match.start - expr.end))
+
+
+def is_prose(text: str) -> bool:
+    """A full sentence, not a headline or teaser ("Syria ceasefire deal explained")."""
+    return text.rstrip().endswith((".", "!", "?", '"', "”", "’", "'"))
+
+
+def is_dateline(line: str) -> bool:
+    """A line that is mostly a date: "18 Sep, 2016 21:09"."""
+    if len(line) > published.DATELINE_MAX_CHARS:
+        return False
+    return any(e.kind in published.ABSOLUTE_KINDS and len(e.text) > published.DATELINE_SHARE * len(line)
+               for e in find_expressions(line))
