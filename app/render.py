@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,22 @@ def render_json(data: Any, status_code: int = 200) -> JSONResponse:
 
 def is_json_request(request: Request) -> bool:
     return request.url.path.endswith(JSON_SUFFIX)
+
+
+@dataclass(frozen=True)
+class ErrorBody:
+    """What a .json path answers when the address is wrong: the status, what was wrong, where to go."""
+
+    status: int
+    detail: str
+    hint: str | None = None
+
+
+# Documented on every JSON route, so the OpenAPI schema lists every status the API really answers with.
+JSON_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "A malformed parameter (e.g. too many outlet filters)"},
+    404: {"model": ErrorBody, "description": "No such day, milestone, outlet, article or outlet filter"},
+}
 
 
 def render_error(request: Request, status_code: int, message: str, hint: str = "") -> Response:

@@ -21,7 +21,7 @@ from app.catalog import load_catalog
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.pagedata import ArticlePage, DayPage, MilestonePage, OutletPage, TimelinePage, Window
-from app.render import make_templates, render_error, render_page
+from app.render import JSON_ERRORS, make_templates, render_error, render_page
 from app.security import SecurityHeaders
 from app.urls import Urls, link_facets
 
@@ -111,7 +111,7 @@ def article_data(session: Session, article_id: str) -> ArticlePage:
 
 # -- routes: JSON twins first, so /days/X.json never reaches the HTML route as day "X.json" -------
 
-json_routes = APIRouter(tags=["timeline"])
+json_routes = APIRouter(tags=["timeline"], responses=JSON_ERRORS)
 html_routes = APIRouter(include_in_schema=False)
 
 
