@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
@@ -17,6 +18,7 @@ from app.urls import Urls
 
 VARY = "HX-Request"  # the same URL answers with a page or a fragment, so caches must key on it
 JSON_SUFFIX = ".json"
+LINKABLE_SCHEMES = ("http", "https")  # an article's own URL becomes a link only with one of these
 
 
 def make_templates(directory: Path, htmx_url: str | None) -> Jinja2Templates:
@@ -27,6 +29,7 @@ def make_templates(directory: Path, htmx_url: str | None) -> Jinja2Templates:
     templates.env.filters["day_label"] = day_label
     templates.env.filters["long_day"] = long_day
     templates.env.filters["plural"] = plural
+    templates.env.filters["web_url"] = web_url
     return templates
 
 
@@ -46,6 +49,17 @@ def long_day(value: dt.date) -> str:
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """'1 report', '3 reports'."""
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+def web_url(value: str | None) -> str:
+    """The URL if it is a plain web address, else "" (a javascript: or data: URL from an article is no link)."""
+    if not value:
+        return ""
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return ""
+    return value.strip() if parts.scheme.lower() in LINKABLE_SCHEMES and parts.netloc else ""
 
 
 def wants_fragment(request: Request) -> bool:

@@ -28,15 +28,20 @@ def content_security_policy(htmx_url: str | None) -> str:
     ])
 
 
+def security_headers(htmx_url: str | None) -> dict[str, str]:
+    """The headers every response carries (the middleware adds them; the 500 handler, outside it, too)."""
+    return {
+        "Content-Security-Policy": content_security_policy(htmx_url),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate CSP 2
+    }
+
+
 class SecurityHeaders:
     def __init__(self, app: ASGIApp, *, htmx_url: str | None = None) -> None:
         self.app = app
-        self.headers = {
-            "Content-Security-Policy": content_security_policy(htmx_url),
-            "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "same-origin",
-            "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate CSP 2
-        }
+        self.headers = security_headers(htmx_url)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

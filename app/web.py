@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
@@ -22,7 +23,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine
 from app.pagedata import ArticlePage, DayPage, MilestonePage, OutletPage, TimelinePage, Window
 from app.render import JSON_ERRORS, make_templates, render_error, render_page
-from app.security import SecurityHeaders
+from app.security import SecurityHeaders, security_headers
 from app.urls import Urls, link_facets
 
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # /days/2016-09-17: only this form, not every ISO 8601 variant
@@ -198,6 +199,16 @@ def _bad_request(request: Request, exc: RequestValidationError) -> Response:
     return render_error(request, 400, "The address has a malformed parameter.")
 
 
+def _server_error(request: Request, exc: Exception) -> Response:
+    """The last resort: a page that says so. Starlette calls it outside the middleware, so it adds the headers."""
+    if isinstance(exc, OperationalError):
+        response = render_error(request, 503, "The timeline's database cannot be read right now; try again soon.")
+    else:
+        response = render_error(request, 500, "Something went wrong on our side while building this page.")
+    response.headers.update(security_headers(request.app.state.htmx_url))
+    return response
+
+
 # -- the app -------------------------------------------------------------------------------------
 
 
@@ -216,12 +227,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url, read_only=True)
     app.state.window = catalogue_window(settings)
     app.state.templates = make_templates(settings.templates_dir, settings.htmx_url)
+    app.state.htmx_url = settings.htmx_url
     app.include_router(json_routes)
     app.include_router(html_routes)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(queries.UnknownOutlet, _unknown_outlet)
     app.add_exception_handler(RequestValidationError, _bad_request)
+    app.add_exception_handler(Exception, _server_error)
     app.add_middleware(SecurityHeaders, htmx_url=settings.htmx_url)
     return app
 
