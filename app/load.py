@@ -7,7 +7,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, or_, select
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -226,10 +226,12 @@ def _is_utf8(name: str) -> bool:
 
 def _stored_as(session: Session, source: str, digest: str) -> FileResult | None:
     """The outcome when the database already holds this content, else None."""
-    stored_hash = session.scalar(select(Article.content_hash).where(Article.source == source))
-    if stored_hash == digest:
+    # One query, so one snapshot: a loader committing in between cannot make a file a duplicate of itself.
+    same = or_(Article.source == source, Article.content_hash == digest)
+    rows = [tuple(row) for row in session.execute(select(Article.source, Article.content_hash).where(same))]
+    if (source, digest) in rows:
         return FileResult(source, "unchanged")
-    original = session.scalar(select(Article.source).where(Article.content_hash == digest))
+    original = next((name for name, stored_hash in rows if stored_hash == digest), None)
     if original is not None:
         return FileResult(source, "duplicate", original)
     return None
@@ -239,10 +241,11 @@ def _write(engine: Engine, source: str, digest: str, extracted: ExtractedArticle
     """Write one article and its reports in one transaction, looking again under the write lock."""
     with Session(engine) as session, session.begin():
         begin_write(session)
+        # In this order: whatever another loader committed before the first look is seen by the second.
+        existing = session.scalar(select(Article).where(Article.source == source))
         stored = _stored_as(session, source, digest)
         if stored is not None:  # another loader got here first
             return stored
-        existing = session.scalar(select(Article).where(Article.source == source))
         if existing is not None:
             session.delete(existing)
             session.flush()  # free the unique source before the new row claims it
