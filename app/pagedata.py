@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.highlight import Segment, segments
+from app.textsearch import Run, runs
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,16 @@ class MilestonePage:
     silent: list[OutletRef]  # outlets with articles that do not report it
     previous: MilestoneRef | None
     next: MilestoneRef | None
+    figures: list[FigureGroup] = field(default_factory=list)  # each outlet's numbers, disagreements flagged
+    speakers: list[OutletSpeakers] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OutletSpeakers:
+    """Who speaks in one outlet's account (None: the outlet unknown)."""
+
+    outlet: OutletRef | None
+    speakers: list[str]
 
 
 @dataclass(frozen=True)
@@ -181,6 +192,8 @@ class OutletPage:
     articles: list[ArticleSummary]
     days: list[DayReports]
     reports: int
+    figures: list[FigureGroup] = field(default_factory=list)
+    blind_spots: list[BlindSpot] = field(default_factory=list)  # milestones it did not report
 
 
 @dataclass(frozen=True)
@@ -211,3 +224,205 @@ def group_by_outlet(reports: list[ReportItem]) -> list[OutletReports]:
         )
     order = sorted(groups, key=lambda slug: (slug is None, (names[slug].name.lower() if names[slug] else "")))
     return [OutletReports(names[slug], groups[slug]) for slug in order]
+
+
+# -- comparing outlets: figures, coverage, claims, search --------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureItem:
+    """A number one outlet gives, with the report of its sentence (for the date and the link)."""
+
+    value: float
+    display: str  # "almost 200", "62"
+    unit: str  # killed / wounded / violations / trucks / hours / days
+    subject: str | None  # "soldiers"
+    qualifier: str | None  # "almost", "some"
+    period: str | None  # "the last 24 hours"
+    text: str  # the figure's own words
+    outlet: OutletRef | None
+    source: str
+    article_id: int
+    report_id: int  # the first report of its sentence: the link goes there
+    date: str | None  # that report's date, ISO
+    quote: str  # that report's sentence
+    speaker: str | None
+    milestone: str | None = None
+    milestone_title: str | None = None
+    kind: str = "other"
+
+
+@dataclass(frozen=True)
+class FigureGroup:
+    """Every outlet's figure for one thing (unit and subject); a disagreement is shown, never resolved."""
+
+    unit: str
+    subject: str | None
+    label: str  # "killed · soldiers"
+    figures: list[FigureItem]
+    outlets: int  # how many outlets give a figure here
+    disagreement: bool  # at least two outlets, and their values differ
+    note: str  # "RT: 50 (the last 24 hours) · Al Jazeera: almost 200 (period not given)"
+    topic: str | None = None  # on /figures: the milestone slug, or the report kind when there is none
+    topic_title: str | None = None
+
+
+@dataclass(frozen=True)
+class BlindSpot:
+    """A milestone one outlet did not report, and who did."""
+
+    milestone: MilestoneRef
+    reported_by: list[OutletRef]
+
+
+def figure_display(value: float, qualifier: str | None) -> str:
+    number = f"{value:,.0f}" if value == int(value) else f"{value:,g}"
+    return f"{qualifier} {number}" if qualifier else number
+
+
+def group_figures(items: list[FigureItem]) -> list[FigureGroup]:
+    """Figures grouped by unit and subject, in unit order of first appearance.
+
+    A figure with no subject joins its unit's group when that unit has exactly one named subject
+    ("62 soldiers were killed" and "62 were killed" count the same dead).
+    """
+    subjects: dict[str, set[str]] = {}
+    for f in items:
+        if f.subject:
+            subjects.setdefault(f.unit, set()).add(f.subject)
+    groups: dict[tuple[str, str | None], list[FigureItem]] = {}
+    for f in items:
+        named = subjects.get(f.unit, set())
+        subject = f.subject or (next(iter(named)) if len(named) == 1 else None)
+        groups.setdefault((f.unit, subject), []).append(f)
+    return [_figure_group(unit, subject, figures) for (unit, subject), figures in groups.items()]
+
+
+def _figure_group(unit: str, subject: str | None, figures: list[FigureItem]) -> FigureGroup:
+    figures = sorted(figures, key=lambda f: (f.outlet is None, f.outlet.name.lower() if f.outlet else "",
+                                             f.source, f.value))
+    outlets = {f.outlet.slug if f.outlet else None for f in figures}
+    values = {f.value for f in figures}
+    disagreement = len(outlets) > 1 and len(values) > 1
+    note = ""
+    if disagreement:
+        note = " · ".join(
+            f"{f.outlet.name if f.outlet else 'Unknown outlet'}: {f.display}"
+            + (f" ({f.period})" if f.period else (" (period not given)" if _periods_differ(figures) else ""))
+            for f in figures)
+    return FigureGroup(unit, subject, f"{unit} · {subject}" if subject else unit, figures, len(outlets),
+                       disagreement, note)
+
+
+def _periods_differ(figures: list[FigureItem]) -> bool:
+    return len({f.period for f in figures}) > 1
+
+
+@dataclass(frozen=True)
+class FiguresPage:
+    """/figures: every figure, grouped by what it counts (milestone or kind, unit, subject)."""
+
+    groups: list[FigureGroup]
+    disagreements: int
+    facets: list[Facet]  # outlets, counting their figures
+    selected: list[str]
+
+
+@dataclass(frozen=True)
+class CoverageCell:
+    outlet: OutletRef
+    count: int  # reports
+    first_published: dt.date | None = None  # the earliest article of the outlet that reports it: "when"
+
+
+@dataclass(frozen=True)
+class MilestoneCoverage:
+    milestone: MilestoneRef
+    cells: list[CoverageCell]
+    outlets: int  # how many outlets report it
+
+
+@dataclass(frozen=True)
+class CoveragePage:
+    """Who reported what, and when: outlets x milestones and outlets x days."""
+
+    outlets: list[OutletRef]  # the columns: the chosen outlets, or every outlet with an article
+    milestones: list[MilestoneCoverage]
+    days: list[DayRow]
+    facets: list[Facet]
+    selected: list[str]
+
+
+@dataclass(frozen=True)
+class PartyFacet:
+    """One side in the claims filter (accuser or accused); toggle_url is added by the web layer."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool
+    toggle_url: str = ""
+
+
+@dataclass(frozen=True)
+class ClaimItem:
+    id: int
+    accuser: str  # party slug (seeds/parties.toml)
+    accuser_name: str
+    accused: str
+    accused_name: str
+    text: str  # the words of blame
+    quote: str  # the whole sentence
+    speaker: str | None
+    outlet: OutletRef | None
+    source: str
+    article_id: int
+    report_id: int | None  # the report of its sentence, when there is one
+    date: str | None
+    span: list[int]
+
+
+@dataclass(frozen=True)
+class ClaimPair:
+    """How often one side blamed another, under the current filter."""
+
+    accuser: str
+    accuser_name: str
+    accused: str
+    accused_name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ClaimsPage:
+    claims: list[ClaimItem]
+    pairs: list[ClaimPair]
+    accusers: list[PartyFacet]
+    accused: list[PartyFacet]
+    facets: list[Facet]  # outlets
+    accuser: str | None
+    accused_selected: str | None
+    selected: list[str]  # outlet slugs
+    total: int  # claims before any filter
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A report that matched, with the [start, end] spans of the matching words in its quote."""
+
+    report: ReportItem
+    matches: list[list[int]]
+
+    def runs(self) -> list[Run]:
+        return runs(self.report.quote, self.matches)
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    q: str
+    terms: list[str]
+    hits: list[SearchHit]
+    total: int  # matches under the outlet filter; hits holds at most the search's limit
+    facets: list[Facet]
+    selected: list[str]
+    limited: bool  # more matched than are shown

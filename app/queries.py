@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, column, false, func, literal_column, select, table
 from sqlalchemy.orm import Session
 
 from app.export import report_dict, reports_select
@@ -26,11 +26,14 @@ from app.pagedata import (
     OutletPage,
     OutletRef,
     ReportItem,
+    SearchHit,
+    SearchPage,
     TimelinePage,
     TruceClock,
     Window,
     group_by_outlet,
 )
+from app.textsearch import SEARCH_TABLE, TEXT_SEARCH_CONFIG, fts5_match, match_spans, query_terms
 
 ONE_DAY = dt.timedelta(days=1)
 TRUCE_START_KIND = "truce_start"
@@ -322,3 +325,43 @@ def article(session: Session, article_id: int) -> ArticlePage | None:
         text=row.text,
         reports=reports,
     )
+
+
+# -- full-text search ----------------------------------------------------------------------------
+
+MAX_SEARCH_HITS = 100  # shown per page; the total says how many more matched
+
+
+def search(session: Session, query: str, selected: Sequence[str]) -> SearchPage:
+    """Reports whose quote matches every word of the query, best first; FTS5 on SQLite, tsvector elsewhere."""
+    selected = check_outlets(session, selected)
+    terms = query_terms(query)
+    if not terms:
+        return SearchPage(query, [], [], 0, _facets(session, selected, false()), selected, False)
+    matched = _matching_reports(session, terms).subquery()
+    in_match = Report.id.in_(select(matched.c.id))
+    conditions = [c for c in (in_match, _outlet_filter(selected)) if c is not None]
+    ids = session.scalars(
+        select(Report.id).join(matched, matched.c.id == Report.id).join(Article, Report.article_id == Article.id)
+        .where(*conditions).order_by(matched.c.rank, Report.date, Report.id).limit(MAX_SEARCH_HITS)
+    ).all()
+    total = session.scalar(select(func.count(Report.id)).join(Article, Report.article_id == Article.id)
+                           .where(*conditions)) or 0
+    by_id = {r.id: r for r in report_items(session, Report.id.in_(ids))} if ids else {}
+    hits = [SearchHit(by_id[i], match_spans(by_id[i].quote, terms)) for i in ids if i in by_id]
+    return SearchPage(query, terms, hits, total, _facets(session, selected, in_match), selected,
+                      total > len(hits))
+
+
+def _matching_reports(session: Session, terms: list[str]) -> Select:
+    """(id, rank) of the reports matching every term; a lower rank is a better match."""
+    if session.get_bind().dialect.name == "sqlite":
+        fts = table(SEARCH_TABLE, column("rowid"))
+        index = literal_column(SEARCH_TABLE)
+        return (select(fts.c.rowid.label("id"), func.bm25(index).label("rank"))
+                .where(index.op("MATCH")(fts5_match(terms))))
+    # PostgreSQL: the very expression of migration 0003's GIN index, so the planner can use it.
+    config = literal_column(f"'{TEXT_SEARCH_CONFIG}'")
+    vector = func.to_tsvector(config, Report.quote)
+    wanted = func.plainto_tsquery(config, " ".join(terms))
+    return select(Report.id.label("id"), (-func.ts_rank(vector, wanted)).label("rank")).where(vector.op("@@")(wanted))

@@ -42,9 +42,42 @@ class Urls:
 
     def json(self, html_path: str) -> str:
         """The JSON twin of a page: the same path plus .json, the same query string."""
-        path, _, query = html_path.partition("?")
-        twin = "/.json" if path == "/" else f"{path}.json"
-        return f"{twin}?{query}" if query else twin
+        return twin(html_path, ".json")
+
+    def csv(self, html_path: str) -> str:
+        """The CSV twin of a list page: the same path plus .csv, the same query string."""
+        return twin(html_path, ".csv")
+
+    def search(self, q: str = "", outlets: Sequence[str] = ()) -> str:
+        path = self._path("search_page")
+        params = [("q", q)] if q else []
+        params += [(OUTLET_PARAM, slug) for slug in outlets]
+        return f"{path}?{urlencode(params)}" if params else path
+
+    def coverage(self, outlets: Sequence[str] = ()) -> str:
+        return self._path("coverage_page", outlets)
+
+    def figures(self, outlets: Sequence[str] = ()) -> str:
+        return self._path("figures_page", outlets)
+
+    def claims(self, accuser: str | None = None, accused: str | None = None, outlets: Sequence[str] = ()) -> str:
+        path = self._path("claims_page")
+        params = [(k, v) for k, v in (("accuser", accuser), ("accused", accused)) if v]
+        params += [(OUTLET_PARAM, slug) for slug in outlets]
+        return f"{path}?{urlencode(params)}" if params else path
+
+    def milestones_ics(self) -> str:
+        return self._path("milestones_ics")
+
+    def feed(self, outlets: Sequence[str] = ()) -> str:
+        return self._path("reports_feed", outlets)
+
+    def timelinejs(self, outlets: Sequence[str] = ()) -> str:
+        return self._path("timelinejs", outlets)
+
+    def absolute(self, path: str) -> str:
+        """A site path as an absolute URL on the host this request came to (feeds and calendars need them)."""
+        return str(self._request.base_url).rstrip("/") + path
 
     def static(self, path: str) -> str:
         return str(self._request.app.url_path_for("static", path=path))
@@ -53,6 +86,13 @@ class Urls:
         """This request's path and query string."""
         query = self._request.url.query
         return f"{self._request.url.path}?{query}" if query else self._request.url.path
+
+
+def twin(html_path: str, suffix: str) -> str:
+    """A page's twin in another format: its path plus the suffix, the same query string."""
+    path, _, query = html_path.partition("?")
+    twin_path = f"/{suffix}" if path == "/" else f"{path}{suffix}"
+    return f"{twin_path}?{query}" if query else twin_path
 
 
 def with_outlets(path: str, outlets: Iterable[str]) -> str:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
-from app import queries
+from app import compare, queries
 from app.catalog import load_catalog
 from app.config import Settings, get_settings
 from app.db import make_engine
@@ -90,14 +90,14 @@ def parse_day(text: str) -> dt.date:
 
 
 def milestone_data(session: Session, slug: str) -> MilestonePage:
-    page = queries.milestone(session, slug)
+    page = compare.milestone(session, slug)  # queries.milestone plus figures and speakers
     if page is None:
         raise HTTPException(404, f"There is no milestone called '{slug}'.")
     return page
 
 
 def outlet_data(session: Session, slug: str) -> OutletPage:
-    page = queries.outlet(session, slug)
+    page = compare.outlet(session, slug)  # queries.outlet plus figures and blind spots
     if page is None:
         raise HTTPException(404, f"There is no outlet called '{slug}'.")
     return page
@@ -228,8 +228,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.window = catalogue_window(settings)
     app.state.templates = make_templates(settings.templates_dir, settings.htmx_url)
     app.state.htmx_url = settings.htmx_url
+    # Imported here: its routes use this module's dependencies. Its exports (/days/X.csv) go before our pages.
+    from app import web_compare
+
     app.include_router(json_routes)
+    web_compare.install(app, settings)
     app.include_router(html_routes)
+    web_compare.install_pages(app)
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(queries.UnknownOutlet, _unknown_outlet)

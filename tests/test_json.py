@@ -136,7 +136,8 @@ def test_openapi_documents_the_json_endpoints_only(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     paths = set(schema["paths"])
     assert {"/.json", "/days/{day}.json", "/milestones/{slug}.json", "/outlets/{slug}.json",
-            "/articles/{article_id}.json"} == paths
+            "/articles/{article_id}.json", "/search.json", "/coverage.json", "/figures.json", "/claims.json",
+            "/timeline.js.json"} == paths
     report = schema["components"]["schemas"]["ReportItem"]["properties"]
     assert set(REPORT_FIELDS) <= set(report)
     params = {p["name"] for p in schema["paths"]["/days/{day}.json"]["get"]["parameters"]}

@@ -1,0 +1,246 @@
+"""Queries that compare the outlets: figures and their disagreements, coverage, blind spots, claims of blame.
+
+Figures and claims belong to the reports quoting the same sentence: they join on (article_id, span_start).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, joinedload
+
+from app import queries
+from app.models import Article, Claim, Figure, Milestone, Outlet, Report
+from app.pagedata import (
+    BlindSpot,
+    ClaimItem,
+    ClaimPair,
+    ClaimsPage,
+    CoverageCell,
+    CoveragePage,
+    Facet,
+    FigureGroup,
+    FigureItem,
+    FiguresPage,
+    MilestoneCoverage,
+    MilestoneDetail,
+    MilestonePage,
+    MilestoneRef,
+    OutletPage,
+    OutletRef,
+    OutletSpeakers,
+    PartyFacet,
+    ReportItem,
+    Window,
+    figure_display,
+    group_figures,
+)
+
+
+class UnknownParty(LookupError):
+    """A party slug in the claims filter that seeds/parties.toml does not name."""
+
+    def __init__(self, slug: str, known: Sequence[str]) -> None:
+        super().__init__(slug)
+        self.slug = slug
+        self.known = list(known)
+
+
+# -- figures -------------------------------------------------------------------------------------
+
+_SENTENCE = and_(Report.article_id == Figure.article_id, Report.span_start == Figure.span_start)
+
+
+def figure_items(session: Session, *conditions, per_milestone: bool = False) -> list[FigureItem]:
+    """Figures whose sentence has a report matching the conditions, once each (or once per milestone)."""
+    rows = session.execute(
+        select(Figure, Report).join(Report, _SENTENCE).join(Article, Article.id == Figure.article_id)
+        .options(joinedload(Figure.article).joinedload(Article.outlet), joinedload(Report.milestone))
+        .where(*conditions).order_by(Article.source, Figure.span_start, Figure.id, Report.position)
+    ).unique()
+    items: dict[tuple[int, str | None], FigureItem] = {}
+    for figure, report in rows:
+        topic = (report.milestone.slug if report.milestone else None) if per_milestone else None
+        if (figure.id, topic) not in items:
+            items[(figure.id, topic)] = _figure_item(figure, report)
+    return list(items.values())
+
+
+def _figure_item(figure: Figure, report: Report) -> FigureItem:
+    outlet = figure.article.outlet
+    return FigureItem(
+        value=figure.value, display=figure_display(figure.value, figure.qualifier), unit=figure.unit,
+        subject=figure.subject, qualifier=figure.qualifier, period=figure.period, text=figure.text,
+        outlet=OutletRef(outlet.slug, outlet.name) if outlet else None, source=figure.article.source,
+        article_id=figure.article_id, report_id=report.id,
+        date=report.date.isoformat() if report.date else None, quote=report.quote, speaker=report.speaker,
+        milestone=report.milestone.slug if report.milestone else None,
+        milestone_title=report.milestone.title if report.milestone else None, kind=report.kind,
+    )
+
+
+def figures(session: Session, selected: Sequence[str] = ()) -> FiguresPage:
+    """Every figure (of the chosen outlets), grouped by milestone (else the report's kind), unit and subject."""
+    selected = queries.check_outlets(session, selected)
+    conditions = [Article.outlet.has(Outlet.slug.in_(selected))] if selected else []
+    by_topic: dict[str, list[FigureItem]] = {}
+    for item in figure_items(session, *conditions, per_milestone=True):
+        by_topic.setdefault(item.milestone or item.kind, []).append(item)
+    order = {m.slug: (0, m.date.isoformat(), m.slug) for m in queries._milestone_refs(session)}
+    groups: list[FigureGroup] = []
+    for topic in sorted(by_topic, key=lambda t: order.get(t, (1, "", t))):
+        items = by_topic[topic]
+        title = items[0].milestone_title or topic.replace("_", " ")
+        groups += [dataclasses.replace(g, topic=topic, topic_title=title) for g in group_figures(items)]
+    return FiguresPage(groups, sum(g.disagreement for g in groups), _figure_facets(session, selected), selected)
+
+
+def _figure_facets(session: Session, selected: Sequence[str]) -> list[Facet]:
+    """Outlet facets counting figures, not reports."""
+    counts = dict(session.execute(
+        select(Outlet.slug, func.count(Figure.id)).join(Article, Article.outlet_id == Outlet.id)
+        .join(Figure, Figure.article_id == Article.id).group_by(Outlet.slug)
+    ).all())
+    return [dataclasses.replace(f, count=counts.get(f.value, 0)) for f in queries._facets(session, selected)]
+
+
+# -- a milestone and an outlet, with what compares them ------------------------------------------
+
+
+def milestone(session: Session, slug: str) -> MilestonePage | None:
+    """queries.milestone plus the outlets' figures about it and who speaks in each account."""
+    page = queries.milestone(session, slug)
+    if page is None:
+        return None
+    items = figure_items(session, Report.milestone.has(Milestone.slug == slug))
+    speakers = [OutletSpeakers(g.outlet, list(dict.fromkeys(r.speaker for r in g.reports if r.speaker)))
+                for g in page.reporting]
+    return dataclasses.replace(page, figures=group_figures(items), speakers=speakers)
+
+
+def outlet(session: Session, slug: str) -> OutletPage | None:
+    """queries.outlet plus its figures and its blind spots (milestones others reported and it did not)."""
+    page = queries.outlet(session, slug)
+    if page is None:
+        return None
+    items = figure_items(session, Article.outlet.has(Outlet.slug == slug))
+    return dataclasses.replace(page, figures=group_figures(items), blind_spots=blind_spots(session, slug))
+
+
+def blind_spots(session: Session, slug: str) -> list[BlindSpot]:
+    reporters: dict[str, list[OutletRef]] = {}
+    for milestone_slug, outlet_slug, name in session.execute(
+        select(Milestone.slug, Outlet.slug, Outlet.name).distinct()
+        .join(Report, Report.milestone_id == Milestone.id).join(Article, Report.article_id == Article.id)
+        .join(Outlet, Article.outlet_id == Outlet.id).order_by(func.lower(Outlet.name))
+    ):
+        reporters.setdefault(milestone_slug, []).append(OutletRef(outlet_slug, name))
+    # A milestone no outlet reported is nobody's blind spot in particular: only what others saw counts.
+    return [BlindSpot(m, reporters[m.slug]) for m in queries._milestone_refs(session)
+            if m.slug in reporters and slug not in {o.slug for o in reporters[m.slug]}]
+
+
+# -- coverage ------------------------------------------------------------------------------------
+
+
+def coverage(session: Session, window: Window, selected: Sequence[str] = ()) -> CoveragePage:
+    """Outlets x milestones (reports, and the first article reporting it) and outlets x days."""
+    selected = queries.check_outlets(session, selected)
+    outlets = [o for o in queries.reporting_outlets(session) if not selected or o.slug in selected]
+    rows = session.execute(
+        select(Report.milestone_id, Outlet.slug, func.count(Report.id), func.min(Article.published))
+        .join(Article, Report.article_id == Article.id).join(Outlet, Article.outlet_id == Outlet.id)
+        .where(Report.milestone_id.is_not(None)).group_by(Report.milestone_id, Outlet.slug)
+    )
+    cells: dict[tuple[int, str], tuple[int, dt.date | None]] = {(m, s): (n, p) for m, s, n, p in rows}
+    milestones = []
+    for m in session.scalars(select(Milestone).order_by(Milestone.date, Milestone.id)):
+        row = [CoverageCell(o, *cells.get((m.id, o.slug), (0, None))) for o in outlets]
+        milestones.append(MilestoneCoverage(MilestoneRef(m.slug, m.date, m.kind, m.title), row,
+                                            sum(1 for c in row if c.count)))
+    timeline = queries.timeline(session, window, selected)
+    return CoveragePage(outlets, milestones, timeline.days, timeline.facets, selected)
+
+
+# -- claims of blame -----------------------------------------------------------------------------
+
+
+def claims(session: Session, parties: Mapping[str, str], accuser: str | None, accused: str | None,
+           selected: Sequence[str]) -> ClaimsPage:
+    """Who blamed whom, with the sentence, filtered by accuser, accused and outlets; facets count the rest."""
+    selected = queries.check_outlets(session, selected)
+    found = session.execute(select(Claim.accuser, Claim.accused).distinct()).all()
+    parties = {**parties, **{slug: slug for pair in found for slug in pair if slug not in parties}}
+    for slug in (accuser, accused):
+        if slug is not None and slug not in parties:
+            raise UnknownParty(slug, sorted(parties))
+    everything = _claim_items(session, parties)
+
+    def keep(c: ClaimItem, *, skip: str = "") -> bool:
+        return ((skip == "accuser" or accuser is None or c.accuser == accuser)
+                and (skip == "accused" or accused is None or c.accused == accused)
+                and (skip == "outlet" or not selected or (c.outlet is not None and c.outlet.slug in selected)))
+
+    shown = [c for c in everything if keep(c)]
+    outlet_counts = Counter(c.outlet.slug for c in everything if keep(c, skip="outlet") and c.outlet)
+    facets = [dataclasses.replace(f, count=outlet_counts.get(f.value, 0))
+              for f in queries._facets(session, selected)]
+    pairs = Counter((c.accuser, c.accused) for c in shown)
+    return ClaimsPage(
+        claims=shown,
+        pairs=[ClaimPair(a, parties.get(a, a), b, parties.get(b, b), n) for (a, b), n in pairs.most_common()],
+        accusers=_party_facets(parties, accuser, Counter(c.accuser for c in everything if keep(c, skip="accuser"))),
+        accused=_party_facets(parties, accused, Counter(c.accused for c in everything if keep(c, skip="accused"))),
+        facets=facets, accuser=accuser, accused_selected=accused, selected=selected, total=len(everything),
+    )
+
+
+def _party_facets(parties: Mapping[str, str], chosen: str | None, counts: Counter[str]) -> list[PartyFacet]:
+    return [PartyFacet(slug, name, counts.get(slug, 0), slug == chosen) for slug, name in parties.items()]
+
+
+def _claim_items(session: Session, parties: Mapping[str, str]) -> list[ClaimItem]:
+    sentence = and_(Report.article_id == Claim.article_id, Report.span_start == Claim.span_start)
+    rows = session.execute(
+        select(Claim, Report.id, Report.date, Report.quote).outerjoin(Report, sentence)
+        .join(Article, Article.id == Claim.article_id)
+        .options(joinedload(Claim.article).joinedload(Article.outlet))
+        .order_by(Report.date.is_(None), Report.date, Article.source, Claim.span_start, Claim.id, Report.position)
+    ).unique()
+    items: dict[int, ClaimItem] = {}
+    for claim, report_id, date, quote in rows:
+        if claim.id in items:
+            continue
+        outlet = claim.article.outlet
+        items[claim.id] = ClaimItem(
+            id=claim.id, accuser=claim.accuser, accuser_name=parties.get(claim.accuser, claim.accuser),
+            accused=claim.accused, accused_name=parties.get(claim.accused, claim.accused), text=claim.text,
+            quote=quote or claim.text, speaker=claim.speaker,
+            outlet=OutletRef(outlet.slug, outlet.name) if outlet else None, source=claim.article.source,
+            article_id=claim.article_id, report_id=report_id, date=date.isoformat() if date else None,
+            span=[claim.span_start, claim.span_end],
+        )
+    return list(items.values())
+
+
+# -- what the exports list -----------------------------------------------------------------------
+
+
+def milestone_details(session: Session) -> list[MilestoneDetail]:
+    return [MilestoneDetail(m.slug, m.date, m.kind, m.title, m.summary,
+                            [s for s in m.sources.splitlines() if s.strip()])
+            for m in session.scalars(select(Milestone).order_by(Milestone.date, Milestone.id))]
+
+
+def dated_reports(session: Session, selected: Sequence[str], *, newest_first: bool = False) -> list[ReportItem]:
+    """Every dated report (of the chosen outlets), by date, then by article and position."""
+    selected = queries.check_outlets(session, selected)
+    conditions = [Report.date.is_not(None)]
+    if selected:
+        conditions.append(Article.outlet.has(Outlet.slug.in_(selected)))
+    reports = sorted(queries.report_items(session, *conditions), key=lambda r: r.date or "")
+    return reports[::-1] if newest_first else reports

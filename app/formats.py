@@ -1,0 +1,176 @@
+"""Export formats of the pages' data: CSV, iCalendar (RFC 5545), Atom (RFC 4287), TimelineJS 3 JSON.
+
+Pure functions: plain data in, text (or a dict) out. Links arrive absolute, built by the web layer.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+ICS_LINE_OCTETS = 75  # RFC 5545 3.1: lines longer than this are folded (CRLF + one space)
+CRLF = "\r\n"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+# Characters XML 1.0 cannot carry at all (control characters other than tab, newline, return).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+TIMELINE_HEADLINE_CHARS = 90  # a TimelineJS slide headline: the quote's opening words
+
+
+# -- CSV -----------------------------------------------------------------------------------------
+
+
+def csv_text(fields: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
+    """A header row and one row per mapping (missing keys empty, extra keys ignored)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if row.get(k) is None else row.get(k) for k in fields})
+    return out.getvalue()
+
+
+# -- iCalendar -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    uid: str
+    day: dt.date
+    summary: str
+    description: str
+    url: str
+    category: str
+
+
+def ics_escape(text: str) -> str:
+    """RFC 5545 TEXT: backslash, semicolon, comma escaped; newlines as \\n."""
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return text.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+
+
+def ics_fold(line: str) -> str:
+    """One content line folded into pieces of at most 75 octets, never splitting a UTF-8 character."""
+    pieces: list[str] = []
+    current, size = "", 0
+    limit = ICS_LINE_OCTETS
+    for char in line:
+        octets = len(char.encode("utf-8"))
+        if size + octets > limit:
+            pieces.append(current)
+            current, size = " ", 1  # a continuation line starts with one space, which counts
+        current += char
+        size += octets
+    pieces.append(current)
+    return CRLF.join(pieces)
+
+
+def icalendar(name: str, events: Iterable[CalendarEvent], stamp: dt.datetime) -> str:
+    """A VCALENDAR of all-day events, CRLF line ends, folded lines."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Ceasefire Timeline//Milestones//EN",
+             "CALSCALE:GREGORIAN", "METHOD:PUBLISH", f"X-WR-CALNAME:{ics_escape(name)}"]
+    for e in events:
+        lines += [
+            "BEGIN:VEVENT", f"UID:{e.uid}", f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}",
+            f"DTSTART;VALUE=DATE:{e.day:%Y%m%d}", f"DTEND;VALUE=DATE:{e.day + dt.timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{ics_escape(e.summary)}", f"DESCRIPTION:{ics_escape(e.description)}",
+            f"URL:{e.url}", f"CATEGORIES:{ics_escape(e.category)}", "TRANSP:TRANSPARENT", "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(ics_fold(line) + CRLF for line in lines)
+
+
+# -- Atom ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    id: str  # an absolute URL, stable for the report
+    title: str
+    updated: dt.date
+    link: str
+    author: str
+    content: str
+    category: str
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def atom(title: str, feed_id: str, self_url: str, home_url: str, entries: Sequence[FeedEntry]) -> str:
+    """An Atom 1.0 feed; ElementTree escapes every text, so any quote makes well-formed XML."""
+    ET.register_namespace("", ATOM_NS)
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+        if text is not None:
+            element.text = xml_text(text)
+        return element
+
+    feed = ET.Element(f"{{{ATOM_NS}}}feed")
+    sub(feed, "title", title)
+    sub(feed, "id", feed_id)
+    sub(feed, "link", rel="self", href=self_url, type="application/atom+xml")
+    sub(feed, "link", rel="alternate", href=home_url, type="text/html")
+    latest = max((e.updated for e in entries), default=dt.date(2016, 9, 9))
+    sub(feed, "updated", _rfc3339(latest))
+    sub(sub(feed, "author"), "name", "Ceasefire Timeline")
+    for e in entries:
+        entry = sub(feed, "entry")
+        sub(entry, "id", e.id)
+        sub(entry, "title", e.title)
+        sub(entry, "updated", _rfc3339(e.updated))
+        sub(entry, "link", rel="alternate", href=e.link, type="text/html")
+        sub(sub(entry, "author"), "name", e.author)
+        sub(entry, "category", term=e.category)
+        sub(entry, "content", e.content, type="text")
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def _rfc3339(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+# -- TimelineJS 3 --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    day: dt.date
+    headline: str
+    text: str  # plain text: escaped here, because TimelineJS renders slide text as HTML
+    group: str
+    unique_id: str
+    url: str
+
+
+def timelinejs(title: str, intro: str, events: Iterable[TimelineEvent]) -> dict[str, Any]:
+    """TimelineJS 3's JSON format: {"title": slide, "events": [slide, ...]}."""
+    return {
+        "title": {"text": {"headline": html.escape(title), "text": html.escape(intro)}},
+        "events": [
+            {
+                "start_date": {"year": e.day.year, "month": e.day.month, "day": e.day.day},
+                "text": {"headline": html.escape(e.headline),
+                         "text": f'{html.escape(e.text)} <a href="{html.escape(e.url)}">Read more</a>'},
+                "group": e.group,
+                "unique_id": e.unique_id,
+            }
+            for e in events
+        ],
+    }
+
+
+def headline(quote: str, limit: int = TIMELINE_HEADLINE_CHARS) -> str:
+    """The quote's opening words, cut at a word boundary."""
+    quote = " ".join(quote.split())
+    if len(quote) <= limit:
+        return quote
+    return quote[:limit].rsplit(" ", 1)[0] + "…"
