@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -103,19 +104,18 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`timeline serve` in a subprocess on a free port over a fresh database; yields its base URL."""
+@contextmanager
+def running_server(folder: Path, database_url: str) -> Iterator[str]:
+    """`timeline serve` in a subprocess on a free port over database_url; yields its base URL."""
     import os
     import subprocess
     import sys
     import time
     import urllib.request
 
-    folder = tmp_path_factory.mktemp("live")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TIMELINE_")}
-    command = [sys.executable, "-m", "app.cli", "--db", f"sqlite:///{folder / 'timeline.db'}",
+    command = [sys.executable, "-m", "app.cli", "--db", database_url,
                "serve", "--host", "127.0.0.1", "--port", str(port)]
     log = (folder / "server.log").open("w")
     server = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -141,3 +141,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`timeline serve` in a subprocess on a free port over a fresh database; yields its base URL."""
+    folder = tmp_path_factory.mktemp("live")
+    with running_server(folder, f"sqlite:///{folder / 'timeline.db'}") as base:
+        yield base

@@ -41,9 +41,9 @@ HOSTILE_TXT = (
     '<script>window.__xss = "title"</script> Truce <img src=x onerror="window.__xss=1"> report\n\n'
     "The US-led coalition airstrike on Syrian army positions near Deir ez-Zor on Saturday "
     '<script>window.__xss = "quote"</script> killed 62 soldiers, Igor Konashenkov said on Sunday.\n\n'
-    'Rebels fired on Aleppo on Friday <img src=x onerror="window.__xss=2"> and '
-    '<a href="javascript:window.__xss=3">click here</a>, the monitor said.\n\n'
-    f'On Saturday <svg onload="window.__xss=4"> {LOOKALIKE} reported that {RLO}gnp.exe the truce held.\n'
+    'Rebels fired on Aleppo on Friday <img src=x onerror="alert(2)"> and '
+    '<a href="javascript:alert(3)">click here</a>, the monitor said.\n\n'
+    f'On Saturday <svg onload="alert(4)"> {LOOKALIKE} reported that {RLO}gnp.exe the truce held.\n'
 )
 HOSTILE_MANIFEST = """\
 [file."hostile.txt"]
@@ -59,7 +59,7 @@ HOSTILE_HTML = f"""<!doctype html><html><head>
 <script>window.__xss = 10</script>
 </head><body><article>
 <p>DOHA, September 18, 2016 - The Syrian army said on Saturday that the US-led coalition airstrike near Deir ez-Zor
-&lt;script&gt;window.__xss=11&lt;/script&gt; broke the truce. &lt;img src=x onerror="window.__xss=12"&gt;</p>
+&lt;script&gt;window.__xss=11&lt;/script&gt; broke the truce. &lt;img src=x onerror="alert(12)"&gt;</p>
 <p>{LOOKALIKE} {RLO}learned on Friday &lt;svg onload="window.__xss=13"&gt; that aid trucks waited at the border.</p>
 <p><a href="javascript:window.__xss=14">Read more</a> <img src=x onerror="window.__xss=15"></p>
 </article></body></html>
