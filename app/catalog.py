@@ -33,6 +33,11 @@ class MilestoneSpec:
     # The same patterns as one alternation each: one scan of a sentence instead of one per pattern.
     any_phrase: re.Pattern[str] | None = None
     any_reference: re.Pattern[str] | None = None
+    # Words one of which any match must contain; a sentence with none of them is not searched.
+    hints: frozenset[str] = frozenset()
+
+    def may_match(self, lowered: str) -> bool:
+        return not self.hints or any(word in lowered for word in self.hints)
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,7 @@ class OutletSpec:
     description: str
     aliases: tuple[str, ...]  # other names the outlet goes by ("Russia Today")
     marks: tuple[re.Pattern[str], ...]  # patterns only the outlet's own pages carry
+    mark_hints: frozenset[str] = frozenset()  # words one of which any mark's match contains
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,26 @@ def _patterns(items: list[str]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in items)
 
 
+def literal_words(patterns: list[str]) -> frozenset[str]:
+    """Every plain word of three or more letters in the patterns, or nothing when one pattern has none.
+
+    Every pattern here contains at least one word it cannot match without, so a text holding none
+    of these words cannot match: a cheap test before the regular expressions run."""
+    words: set[str] = set()
+    for pattern in patterns:
+        plain = re.sub(r"\\.|\[[^\]]*\]|\{[^}]*\}", " ", pattern.lower())
+        optional_group = re.compile(r"\((?:\?[^:()]*:)?[^()]*\)[?*]")
+        while optional_group.search(plain):  # "(the )?": not needed for a match, so no help here
+            plain = optional_group.sub(" ", plain)
+        plain = re.sub(r"\(\?[^:()]*:", " ", plain)
+        plain = re.sub(r"[a-z][?*]", " ", plain)  # "hours?": the s is optional, "hour" is the word
+        found = re.findall(r"[a-z]{3,}", plain)
+        if not found:
+            return frozenset()
+        words.update(found)
+    return frozenset(words)
+
+
 def _alternation(items: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p})" for p in items), re.IGNORECASE) if items else None
 
@@ -89,6 +115,7 @@ def _milestone(entry: dict) -> MilestoneSpec:
         summary=entry["summary"], sources=tuple(entry.get("sources", ())),
         phrases=_patterns(phrases), references=_patterns(references),
         any_phrase=_alternation(phrases), any_reference=_alternation(references),
+        hints=literal_words(phrases + references),
     )
 
 
@@ -96,7 +123,7 @@ def _outlet(entry: dict) -> OutletSpec:
     return OutletSpec(
         slug=entry["slug"], name=entry["name"], homepage=entry.get("homepage", ""),
         description=entry.get("description", ""), aliases=tuple(entry.get("aliases", ())),
-        marks=_patterns(entry.get("marks", [])),
+        marks=_patterns(entry.get("marks", [])), mark_hints=literal_words(entry.get("marks", [])),
     )
 
 

@@ -80,7 +80,10 @@ class PhraseMatch:
 def milestone_matches(sentence: str, catalog: Catalog) -> list[PhraseMatch]:
     """Every milestone a phrase in the sentence signals, with where it was said."""
     found: list[PhraseMatch] = []
+    lowered = sentence.lower()
     for milestone in catalog.milestones:
+        if not milestone.may_match(lowered):
+            continue
         match = milestone.any_phrase.search(sentence) if milestone.any_phrase else None
         reference = match is None
         if reference and milestone.any_reference:

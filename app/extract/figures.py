@@ -12,7 +12,7 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40,
                 "fifty": 50, "a hundred": 100}
 _NUMBER = r"(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(NUMBER_WORDS) + r")"
-_QUALIFIER = r"(?:(?P<qualifier>about|around|almost|nearly|some|more than|over|at least|up to|roughly)\s+)?"
+_QUALIFIER = r"\b(?:(?P<qualifier>about|around|almost|nearly|some|more than|over|at least|up to|roughly)\s+)?"
 _SUBJECT = r"(?:(?P<subject>[a-z]+(?:\s+[a-z]+)?)\s+)?"
 _PEOPLE = r"(?P<subject>[a-z]+(?:\s+(?:workers|soldiers|civilians|people|troops|fighters|members))?)"
 
@@ -44,7 +44,12 @@ class Figure:
     text: str
 
 
+NUMBER_HINT = re.compile(r"\d|\b(?:" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
+
+
 def find_figures(sentence: str) -> list[Figure]:
+    if not NUMBER_HINT.search(sentence):
+        return []  # most sentences give no number; one scan rules them out
     taken: list[tuple[int, int]] = []
     figures: list[Figure] = []
     period = PERIOD.search(sentence)

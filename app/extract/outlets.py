@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlparse
 
 from app.catalog import Catalog, OutletSpec
@@ -25,9 +26,12 @@ def detect_outlet(text: str, catalog: Catalog, *, url: str | None = None,
                   site_name: str | None = None) -> OutletGuess:
     """The best-supported outlet with the evidence for it, or None when nothing is convincing."""
     best: tuple[int, OutletSpec, list[str]] | None = None
+    lowered = text.lower()
     top = text.lstrip()[:2000].split("\n")
     top = [" ".join(line.split()) for line in top if line.strip()][:TOP_LINES]
     for outlet in catalog.outlets:
+        if not (url or site_name or _mentioned(outlet, text, lowered)):
+            continue  # a page that never names an outlet and has no mark of it is not that outlet
         score, evidence = _score(outlet, text, top, url, site_name)
         if score >= THRESHOLD and (best is None or score > best[0]):
             best = (score, outlet, evidence)
@@ -41,6 +45,20 @@ def _names(outlet: OutletSpec) -> list[str]:
 
 
 SHORT_NAME = 3  # "RT", "AP", "BBC": such names count only in capitals; longer ones in any case
+
+
+@lru_cache(maxsize=256)
+def _name_regex(outlet: OutletSpec) -> re.Pattern[str]:
+    return re.compile(_name_pattern(outlet))
+
+
+def _mentioned(outlet: OutletSpec, text: str, lowered: str) -> bool:
+    """Whether the page names the outlet or may carry one of its marks: plain substring tests first."""
+    named = any((name in text) if len(name) <= SHORT_NAME else (name.lower() in lowered) for name in _names(outlet))
+    if named and _name_regex(outlet).search(text):
+        return True
+    hinted = not outlet.mark_hints or any(word in lowered for word in outlet.mark_hints)
+    return hinted and any(mark.search(text) for mark in outlet.marks)
 
 
 def _name_pattern(outlet: OutletSpec) -> str:

@@ -28,7 +28,7 @@ def build_reports(sentences: list[Sentence], day: dt.date | None, catalog: Catal
     last_reported: Sentence | None = None  # where figures of a sentence that reports nothing belong
     scene: list[ExtractedReport] = []  # that sentence's reports
     for sentence in sentences:
-        if is_dateline(sentence.text):
+        if is_dateline(sentence.text, sentence.expressions):
             continue
         speaker = events.find_speaker(sentence.text, last_named)
         last_named = speaker or last_named

@@ -75,9 +75,10 @@ def is_prose(text: str) -> bool:
     return text.rstrip().endswith((".", "!", "?", '"', "”", "’", "'"))
 
 
-def is_dateline(line: str) -> bool:
+def is_dateline(line: str, expressions: list[TimeExpression] | tuple[TimeExpression, ...] | None = None) -> bool:
     """A line that is mostly a date: "18 Sep, 2016 21:09"."""
     if len(line) > published.DATELINE_MAX_CHARS:
         return False
+    found = find_expressions(line) if expressions is None else expressions
     return any(e.kind in published.ABSOLUTE_KINDS and len(e.text) > published.DATELINE_SHARE * len(line)
-               for e in find_expressions(line))
+               for e in found)

@@ -70,6 +70,24 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("year", re.compile(r"\b(?:in|during|by|until|of|from|early|late)\s+" + _YEAR + r"\b")),
 )
 UNDATED_KINDS = frozenset({"year"})  # found, but never a report
+_MONTH_WORDS = "|".join(MONTHS) + "|" + "|".join(MONTH_ABBREVIATIONS)
+# A word each kind of pattern cannot match without: patterns whose word is absent are not run.
+GATES: dict[str, re.Pattern[str]] = {
+    "background": re.compile(r"since", re.IGNORECASE),
+    "iso_date": re.compile(r"\d-\d"),
+    "numeric_date": re.compile(r"\d[/.]\d"),
+    "month_day": re.compile(_MONTH_WORDS),
+    "day_month": re.compile(_MONTH_WORDS),
+    "truce_day": re.compile(r"day", re.IGNORECASE),
+    "truce_after": re.compile(r"day|week", re.IGNORECASE),
+    "last_hours": re.compile(r"hours", re.IGNORECASE),
+    "days_ago": re.compile(r"\bago\b", re.IGNORECASE),
+    "relative_week": re.compile(r"week", re.IGNORECASE),
+    "relative_day": re.compile(r"yesterday|today|tonight|tomorrow|night|morning|afternoon|evening", re.IGNORECASE),
+    "weekday": re.compile("|".join(WEEKDAYS)),
+    "month": re.compile("|".join(MONTHS)),
+    "year": re.compile(r"(?:19|20)\d\d"),
+}
 FUTURE_WORDS = re.compile(r"^(tomorrow|next|later|the following)\b", re.IGNORECASE)
 
 
@@ -102,7 +120,10 @@ def find_expressions(sentence: str) -> list[TimeExpression]:
         return []
     taken: list[tuple[int, int]] = []
     found: list[TimeExpression] = []
+    open_gates = {kind for kind, gate in GATES.items() if gate.search(sentence)}
     for kind, pattern in PATTERNS:
+        if kind not in open_gates:
+            continue
         for match in pattern.finditer(sentence):
             start, end = match.span()
             if any(start < t_end and t_start < end for t_start, t_end in taken):

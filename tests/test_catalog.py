@@ -1,0 +1,49 @@
+"""The catalogues load, and the cheap word test in front of each milestone's phrases never hides a match."""
+
+from pathlib import Path
+
+import pytest
+
+from app.catalog import literal_words, load_catalog
+from app.extract.text import clean_text, decode_bytes, split_sentences
+from app.extract.types import KINDS
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = load_catalog(ROOT / "seeds")
+
+
+def all_sentences() -> list[str]:
+    files = sorted((ROOT / "seeds").glob("*.txt")) + sorted((ROOT / "tests" / "articles").glob("*.*"))
+    sentences = []
+    for path in files:
+        if path.suffix in (".txt", ".html"):
+            text = clean_text(decode_bytes(path.read_bytes()))
+            sentences += [text[s:e] for s, e in split_sentences(text)]
+    return sentences
+
+
+def test_milestones_are_sorted_and_well_formed():
+    dates = [m.date for m in CATALOG.milestones]
+    assert dates == sorted(dates)
+    assert all(m.kind in KINDS and m.title and m.summary and m.sources for m in CATALOG.milestones)
+    assert CATALOG.window_start <= CATALOG.agreement <= CATALOG.truce_start <= CATALOG.window_end
+
+
+def test_word_hints_never_hide_a_phrase_match():
+    sentences = all_sentences()
+    assert len(sentences) > 200
+    for milestone in CATALOG.milestones:
+        for sentence in sentences:
+            matched = any(p.search(sentence) for p in milestone.phrases + milestone.references)
+            assert not matched or milestone.may_match(sentence.lower()), (milestone.slug, sentence)
+
+
+@pytest.mark.parametrize("patterns, words", [
+    ([r"\b48[ -]hours?\b"], {"hour"}),  # the optional s is not required
+    ([r"\b(came|went) into (effect|force)\b"], {"came", "went", "into", "effect", "force"}),
+    ([r"\b(the )?truce\b"], {"truce"}),  # an optional group adds nothing
+    ([r"\bdeir[ -]?e[sz][ -]?zor\b"], {"deir", "zor"}),
+    ([r"\d+"], set()),  # a pattern with no word disables the test
+])
+def test_literal_words(patterns, words):
+    assert literal_words(patterns) == words
