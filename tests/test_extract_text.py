@@ -78,3 +78,18 @@ def test_sentences_never_cross_paragraphs():
 def test_an_unclosed_quote_does_not_swallow_the_paragraph():
     text = "“An opening quote never closed. " + "Another sentence follows here. " * 40
     assert len(split_sentences(text)) > 2
+
+
+def test_a_file_cut_inside_its_last_character_loses_only_that_character():
+    assert decode_bytes((STORY + " é").encode()[:-1]) == STORY + " "
+
+
+def test_broken_utf8_in_the_middle_is_rejected_not_read_as_latin1():
+    data = ("Café " + STORY).encode() + b"\xff" + b" and more text after it."
+    with pytest.raises(RejectedFile, match="not valid UTF-8: byte 0xff"):
+        decode_bytes(data)
+
+
+def test_utf16_without_a_bom():
+    assert decode_bytes(STORY.encode("utf-16-le")) == STORY
+    assert decode_bytes(STORY.encode("utf-16-be")) == STORY

@@ -28,22 +28,41 @@ def decode_bytes(data: bytes, *, max_bytes: int = MAX_ARTICLE_BYTES) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")  # what UTF-8's non-ASCII letters look like
+UTF8_LONGEST_CHAR = 4  # a cut-off character leaves at most this many bytes short
+UTF16_NUL_SHARE = 0.3  # text in UTF-16 has a NUL in every other byte; binaries rarely in such a pattern
+
+
 def _decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if b"\x00" in data:
-        raise RejectedFile("binary data, not text")
+        return _decode_utf16_without_bom(data)
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - UTF8_LONGEST_CHAR:
+            return data[:exc.start].decode("utf-8")  # a file cut off inside its last character
+        if UTF8_MULTIBYTE.search(data):
+            raise RejectedFile(f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}") from exc
     # Latin-1 decodes any byte, so only accept it when the bytes look like Western text.
-    high = sum(1 for b in data if 0x80 <= b < 0xA0)
-    if high:
+    if any(0x80 <= b < 0xA0 for b in data):
         raise RejectedFile("not UTF-8 or Latin-1 text")
     return data.decode("latin-1")
+
+
+def _decode_utf16_without_bom(data: bytes) -> str:
+    even_nuls, odd_nuls = data[0::2].count(0), data[1::2].count(0)
+    half = len(data) / 2
+    for encoding, nuls in (("utf-16-le", odd_nuls), ("utf-16-be", even_nuls)):
+        if len(data) % 2 == 0 and nuls >= UTF16_NUL_SHARE * half:
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                break
+    raise RejectedFile("binary data, not text")
 
 
 # --- HTML -------------------------------------------------------------------------------------
