@@ -133,11 +133,9 @@ def after_clue(event_day: dt.date, description: str) -> Clue:
 
 
 def absolute_after_clue(expr: TimeExpression, catalog: Catalog) -> Clue:
-    def holds(day: dt.date) -> bool:
-        res = resolve(expr, day, truce_start=catalog.truce_start)
-        return res.first is not None and res.first <= day
-
-    return Clue(AFTER_WEIGHT, holds, f"'{expr.text}' is reported as past")
+    # Resolved once: within the window an explicit date's year does not depend on the day tried.
+    first = resolve(expr, None, truce_start=catalog.truce_start, default_year=catalog.window_start.year).first
+    return Clue(AFTER_WEIGHT, lambda day: first is not None and first <= day, f"'{expr.text}' is reported as past")
 
 
 def context_clue(expr: TimeExpression, not_before: dt.date, why: str, catalog: Catalog) -> Clue:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -33,13 +34,19 @@ class Resolution:
     precision: str  # day / week / month / unknown
     first: dt.date | None  # the range the words allow; equals date for a day
     last: dt.date | None
-    reasoning: str
+    # The explanation, or a function making it: publication-date inference resolves each
+    # expression for every day of the window and reads none of those explanations.
+    why: str | Callable[[], str]
+
+    @property
+    def reasoning(self) -> str:
+        return self.why() if callable(self.why) else self.why
 
     def contains(self, day: dt.date) -> bool:
         return self.first is not None and self.last is not None and self.first <= day <= self.last
 
 
-def day_resolution(day: dt.date, reasoning: str) -> Resolution:
+def day_resolution(day: dt.date, reasoning: str | Callable[[], str]) -> Resolution:
     return Resolution(day, "day", day, day, reasoning)
 
 
@@ -155,14 +162,17 @@ def _weekday(expr: TimeExpression, anchor: dt.date, future: bool) -> Resolution:
     if rel == "next" or (future and rel != "last"):
         ahead = (target - anchor.weekday()) % 7 or 7
         day = anchor + dt.timedelta(days=ahead)
-        why = f"the {WEEKDAYS[target]} after publication ({fmt(anchor)}), future tense"
+        def why() -> str:
+            return f"the {WEEKDAYS[target]} after publication ({fmt(anchor)}), future tense"
     else:
         back = (anchor.weekday() - target) % 7
         if rel == "last" and back == 0:
             back = 7
         day = anchor - dt.timedelta(days=back)
         same = " (the same day)" if back == 0 else ""
-        why = f"the {WEEKDAYS[target]} on or before publication ({fmt(anchor)}){same}"
+
+        def why() -> str:
+            return f"the {WEEKDAYS[target]} on or before publication ({fmt(anchor)}){same}"
     return day_resolution(day, why)
 
 
@@ -170,7 +180,7 @@ def _relative_day(expr: TimeExpression, anchor: dt.date, future: bool) -> Resolu
     words = " ".join((expr.get("rel") or "").lower().split())
     offset = RELATIVE_DAY_OFFSETS.get(words, 0)
     day = anchor + dt.timedelta(days=offset)
-    return day_resolution(day, f"'{words}' counted from publication ({fmt(anchor)})")
+    return day_resolution(day, lambda: f"'{words}' counted from publication ({fmt(anchor)})")
 
 
 def _relative_week(expr: TimeExpression, anchor: dt.date, future: bool) -> Resolution:
@@ -186,7 +196,10 @@ def _relative_week(expr: TimeExpression, anchor: dt.date, future: bool) -> Resol
     if expr.text.lower().endswith("weekend"):
         first = monday + dt.timedelta(days=shift + 5)
         last = first + dt.timedelta(days=1)
-    why = f"'{expr.text}' from publication ({fmt(anchor)}): {short(first)}–{short(last)} {last.year}"
+
+    def why() -> str:
+        return f"'{expr.text}' from publication ({fmt(anchor)}): {short(first)}–{short(last)} {last.year}"
+
     return Resolution(first, "week", first, last, why)
 
 
@@ -195,11 +208,10 @@ def _days_ago(expr: TimeExpression, anchor: dt.date, future: bool) -> Resolution
     days = count * (7 if (expr.get("unit") or "").startswith("week") else 1)
     day = anchor - dt.timedelta(days=days)
     precision = "day" if days < 7 else "week"
-    return Resolution(day, precision, day, day, f"{days} days before publication ({fmt(anchor)})")
+    return Resolution(day, precision, day, day, lambda: f"{days} days before publication ({fmt(anchor)})")
 
 
 def _last_hours(expr: TimeExpression, anchor: dt.date, future: bool) -> Resolution:
     hours = int(expr.get("hours") or 24)
     first = anchor - dt.timedelta(days=hours // 24)
-    return Resolution(anchor, "day", first, anchor,
-                      f"the {hours} hours up to publication ({fmt(anchor)})")
+    return Resolution(anchor, "day", first, anchor, lambda: f"the {hours} hours up to publication ({fmt(anchor)})")
