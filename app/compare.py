@@ -96,6 +96,7 @@ def figures(session: Session, selected: Sequence[str] = ()) -> FiguresPage:
         items = by_topic[topic]
         title = items[0].milestone_title or topic.replace("_", " ")
         groups += [dataclasses.replace(g, topic=topic, topic_title=title) for g in group_figures(items)]
+    groups.sort(key=lambda g: not g.disagreement)  # disagreements first; otherwise in milestone order
     return FiguresPage(groups, sum(g.disagreement for g in groups), _figure_facets(session, selected), selected)
 
 

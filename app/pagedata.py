@@ -381,6 +381,16 @@ class ClaimItem:
     date: str | None
     span: list[int]
 
+    def runs(self) -> list[Run]:
+        """The sentence with the words of blame marked (to the end of the word they were cut in)."""
+        at = self.quote.find(self.text)
+        if at < 0 or not self.text:
+            return runs(self.quote, [])
+        end = at + len(self.text)
+        while end < len(self.quote) and (self.quote[end].isalnum() or self.quote[end] == "."):
+            end += 1
+        return runs(self.quote, [[at, end]])
+
 
 @dataclass(frozen=True)
 class ClaimPair:

@@ -150,7 +150,7 @@ def test_milestone_flags_a_disagreement_and_keeps_every_figure(more_client: Test
     assert "Igor Konashenkov" in next(s["speakers"] for s in data["speakers"] if s["outlet"]["slug"] == "alwaght")
     assert {o["slug"] for o in data["silent"]} == {"yournewswire"}
     text = more_client.get("/milestones/deir-ezzor-airstrike").text
-    figures = text[text.index('id="figures-title"'):text.index('id="silent-title"')]
+    figures = text[text.index('id="figures-title"'):text.index('id="words-title"')]
     assert "outlets disagree" in figures and "at least 80" in figures and "some 62" in figures
 
 
