@@ -167,8 +167,11 @@ def find_speaker(sentence: str, previous: str | None) -> str | None:
     return _clean_name(according.group(1)) if according else None
 
 
+NAME_CONTEXT = 160  # characters before a verb of saying in which its speaker is named
+
+
 def _name_before(text: str) -> str | None:
-    text = re.sub(ADVERBS + r"\s*$", "", text.rstrip())
+    text = re.sub(ADVERBS + r"\s*$", "", text[-NAME_CONTEXT:].rstrip())
     pronoun = re.search(r"\b(he|she)\s*$", text, re.IGNORECASE)
     if pronoun:
         return pronoun.group(1).lower()

@@ -47,13 +47,24 @@ class Figure:
 NUMBER_HINT = re.compile(r"\d|\b(?:" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
 
 
+# A word each unit's patterns cannot match without.
+UNIT_GATES = {
+    "violations": re.compile(r"violations", re.I), "killed": re.compile(r"kill|dead", re.I),
+    "wounded": re.compile(r"wound|injur", re.I), "trucks": re.compile(r"trucks|lorries", re.I),
+    "hours": re.compile(r"hour", re.I), "days": re.compile(r"day", re.I),
+}
+
+
 def find_figures(sentence: str) -> list[Figure]:
     if not NUMBER_HINT.search(sentence):
         return []  # most sentences give no number; one scan rules them out
     taken: list[tuple[int, int]] = []
     figures: list[Figure] = []
     period = PERIOD.search(sentence)
+    units = {unit for unit, gate in UNIT_GATES.items() if gate.search(sentence)}
     for unit, pattern in FIGURE_PATTERNS:
+        if unit not in units:
+            continue
         for match in pattern.finditer(sentence):
             if any(match.start() < e and s < match.end() for s, e in taken):
                 continue
@@ -98,6 +109,7 @@ def _subject(match: re.Match[str]) -> str | None:
 
 # --- claims of blame ------------------------------------------------------------------------------
 
+BLAME_HINT = re.compile(r"blam|accus|responsib|fault", re.IGNORECASE)  # no claim without one of these
 BLAME_VERBS = r"(?:blamed|blames|blaming|accused|accuses|accusing|held\s+\w+\s+responsible)"
 
 
@@ -110,7 +122,9 @@ class Claim:
 
 def find_claims(sentence: str, speaker: str | None, parties: tuple[Party, ...]) -> list[Claim]:
     """Who blames whom: "X accused Y of ...", "X blamed Y for ...", "it would be the fault of Y"."""
-    claims = []
+    claims: list[Claim] = []
+    if not BLAME_HINT.search(sentence):
+        return claims
     for verb in re.finditer(BLAME_VERBS + r"\s+(?P<object>[^,.;]{2,60})", sentence, re.IGNORECASE):
         accused = _party_at_start(verb["object"], parties)
         accuser = _party_near_end(sentence[:verb.start()], parties) or _party_of(speaker, parties)

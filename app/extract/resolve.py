@@ -10,6 +10,7 @@ from functools import lru_cache
 import dateparser
 
 from app.extract.timex import (
+    MONTHS,
     WEEKDAYS,
     TimeExpression,
     count_value,
@@ -88,7 +89,7 @@ def _absolute(expr: TimeExpression, anchor: dt.date | None, future: bool,
     has_year = expr.get("year") is not None
     # Only the year of the base matters to dateparser here; the mid-year base keeps the cache small.
     year = anchor.year if anchor else default_year
-    parsed = _parse(expr.text, dt.date(year, 7, 1) if year else None, _date_order(expr))
+    parsed = _parse(_canonical(expr), dt.date(year, 7, 1) if year else None, _date_order(expr))
     if parsed is None:
         return unknown(f"'{expr.text}' could not be read as a date")
     if not has_year and anchor is not None:
@@ -103,6 +104,19 @@ def _absolute(expr: TimeExpression, anchor: dt.date | None, future: bool,
     else:
         why = f"explicit date; year {parsed.year} from the timeline's frame (publication date unknown)"
     return day_resolution(parsed, why)
+
+
+def _canonical(expr: TimeExpression) -> str:
+    """The date part alone, in one spelling per date ("18 Sep, 2016 21:09" -> "18 September 2016"),
+    so dateparser is asked once per distinct date, not once per way of writing it."""
+    if expr.kind in ("month_day", "day_month") and expr.get("month") and expr.get("day"):
+        month = MONTHS[month_number(expr.get("month") or "") - 1]
+        return " ".join(p for p in (expr.get("day"), month, expr.get("year")) if p)
+    if expr.kind == "numeric_date":
+        return f"{expr.get('a')}/{expr.get('b')}/{expr.get('year')}"
+    if expr.kind == "iso_date":
+        return f"{expr.get('year')}-{expr.get('mm')}-{expr.get('dd')}"
+    return expr.text
 
 
 def _date_order(expr: TimeExpression) -> str | None:
