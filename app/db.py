@@ -28,6 +28,10 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         if not read_only:
             event.listen(engine, "begin", _sqlite_begin)
         return engine
+    if read_only and url.startswith("postgresql"):
+        # Every transaction of the dashboard's connections is read-only: PostgreSQL refuses any write in it.
+        return create_engine(url, pool_pre_ping=True,
+                             connect_args={"options": "-c default_transaction_read_only=on"})
     return create_engine(url, pool_pre_ping=True)
 
 

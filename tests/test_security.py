@@ -365,6 +365,28 @@ def test_the_apps_engine_cannot_write(client: TestClient) -> None:
             connection.rollback()
 
 
+def test_the_apps_engine_cannot_write_on_postgresql(postgres_url: str, catalog: Catalog) -> None:
+    from sqlalchemy.exc import InternalError
+
+    from app.db import make_engine, migrate
+
+    writer = make_engine(postgres_url)
+    migrate(writer)
+    load_paths(writer, [Settings().seeds_dir], catalog=catalog)
+    writer.dispose()
+    engine = create_app(dataclass_replace(Settings(), database_url=postgres_url)).state.engine
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM article")).scalar_one() > 0
+            for statement in ["INSERT INTO outlet (slug, name) VALUES ('evil', 'Evil')",
+                              "UPDATE article SET title = 'defaced'", "DELETE FROM report"]:
+                with pytest.raises((OperationalError, InternalError), match="read-only transaction"):
+                    connection.execute(text(statement))
+                connection.rollback()
+    finally:
+        engine.dispose()
+
+
 def file_state(path: Path) -> tuple[str, int, int]:
     return hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns, path.stat().st_size
 
