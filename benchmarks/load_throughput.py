@@ -148,7 +148,7 @@ def _load_row(name: str, seconds: float, articles: int) -> Row:
 
 def memory_rows(folders: dict[int, Path], work: Path) -> list[Row]:
     rows = []
-    for count, folder in folders.items():
+    for count, folder in sorted(folders.items()):
         peak = peak_memory(folder, work / f"memory-{count}.db")
         rows.append((f"(d) loader peak memory, {count} files",
                      f"RSS {peak['rss']:.0f} MB, Python heap {peak['traced']:.1f} MB", "flat"))
