@@ -135,9 +135,11 @@ def outlet(session: Session, slug: str) -> OutletPage | None:
 def blind_spots(session: Session, slug: str) -> list[BlindSpot]:
     reporters: dict[str, list[OutletRef]] = {}
     for milestone_slug, outlet_slug, name in session.execute(
-        select(Milestone.slug, Outlet.slug, Outlet.name).distinct()
+        # GROUP BY, not DISTINCT: PostgreSQL will not ORDER BY lower(name) over a DISTINCT list without it.
+        select(Milestone.slug, Outlet.slug, Outlet.name)
         .join(Report, Report.milestone_id == Milestone.id).join(Article, Report.article_id == Article.id)
-        .join(Outlet, Article.outlet_id == Outlet.id).order_by(func.lower(Outlet.name))
+        .join(Outlet, Article.outlet_id == Outlet.id)
+        .group_by(Milestone.slug, Outlet.slug, Outlet.name).order_by(func.lower(Outlet.name))
     ):
         reporters.setdefault(milestone_slug, []).append(OutletRef(outlet_slug, name))
     # A milestone no outlet reported is nobody's blind spot in particular: only what others saw counts.
