@@ -93,3 +93,16 @@ def test_he_and_she_refer_to_the_previous_speaker():
 def test_truce_in_force_wording():
     assert events.presumes_truce_in_force("Rebels violated the truce twice on Friday.", CATALOG)
     assert not events.presumes_truce_in_force("The two ministers met on Friday.", CATALOG)
+
+
+def test_the_one_who_said_it_beats_the_one_who_accused():
+    assert events.find_speaker("Russia accused the US of shielding militants, Konashenkov said.", None) == "Konashenkov"
+
+
+def test_a_surname_is_the_full_name_given_earlier():
+    from app.extract.article import extract_article
+
+    text = ("“The roads are open,” said Major-General Igor Petrov on Monday. "
+            "“Aid can move,” Petrov added on Tuesday.")
+    article = extract_article(text, source="a.txt", catalog=CATALOG)
+    assert {r.speaker for r in article.reports} == {"Igor Petrov"}

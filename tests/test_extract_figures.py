@@ -51,3 +51,9 @@ def test_a_count_over_a_period_says_so():
 ])
 def test_claims(sentence, speaker, expected):
     assert [(c.accuser, c.accused) for c in find_claims(sentence, speaker, PARTIES)] == expected
+
+
+def test_a_claim_keeps_its_whole_clause():
+    [claim] = find_claims("The envoy was accused of lying, and Moscow accused Washington of hitting a U.N. convoy "
+                          "near Aleppo.", None, PARTIES)
+    assert claim.text == "accused Washington of hitting a U.N. convoy near Aleppo"

@@ -93,3 +93,7 @@ def test_broken_utf8_in_the_middle_is_rejected_not_read_as_latin1():
 def test_utf16_without_a_bom():
     assert decode_bytes(STORY.encode("utf-16-le")) == STORY
     assert decode_bytes(STORY.encode("utf-16-be")) == STORY
+
+
+def test_a_stray_control_character_does_not_make_a_file_binary():
+    assert "\v" in decode_bytes(("Before the break\vafter it. " + STORY).encode())

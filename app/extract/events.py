@@ -152,7 +152,8 @@ def has_reported_speech(sentence: str) -> bool:
 
 def find_speaker(sentence: str, previous: str | None) -> str | None:
     """Who says the sentence: a name next to a verb of saying; "he"/"she" is the previous speaker."""
-    for verb in SPEECH.finditer(sentence):
+    verbs = sorted(SPEECH.finditer(sentence), key=lambda v: v.group(0).lower() not in PLAIN_SAYING)
+    for verb in verbs:  # "Russia accused X, Konashenkov said": the one who said it, not the one accused
         word = verb.group(0)
         if word.lower() in ("cited", "quoted"):  # "RT cited Putin as saying": Putin speaks
             name = _name_after(sentence[verb.end():])
@@ -167,6 +168,7 @@ def find_speaker(sentence: str, previous: str | None) -> str | None:
     return _clean_name(according.group(1)) if according else None
 
 
+PLAIN_SAYING = frozenset({"said", "says", "told", "added", "saying"})  # attribution proper, tried first
 NAME_CONTEXT = 160  # characters before a verb of saying in which its speaker is named
 
 

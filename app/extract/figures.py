@@ -109,8 +109,11 @@ def _subject(match: re.Match[str]) -> str | None:
 
 # --- claims of blame ------------------------------------------------------------------------------
 
+# What follows a verb of blame, up to the end of its clause ("U.N. convoy" does not end it).
+CLAUSE_END = r"(?=[,;]|\.\s+(?-i:[A-Z“\"])|\.?$)"
 BLAME_HINT = re.compile(r"blam|accus|responsib|fault", re.IGNORECASE)  # no claim without one of these
 BLAME_VERBS = r"(?:blamed|blames|blaming|accused|accuses|accusing|held\s+\w+\s+responsible)"
+BLAME_OBJECT = re.compile(BLAME_VERBS + r"\s+(?P<object>[^,;]{2,120}?)" + CLAUSE_END, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,7 @@ def find_claims(sentence: str, speaker: str | None, parties: tuple[Party, ...]) 
     claims: list[Claim] = []
     if not BLAME_HINT.search(sentence):
         return claims
-    for verb in re.finditer(BLAME_VERBS + r"\s+(?P<object>[^,.;]{2,60})", sentence, re.IGNORECASE):
+    for verb in BLAME_OBJECT.finditer(sentence):
         accused = _party_at_start(verb["object"], parties)
         accuser = _party_near_end(sentence[:verb.start()], parties) or _party_of(speaker, parties)
         if accuser and accused and accuser != accused:

@@ -25,13 +25,16 @@ def build_reports(sentences: list[Sentence], day: dt.date | None, catalog: Catal
     figures: list[ExtractedFigure] = []
     claims: list[ExtractedClaim] = []
     last_named: str | None = None  # who "he" and "she" refer to
+    named: list[str] = []  # speakers so far, so "Konashenkov" is known to be "Igor Konashenkov"
     last_reported: Sentence | None = None  # where figures of a sentence that reports nothing belong
     scene: list[ExtractedReport] = []  # that sentence's reports
     for sentence in sentences:
         if is_dateline(sentence.text, sentence.expressions):
             continue
-        speaker = events.find_speaker(sentence.text, last_named)
+        speaker = _full_name(events.find_speaker(sentence.text, last_named), named)
         last_named = speaker or last_named
+        if speaker:
+            named.append(speaker)
         found = sentence_reports(sentence, day, catalog, speaker)
         if found:
             reports.extend(found)
@@ -44,6 +47,13 @@ def build_reports(sentences: list[Sentence], day: dt.date | None, catalog: Catal
             # "...bombing on Saturday. Some 62 soldiers were killed": the figures go with the bombing.
             figures.extend(sentence_figures(sentence, sentence if continued else last_reported))
     return reports, figures, claims
+
+
+def _full_name(name: str | None, named: list[str]) -> str | None:
+    """A surname alone as the full name the article gave earlier ("Konashenkov" -> "Igor Konashenkov")."""
+    if name is None or " " in name:
+        return name
+    return next((full for full in reversed(named) if full.endswith(" " + name)), name)
 
 
 # A past-tense event told as a fact: "Some 62 soldiers were killed", "Power walked out". Present,

@@ -11,6 +11,7 @@ from app.extract.types import RejectedFile
 MAX_ARTICLE_BYTES = 5_000_000  # a news article is far smaller; bigger files are dumps, not articles
 MIN_ARTICLE_CHARS = 40  # fewer letters than a headline cannot carry a dated event
 MAX_CONTROL_RATIO = 0.01  # text files have almost no control characters; binaries have many
+MAX_STRAY_CONTROLS = 8  # a few stray ones (a vertical tab pasted from Word) do not make a file binary
 
 
 def decode_bytes(data: bytes, *, max_bytes: int = MAX_ARTICLE_BYTES) -> str:
@@ -21,7 +22,7 @@ def decode_bytes(data: bytes, *, max_bytes: int = MAX_ARTICLE_BYTES) -> str:
         raise RejectedFile("empty file")
     text = _decode(data)
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
-    if "\x00" in text or controls > MAX_CONTROL_RATIO * len(text):
+    if "\x00" in text or controls > max(MAX_STRAY_CONTROLS, MAX_CONTROL_RATIO * len(text)):
         raise RejectedFile("binary data, not text")
     if sum(ch.isalpha() for ch in text) < MIN_ARTICLE_CHARS:
         raise RejectedFile(f"too little text (under {MIN_ARTICLE_CHARS} letters)")
