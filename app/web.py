@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
@@ -27,7 +27,8 @@ from app.security import SecurityHeaders, security_headers
 from app.urls import Urls, link_facets
 
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # /days/2016-09-17: only this form, not every ISO 8601 variant
-ARTICLE_ID = re.compile(r"[1-9]\d{0,17}")  # a positive id that fits a 64-bit integer column
+ARTICLE_ID = re.compile(r"[1-9]\d{0,9}")  # a positive id of at most 10 digits...
+MAX_ARTICLE_ID = 2**31 - 1  # ...that fits the id column (a 32-bit INTEGER on PostgreSQL)
 MAX_OUTLET_FILTERS = 50  # more ?outlet= values than any catalogue has outlets is a malformed link
 # Without a catalogue the frame is simply every dated report and milestone.
 OPEN_WINDOW = Window(dt.date.min, dt.date.max)
@@ -104,7 +105,8 @@ def outlet_data(session: Session, slug: str) -> OutletPage:
 
 
 def article_data(session: Session, article_id: str) -> ArticlePage:
-    page = queries.article(session, int(article_id)) if ARTICLE_ID.fullmatch(article_id) else None
+    valid = ARTICLE_ID.fullmatch(article_id) and int(article_id) <= MAX_ARTICLE_ID
+    page = queries.article(session, int(article_id)) if valid else None
     if page is None:
         raise HTTPException(404, f"There is no article with id '{article_id}'.")
     return page
@@ -195,6 +197,12 @@ def _unknown_outlet(request: Request, exc: queries.UnknownOutlet) -> Response:
                         hint="Known outlets: " + ", ".join(exc.known))
 
 
+def _unreadable_value(request: Request, exc: DataError) -> Response:
+    """A value the database refuses to compare (a NUL byte on PostgreSQL): it names nothing there."""
+    return render_error(request, 404, "There is nothing at this address: it holds a character or number "
+                                      "the database cannot look up.")
+
+
 def _bad_request(request: Request, exc: RequestValidationError) -> Response:
     return render_error(request, 400, "The address has a malformed parameter.")
 
@@ -239,6 +247,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(queries.UnknownOutlet, _unknown_outlet)
     app.add_exception_handler(RequestValidationError, _bad_request)
+    app.add_exception_handler(DataError, _unreadable_value)
     app.add_exception_handler(Exception, _server_error)
     app.add_middleware(SecurityHeaders, htmx_url=settings.htmx_url)
     return app
