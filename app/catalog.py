@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.extract.types import KINDS, KnownMeta
+from app.wordhints import required_words
 
 MILESTONES_FILE = "milestones.toml"
 OUTLETS_FILE = "outlets.toml"
@@ -82,26 +83,6 @@ def _patterns(items: list[str]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in items)
 
 
-def literal_words(patterns: list[str]) -> frozenset[str]:
-    """Every plain word of three or more letters in the patterns, or nothing when one pattern has none.
-
-    Every pattern here contains at least one word it cannot match without, so a text holding none
-    of these words cannot match: a cheap test before the regular expressions run."""
-    words: set[str] = set()
-    for pattern in patterns:
-        plain = re.sub(r"\\.|\[[^\]]*\]|\{[^}]*\}", " ", pattern.lower())
-        optional_group = re.compile(r"\((?:\?[^:()]*:)?[^()]*\)[?*]")
-        while optional_group.search(plain):  # "(the )?": not needed for a match, so no help here
-            plain = optional_group.sub(" ", plain)
-        plain = re.sub(r"\(\?[^:()]*:", " ", plain)
-        plain = re.sub(r"[a-z][?*]", " ", plain)  # "hours?": the s is optional, "hour" is the word
-        found = re.findall(r"[a-z]{3,}", plain)
-        if not found:
-            return frozenset()
-        words.update(found)
-    return frozenset(words)
-
-
 def _alternation(items: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p})" for p in items), re.IGNORECASE) if items else None
 
@@ -115,7 +96,7 @@ def _milestone(entry: dict) -> MilestoneSpec:
         summary=entry["summary"], sources=tuple(entry.get("sources", ())),
         phrases=_patterns(phrases), references=_patterns(references),
         any_phrase=_alternation(phrases), any_reference=_alternation(references),
-        hints=literal_words(phrases + references),
+        hints=required_words(phrases + references),
     )
 
 
@@ -123,7 +104,7 @@ def _outlet(entry: dict) -> OutletSpec:
     return OutletSpec(
         slug=entry["slug"], name=entry["name"], homepage=entry.get("homepage", ""),
         description=entry.get("description", ""), aliases=tuple(entry.get("aliases", ())),
-        marks=_patterns(entry.get("marks", [])), mark_hints=literal_words(entry.get("marks", [])),
+        marks=_patterns(entry.get("marks", [])), mark_hints=required_words(entry.get("marks", [])),
     )
 
 

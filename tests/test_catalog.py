@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from app.catalog import literal_words, load_catalog
+from app.catalog import load_catalog
 from app.extract.text import clean_text, decode_bytes, split_sentences
 from app.extract.types import KINDS
+from app.wordhints import required_words
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = load_catalog(ROOT / "seeds")
@@ -40,10 +41,12 @@ def test_word_hints_never_hide_a_phrase_match():
 
 @pytest.mark.parametrize("patterns, words", [
     ([r"\b48[ -]hours?\b"], {"hour"}),  # the optional s is not required
-    ([r"\b(came|went) into (effect|force)\b"], {"came", "went", "into", "effect", "force"}),
+    ([r"\b(came|went) into (effect|force)\b"], {"effect", "force"}),  # the longest mandatory words
     ([r"\b(the )?truce\b"], {"truce"}),  # an optional group adds nothing
-    ([r"\bdeir[ -]?e[sz][ -]?zor\b"], {"deir", "zor"}),
-    ([r"\d+"], set()),  # a pattern with no word disables the test
+    ([r"\bdeir[ -]?e[sz][ -]?zor\b"], {"deir"}),
+    ([r"\bconvoy\b", r"\burum al-kubra\b"], {"convoy", "kubra"}),  # one word per pattern, any of them
+    ([r"\b(killed|\d+)\b"], set()),  # a branch with no word: no test at all
+    ([r"\d+"], set()),
 ])
-def test_literal_words(patterns, words):
-    assert literal_words(patterns) == words
+def test_required_words(patterns, words):
+    assert required_words(patterns) == words
