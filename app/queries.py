@@ -57,7 +57,8 @@ def check_outlets(session: Session, slugs: Sequence[str]) -> list[str]:
     wanted = list(dict.fromkeys(slugs))
     if not wanted:
         return []
-    known = set(session.scalars(select(Outlet.slug).where(Outlet.slug.in_(wanted))))
+    # A NUL cannot be in any slug, and PostgreSQL refuses it in a query parameter: such a slug is just unknown.
+    known = set(session.scalars(select(Outlet.slug).where(Outlet.slug.in_([s for s in wanted if "\x00" not in s]))))
     for slug in wanted:
         if slug not in known:
             raise UnknownOutlet(slug, session.scalars(select(Outlet.slug).order_by(Outlet.slug)).all())

@@ -1,4 +1,10 @@
-"""Shared fixtures: settings -> engine -> session, each test on a fresh migrated SQLite file."""
+"""Shared fixtures: settings -> engine -> session, each test on a fresh migrated database.
+
+Every test built on `engine` (so also `session`, `seeded_engine`, `client`) runs twice, as test_x[sqlite]
+and test_x[postgresql]: on a fresh SQLite file and on a throwaway PostgreSQL database (`postgres_url`,
+skipped without TIMELINE_TEST_POSTGRES_URL unless CI is set). A test about SQLite itself (its file, WAL,
+PRAGMAs, FTS5) carries `@pytest.mark.sqlite_only` and runs as test_x[sqlite] alone.
+"""
 
 from __future__ import annotations
 
@@ -18,14 +24,40 @@ from app.load import load_paths
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 
 
+BACKENDS = ("sqlite", "postgresql")  # the databases every engine-based test runs on
+SQLITE_ONLY = "sqlite_only"  # marker: the test is about SQLite itself (file, WAL, PRAGMA, FTS5)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", f"{SQLITE_ONLY}: run only as test_x[sqlite] (the test is about SQLite)")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize every test that uses `engine` (directly or through seeded_engine, client...) by backend."""
+    if "engine" in metafunc.fixturenames:
+        backends = ["sqlite"] if metafunc.definition.get_closest_marker(SQLITE_ONLY) else list(BACKENDS)
+        metafunc.parametrize("backend", backends, indirect=True, ids=backends)
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings for a fresh SQLite file; an empty environment so a developer's TIMELINE_* never leaks in."""
-    return settings_from_env({}, database_url=f"sqlite:///{tmp_path / 'timeline.db'}")
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database kind of this test: the engine's parameter; SQLite for tests without an engine."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
+    """Settings for a fresh database; an empty environment so a developer's TIMELINE_* never leaks in."""
+    if backend == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+    else:
+        url = f"sqlite:///{tmp_path / 'timeline.db'}"
+    return settings_from_env({}, database_url=url)
 
 
 @pytest.fixture
 def engine(settings: Settings) -> Iterator[Engine]:
+    """A migrated engine on settings.database_url: parametrized, so test_x[sqlite] and test_x[postgresql]."""
     engine = make_engine(settings.database_url)
     migrate(engine)
     yield engine

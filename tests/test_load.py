@@ -286,6 +286,7 @@ def test_the_catalogue_is_synced_and_updated_by_slug(engine, catalog, tmp_path):
 # -- PostgreSQL ---------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # seeded_engine is the SQLite side of the comparison
 def test_postgres_loads_the_seeds_to_the_same_export_as_sqlite(postgres_url, seeded_engine, catalog):
     from app.db import make_engine, migrate
 
