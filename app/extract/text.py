@@ -220,6 +220,7 @@ etc al jan feb mar apr jun jul aug sep sept oct nov dec mt ft approx dept est fi
 SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*")
 OPENING_QUOTES = "“«"
 CLOSING_QUOTES = "”»"
+SIGNIFICANT = re.compile(r"[.!?…\"“”«»]")
 MAX_QUOTED_SENTENCE = 800  # past this, an unclosed quotation mark is a typo, not a long quote
 
 
@@ -241,8 +242,11 @@ def _split_paragraph(text: str, start: int, end: int) -> list[tuple[int, int]]:
     begin = start
     depth = 0
     straight_open = False
-    i = start
-    while i < end:
+    resume = start  # characters before this were read as part of a sentence end
+    for found in SIGNIFICANT.finditer(text, start, end):  # only quotes and stops matter here
+        i = found.start()
+        if i < resume:
+            continue
         ch = text[i]
         if ch in OPENING_QUOTES:
             depth += 1
@@ -250,17 +254,14 @@ def _split_paragraph(text: str, start: int, end: int) -> list[tuple[int, int]]:
             depth = max(0, depth - 1)
         elif ch == '"':
             straight_open = not straight_open
-        inside = (depth > 0 or straight_open) and i - begin < MAX_QUOTED_SENTENCE
-        if ch in ".!?…" and not inside:
+        elif not ((depth > 0 or straight_open) and i - begin < MAX_QUOTED_SENTENCE):
             match = SENTENCE_END.match(text, i)
             stop = match.end() if match else i + 1
             if _ends_sentence(text, begin, i, stop, end):
                 spans.append(_trimmed(text, begin, stop))
                 begin = stop
                 depth, straight_open = 0, False
-            i = stop
-            continue
-        i += 1
+            resume = stop
     if text[begin:end].strip():
         spans.append(_trimmed(text, begin, end))
     return spans
