@@ -14,6 +14,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app import queries
+from app.countcache import cached_rows
 from app.models import Article, Claim, Figure, Milestone, Outlet, Report
 from app.pagedata import (
     BlindSpot,
@@ -123,9 +124,9 @@ def milestone(session: Session, slug: str) -> MilestonePage | None:
     return dataclasses.replace(page, figures=group_figures(items), speakers=speakers)
 
 
-def outlet(session: Session, slug: str) -> OutletPage | None:
+def outlet(session: Session, slug: str, page: int = 1) -> OutletPage | None:
     """queries.outlet plus its figures and its blind spots (milestones others reported and it did not)."""
-    page = queries.outlet(session, slug)
+    page = queries.outlet(session, slug, page)
     if page is None:
         return None
     items = figure_items(session, Article.outlet.has(Outlet.slug == slug))
@@ -134,7 +135,8 @@ def outlet(session: Session, slug: str) -> OutletPage | None:
 
 def blind_spots(session: Session, slug: str) -> list[BlindSpot]:
     reporters: dict[str, list[OutletRef]] = {}
-    for milestone_slug, outlet_slug, name in session.execute(
+    for milestone_slug, outlet_slug, name in cached_rows(  # a scan of every milestone report: memoised
+        session,
         # GROUP BY, not DISTINCT: PostgreSQL will not ORDER BY lower(name) over a DISTINCT list without it.
         select(Milestone.slug, Outlet.slug, Outlet.name)
         .join(Report, Report.milestone_id == Milestone.id).join(Article, Report.article_id == Article.id)

@@ -121,6 +121,29 @@ class TimelinePage:
 
 
 @dataclass(frozen=True)
+class Paging:
+    """One page of a long list: page numbers count from 1; total is the whole list's length."""
+
+    page: int
+    pages: int
+    size: int
+    total: int
+    previous_url: str | None = None  # filled in by the web layer, which knows the request's URL
+    next_url: str | None = None
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.size
+
+
+def paging(page: int, size: int, *totals: int) -> Paging:
+    """Paging for the longest of the lists; a page past the end is clamped to the last page."""
+    total = max(totals, default=0)
+    pages = max(1, -(-total // size))
+    return Paging(min(max(page, 1), pages), pages, size, total)
+
+
+@dataclass(frozen=True)
 class DayPage:
     date: dt.date
     clock: TruceClock | None
@@ -131,6 +154,7 @@ class DayPage:
     previous: dt.date | None
     next: dt.date | None
     in_window: bool
+    paging: Paging | None = None  # the reports are a page of the day's, when it has many
 
     def by_outlet(self) -> list[OutletReports]:
         return group_by_outlet(self.reports)
@@ -192,6 +216,7 @@ class OutletPage:
     articles: list[ArticleSummary]
     days: list[DayReports]
     reports: int
+    paging: Paging | None = None  # articles and reports are this page of the outlet's (reports: the total)
     figures: list[FigureGroup] = field(default_factory=list)
     blind_spots: list[BlindSpot] = field(default_factory=list)  # milestones it did not report
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, Select, column, false, func, literal_column, select, table
 from sqlalchemy.orm import Session
 
+from app.countcache import cached_rows
 from app.export import report_dict, reports_select
 from app.models import Article, Milestone, Outlet, Report
 from app.pagedata import (
@@ -25,6 +26,7 @@ from app.pagedata import (
     MilestoneRef,
     OutletPage,
     OutletRef,
+    Paging,
     ReportItem,
     SearchHit,
     SearchPage,
@@ -32,12 +34,16 @@ from app.pagedata import (
     TruceClock,
     Window,
     group_by_outlet,
+    paging,
 )
 from app.textsearch import SEARCH_TABLE, TEXT_SEARCH_CONFIG, fts5_match, match_spans, query_terms
 
 ONE_DAY = dt.timedelta(days=1)
 TRUCE_START_KIND = "truce_start"
 TRUCE_END_KINDS = ("truce_end", "collapse")  # the first of these ends the truce clock
+DAY_PAGE_SIZE = 50  # reports per day page: a busy day of a big corpus has thousands
+OUTLET_ARTICLES_PAGE_SIZE = 25  # articles per outlet page...
+OUTLET_REPORTS_PAGE_SIZE = 50  # ...and reports: page N shows the Nth slice of both lists
 
 
 class UnknownOutlet(LookupError):
@@ -98,11 +104,11 @@ def _report_item(report: Report) -> ReportItem:
 
 def _facets(session: Session, selected: Sequence[str], *conditions: ColumnElement[bool]) -> list[Facet]:
     """One facet per reporting outlet (plus any selected one), counting its reports under the conditions."""
-    counts = dict(session.execute(
+    counts = dict(cached_rows(session,
         select(Outlet.slug, func.count(Report.id))
         .join(Article, Article.outlet_id == Outlet.id).join(Report, Report.article_id == Article.id)
         .where(*conditions).group_by(Outlet.slug)
-    ).all())
+    ))
     outlets = reporting_outlets(session)
     shown = {o.slug for o in outlets}
     extra = session.execute(
@@ -148,7 +154,9 @@ def truce_clock(day: dt.date, start: dt.date | None, end: dt.date | None) -> Tru
 def timeline_frame(session: Session, window: Window) -> tuple[dt.date, dt.date] | None:
     """First and last day shown: dated reports and milestones inside the window, whatever the filter."""
     in_window = Report.date.between(window.start, window.end)
-    report_span = session.execute(select(func.min(Report.date), func.max(Report.date)).where(in_window)).one()
+    # Two queries, not min() and max() in one: each alone is a single step along the date index.
+    report_span = (session.scalar(select(func.min(Report.date)).where(in_window)),
+                   session.scalar(select(func.max(Report.date)).where(in_window)))
     milestone_span = session.execute(
         select(func.min(Milestone.date), func.max(Milestone.date))
         .where(Milestone.date.between(window.start, window.end))
@@ -188,7 +196,7 @@ def timeline(session: Session, window: Window, selected: Sequence[str]) -> Timel
 def _coverage_counts(
     session: Session, frame: tuple[dt.date, dt.date], conditions: list[ColumnElement[bool]]
 ) -> Counter[tuple[dt.date, str | None]]:
-    rows = session.execute(
+    rows = cached_rows(session,
         select(Report.date, Outlet.slug, func.count(Report.id))
         .join(Article, Report.article_id == Article.id).outerjoin(Outlet, Article.outlet_id == Outlet.id)
         .where(Report.date.between(*frame), *conditions).group_by(Report.date, Outlet.slug)
@@ -200,22 +208,22 @@ def _outside_window(
     session: Session, window: Window, conditions: list[ColumnElement[bool]]
 ) -> tuple[list[DayCount], int]:
     base = select(Report.date, Report.precision, func.count(Report.id)).join(Article, Report.article_id == Article.id)
-    rows = session.execute(
+    rows = cached_rows(session,
         base.where(Report.date.is_not(None), ~Report.date.between(window.start, window.end), *conditions)
         .group_by(Report.date, Report.precision).order_by(Report.date, Report.precision)
     )
-    undated = session.scalar(
+    undated = cached_rows(session,
         select(func.count(Report.id)).join(Article, Report.article_id == Article.id)
         .where(Report.date.is_(None), *conditions)
-    )
+    )[0][0]
     return [DayCount(day, n, precision) for day, precision, n in rows], undated or 0
 
 
 # -- one day -------------------------------------------------------------------------------------
 
 
-def day(session: Session, window: Window, date: dt.date, selected: Sequence[str]) -> DayPage | None:
-    """One day's milestones and reports; None when the day is neither in the frame nor in any report."""
+def day(session: Session, window: Window, date: dt.date, selected: Sequence[str], page: int = 1) -> DayPage | None:
+    """One day's milestones and a page of its reports; None when the day is neither in the frame nor in any report."""
     selected = check_outlets(session, selected)
     frame = timeline_frame(session, window)
     in_frame = frame is not None and frame[0] <= date <= frame[1]
@@ -224,17 +232,31 @@ def day(session: Session, window: Window, date: dt.date, selected: Sequence[str]
     conditions = [c for c in (_outlet_filter(selected),) if c is not None]
     start, end = _truce_bounds(session)
     previous, following = _neighbours(session, frame, date)
+    reports, pages = report_page(session, page, DAY_PAGE_SIZE, Report.date == date, *conditions)
     return DayPage(
         date=date,
         clock=truce_clock(date, start, end),
         milestones=_milestone_refs(session, Milestone.date == date),
-        reports=report_items(session, Report.date == date, *conditions),
+        reports=reports,
         facets=_facets(session, selected, Report.date == date),
         selected=selected,
         previous=previous,
         next=following,
         in_window=date in window,
+        paging=pages,
     )
+
+
+def report_page(session: Session, page: int, size: int, *conditions: ColumnElement[bool]
+                ) -> tuple[list[ReportItem], Paging]:
+    """One page of the reports matching the conditions, in export order, and where it sits in the list."""
+    matching = select(func.count(Report.id)).join(Article, Report.article_id == Article.id).where(*conditions)
+    pages = paging(page, size, cached_rows(session, matching)[0][0])
+    # The ordered ids of the whole list (memoised: a busy day's sort is not redone per page), then the page's rows.
+    ordered = cached_rows(session, select(Report.id).join(Article, Report.article_id == Article.id)
+                          .where(*conditions).order_by(Article.source, Report.position, Report.id))
+    ids = [row[0] for row in ordered[pages.offset:pages.offset + size]]
+    return (report_items(session, Report.id.in_(ids)) if ids else []), pages
 
 
 def _neighbours(
@@ -279,27 +301,43 @@ def milestone(session: Session, slug: str) -> MilestonePage | None:
 # -- one outlet ----------------------------------------------------------------------------------
 
 
-def outlet(session: Session, slug: str) -> OutletPage | None:
-    """An outlet's articles and its reports day by day (undated ones last)."""
+def outlet(session: Session, slug: str, page: int = 1) -> OutletPage | None:
+    """A page of an outlet's articles and of its reports day by day (undated ones last)."""
     row = session.scalar(select(Outlet).where(Outlet.slug == slug))
     if row is None:
         return None
-    articles = _article_summaries(session, Article.outlet_id == row.id)
-    reports = report_items(session, Article.outlet_id == row.id)
+    mine = Article.outlet_id == row.id
+    article_total = cached_rows(session, select(func.count(Article.id)).where(mine))[0][0]
+    report_total = cached_rows(session, select(func.count(Report.id)).join(Article).where(mine))[0][0]
+    # Page N is the Nth slice of both lists: as many pages as the longer one needs.
+    pages = paging(page, 1, -(-article_total // OUTLET_ARTICLES_PAGE_SIZE),
+                   -(-report_total // OUTLET_REPORTS_PAGE_SIZE))
+    number = pages.page
+    articles = _article_summaries(session, mine, offset=(number - 1) * OUTLET_ARTICLES_PAGE_SIZE,
+                                  limit=OUTLET_ARTICLES_PAGE_SIZE)
+    ordered = cached_rows(session, select(Report.id).join(Article).where(mine).order_by(
+        Report.date.is_(None), Report.date, Article.source, Report.position, Report.id))
+    start = (number - 1) * OUTLET_REPORTS_PAGE_SIZE
+    ids = [row[0] for row in ordered[start:start + OUTLET_REPORTS_PAGE_SIZE]]
+    reports = report_items(session, Report.id.in_(ids)) if ids else []
     by_day: dict[dt.date | None, list[ReportItem]] = {}
     for report in sorted(reports, key=lambda r: (r.date is None, r.date or "")):
         by_day.setdefault(dt.date.fromisoformat(report.date) if report.date else None, []).append(report)
     return OutletPage(
         outlet=OutletRef(row.slug, row.name), homepage=row.homepage, description=row.description,
-        articles=articles, days=[DayReports(d, items) for d, items in by_day.items()], reports=len(reports),
+        articles=articles, days=[DayReports(d, items) for d, items in by_day.items()], reports=report_total,
+        paging=Paging(number, pages.pages, OUTLET_REPORTS_PAGE_SIZE, report_total),
     )
 
 
-def _article_summaries(session: Session, *conditions: ColumnElement[bool]) -> list[ArticleSummary]:
-    counts = select(Report.article_id, func.count(Report.id).label("n")).group_by(Report.article_id).subquery()
+def _article_summaries(session: Session, *conditions: ColumnElement[bool], offset: int = 0,
+                        limit: int | None = None) -> list[ArticleSummary]:
+    # A correlated count per article shown, not a count of every article's reports joined in.
+    reports = select(func.count(Report.id)).where(Report.article_id == Article.id).scalar_subquery()
     rows = session.execute(
-        select(Article, func.coalesce(counts.c.n, 0)).outerjoin(counts, counts.c.article_id == Article.id)
-        .where(*conditions).order_by(Article.published, Article.source)
+        select(Article, reports).where(*conditions)
+        # Unknown publication dates last on both databases (SQLite sorts NULL first, PostgreSQL last).
+        .order_by(Article.published.is_(None), Article.published, Article.source).offset(offset).limit(limit)
     )
     return [_summary(a, n) for a, n in rows]
 
@@ -342,12 +380,14 @@ def search(session: Session, query: str, selected: Sequence[str]) -> SearchPage:
     matched = _matching_reports(session, terms).subquery()
     in_match = Report.id.in_(select(matched.c.id))
     conditions = [c for c in (in_match, _outlet_filter(selected)) if c is not None]
-    ids = session.scalars(
+    # Memoised until the data changes: a common word matches thousands of reports, all ranked and counted.
+    ids = [row[0] for row in cached_rows(session,
         select(Report.id).join(matched, matched.c.id == Report.id).join(Article, Report.article_id == Article.id)
-        .where(*conditions).order_by(matched.c.rank, Report.date, Report.id).limit(MAX_SEARCH_HITS)
-    ).all()
-    total = session.scalar(select(func.count(Report.id)).join(Article, Report.article_id == Article.id)
-                           .where(*conditions)) or 0
+        .where(*conditions).order_by(matched.c.rank, Report.date.is_(None), Report.date, Report.id)
+        .limit(MAX_SEARCH_HITS)
+    )]
+    total = cached_rows(session, select(func.count(Report.id)).join(Article, Report.article_id == Article.id)
+                        .where(*conditions))[0][0] or 0
     by_id = {r.id: r for r in report_items(session, Report.id.in_(ids))} if ids else {}
     hits = [SearchHit(by_id[i], match_spans(by_id[i].quote, terms)) for i in ids if i in by_id]
     return SearchPage(query, terms, hits, total, _facets(session, selected, in_match), selected,

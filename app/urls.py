@@ -9,8 +9,10 @@ from urllib.parse import urlencode
 
 from starlette.requests import Request
 
-from app.pagedata import Facet
+from app.pagedata import Facet, Paging
 
+MAX_MEMO_PATHS = 100_000  # memoised link paths per app (one per page linked to); cleared beyond this
+PAGE_PARAM = "page"  # ?page=2: the second page of a long list (day and outlet pages)
 OUTLET_PARAM = "outlet"  # ?outlet=rt&outlet=al-jazeera: the repeatable filter parameter
 
 
@@ -21,7 +23,18 @@ class Urls:
         self._request = request
 
     def _path(self, name: str, outlets: Sequence[str] = (), **params: object) -> str:
-        path = str(self._request.app.url_path_for(name, **{k: str(v) for k, v in params.items()}))
+        # Memoised per app: url_path_for walks every route, and a busy page builds thousands of links.
+        values = {k: str(v) for k, v in params.items()}
+        key = (name, *sorted(values.items()))
+        state = self._request.app.state
+        memo: dict | None = getattr(state, "url_paths", None)
+        if memo is None:
+            memo = state.url_paths = {}
+        path = memo.get(key)
+        if path is None:
+            if len(memo) >= MAX_MEMO_PATHS:
+                memo.clear()
+            path = memo[key] = str(self._request.app.url_path_for(name, **values))
         return with_outlets(path, outlets)
 
     def timeline(self, outlets: Sequence[str] = ()) -> str:
@@ -93,6 +106,20 @@ def twin(html_path: str, suffix: str) -> str:
     path, _, query = html_path.partition("?")
     twin_path = f"/{suffix}" if path == "/" else f"{path}{suffix}"
     return f"{twin_path}?{query}" if query else twin_path
+
+
+def link_pages(pages: Paging | None, request: Request) -> Paging | None:
+    """The paging with links to the previous and next page: this request's URL with ?page= changed."""
+    if pages is None:
+        return None
+
+    def at(number: int) -> str:
+        params = [(k, v) for k, v in request.query_params.multi_items() if k != PAGE_PARAM]
+        params += [(PAGE_PARAM, str(number))] if number > 1 else []
+        return f"{request.url.path}?{urlencode(params)}" if params else request.url.path
+
+    return dataclasses.replace(pages, previous_url=at(pages.page - 1) if pages.page > 1 else None,
+                               next_url=at(pages.page + 1) if pages.page < pages.pages else None)
 
 
 def with_outlets(path: str, outlets: Iterable[str]) -> str:

@@ -24,11 +24,12 @@ from app.db import make_engine
 from app.pagedata import ArticlePage, DayPage, MilestonePage, OutletPage, TimelinePage, Window
 from app.render import JSON_ERRORS, make_templates, render_error, render_page
 from app.security import SecurityHeaders, security_headers
-from app.urls import Urls, link_facets
+from app.urls import Urls, link_facets, link_pages
 
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # /days/2016-09-17: only this form, not every ISO 8601 variant
 ARTICLE_ID = re.compile(r"[1-9]\d{0,9}")  # a positive id of at most 10 digits...
 MAX_ARTICLE_ID = 2**31 - 1  # ...that fits the id column (a 32-bit INTEGER on PostgreSQL)
+MAX_PAGE = 100_000  # ?page= beyond this is no list of ours
 MAX_OUTLET_FILTERS = 50  # more ?outlet= values than any catalogue has outlets is a malformed link
 # Without a catalogue the frame is simply every dated report and milestone.
 OPEN_WINDOW = Window(dt.date.min, dt.date.max)
@@ -56,7 +57,14 @@ def selected_outlets(
     return chosen
 
 
+def page_number(
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="page of a long list, from 1")] = 1,
+) -> int:
+    return page
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
+PageDep = Annotated[int, Depends(page_number)]
 WindowDep = Annotated[Window, Depends(get_window)]
 OutletsDep = Annotated[list[str], Depends(selected_outlets)]
 
@@ -69,15 +77,17 @@ def timeline_data(request: Request, session: Session, window: Window, outlets: l
     return dataclasses.replace(page, facets=link_facets(page.facets, page.selected, Urls(request).timeline))
 
 
-def day_data(request: Request, session: Session, window: Window, day: str, outlets: list[str]) -> DayPage:
+def day_data(request: Request, session: Session, window: Window, day: str, outlets: list[str],
+             number: int = 1) -> DayPage:
     date = parse_day(day)
-    page = queries.day(session, window, date, outlets)
+    page = queries.day(session, window, date, outlets, number)
     if page is None:
         raise HTTPException(404, f"There are no reports or milestones for {date.isoformat()}, "
                                  "and it lies outside the timeline.")
     urls = Urls(request)
     return dataclasses.replace(
-        page, facets=link_facets(page.facets, page.selected, lambda chosen: urls.day(date, chosen))
+        page, facets=link_facets(page.facets, page.selected, lambda chosen: urls.day(date, chosen)),
+        paging=link_pages(page.paging, request),
     )
 
 
@@ -97,11 +107,11 @@ def milestone_data(session: Session, slug: str) -> MilestonePage:
     return page
 
 
-def outlet_data(session: Session, slug: str) -> OutletPage:
-    page = compare.outlet(session, slug)  # queries.outlet plus figures and blind spots
+def outlet_data(session: Session, slug: str, number: int = 1, request: Request | None = None) -> OutletPage:
+    page = compare.outlet(session, slug, number)  # queries.outlet plus figures and blind spots
     if page is None:
         raise HTTPException(404, f"There is no outlet called '{slug}'.")
-    return page
+    return dataclasses.replace(page, paging=link_pages(page.paging, request)) if request else page
 
 
 def article_data(session: Session, article_id: str) -> ArticlePage:
@@ -126,8 +136,8 @@ def timeline_json(request: Request, response: Response, session: SessionDep, win
 
 @json_routes.get("/days/{day}.json", response_model=DayPage, summary="One day's milestones and reports")
 def day_json(request: Request, response: Response, session: SessionDep, window: WindowDep,
-             day: str, outlets: OutletsDep) -> DayPage:
-    return _vary(response, day_data(request, session, window, day, outlets))
+             day: str, outlets: OutletsDep, page: PageDep) -> DayPage:
+    return _vary(response, day_data(request, session, window, day, outlets, page))
 
 
 @json_routes.get("/milestones/{slug}.json", response_model=MilestonePage,
@@ -138,8 +148,8 @@ def milestone_json(response: Response, session: SessionDep, slug: str) -> Milest
 
 @json_routes.get("/outlets/{slug}.json", response_model=OutletPage,
                  summary="One outlet's articles and reports by day")
-def outlet_json(response: Response, session: SessionDep, slug: str) -> OutletPage:
-    return _vary(response, outlet_data(session, slug))
+def outlet_json(request: Request, response: Response, session: SessionDep, slug: str, page: PageDep) -> OutletPage:
+    return _vary(response, outlet_data(session, slug, page, request))
 
 
 @json_routes.get("/articles/{article_id}.json", response_model=ArticlePage,
@@ -159,8 +169,9 @@ def timeline_page(request: Request, session: SessionDep, window: WindowDep, outl
 
 
 @html_routes.get("/days/{day}", name="day_page")
-def day_page(request: Request, session: SessionDep, window: WindowDep, day: str, outlets: OutletsDep):
-    return render_page(request, "day", page=day_data(request, session, window, day, outlets))
+def day_page(request: Request, session: SessionDep, window: WindowDep, day: str, outlets: OutletsDep,
+             page: PageDep):
+    return render_page(request, "day", page=day_data(request, session, window, day, outlets, page))
 
 
 @html_routes.get("/milestones/{slug}", name="milestone_page")
@@ -169,8 +180,8 @@ def milestone_page(request: Request, session: SessionDep, slug: str):
 
 
 @html_routes.get("/outlets/{slug}", name="outlet_page")
-def outlet_page(request: Request, session: SessionDep, slug: str):
-    return render_page(request, "outlet", page=outlet_data(session, slug))
+def outlet_page(request: Request, session: SessionDep, slug: str, page: PageDep):
+    return render_page(request, "outlet", page=outlet_data(session, slug, page, request))
 
 
 @html_routes.get("/articles/{article_id}", name="article_page")

@@ -32,7 +32,7 @@ from app.formats import (
 from app.pagedata import ClaimsPage, CoveragePage, FiguresPage, PartyFacet, ReportItem, SearchPage
 from app.render import JSON_ERRORS, VARY, render_error, render_page
 from app.urls import Urls, link_facets
-from app.web import OutletsDep, SessionDep, WindowDep, day_data, milestone_data, outlet_data
+from app.web import OutletsDep, PageDep, SessionDep, WindowDep, day_data, milestone_data, outlet_data
 
 MAX_FEED_ENTRIES = 200  # the newest reports by date; a feed reader wants recent items, not the archive
 CALENDAR_NAME = "Syria ceasefire, September 2016: milestones"
@@ -156,8 +156,9 @@ def report_rows(reports: Iterable[ReportItem]) -> list[dict[str, Any]]:
 
 
 @export_routes.get("/days/{day}.csv")
-def day_csv(request: Request, session: SessionDep, window: WindowDep, day: str, outlets: OutletsDep) -> Response:
-    page = day_data(request, session, window, day, outlets)
+def day_csv(request: Request, session: SessionDep, window: WindowDep, day: str, outlets: OutletsDep,
+            number: PageDep) -> Response:
+    page = day_data(request, session, window, day, outlets, number)
     return _csv(csv_text(CSV_FIELDS, report_rows(page.reports)), f"day-{page.date.isoformat()}")
 
 
@@ -168,8 +169,8 @@ def milestone_csv(session: SessionDep, slug: str) -> Response:
 
 
 @export_routes.get("/outlets/{slug}.csv")
-def outlet_csv(session: SessionDep, slug: str) -> Response:
-    page = outlet_data(session, slug)
+def outlet_csv(session: SessionDep, slug: str, number: PageDep) -> Response:
+    page = outlet_data(session, slug, number)
     return _csv(csv_text(CSV_FIELDS, report_rows(r for d in page.days for r in d.reports)), f"outlet-{slug}")
 
 

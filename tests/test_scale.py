@@ -1,0 +1,120 @@
+"""Long lists come in pages (?page=N) and repeated counts are memoised until the data changes.
+
+A busy synthetic day (benchmarks/scale.py's bulk insert, small here) on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from app import queries
+from app.config import Settings
+from app.countcache import MEMO_KEY, cached_rows
+from app.load import load_paths
+from app.models import Article, Outlet, Report
+from app.web import create_app
+from benchmarks.scale import add_synthetic
+
+EXTRA_ARTICLES = 400
+EXTRA_REPORTS = 2_000
+
+
+@pytest.fixture
+def big_client(seeded_engine: Engine, settings: Settings) -> Iterator[TestClient]:
+    with Session(seeded_engine) as session:
+        articles = session.scalar(select(func.count(Article.id)))
+        reports = session.scalar(select(func.count(Report.id)))
+    add_synthetic(seeded_engine, articles + EXTRA_ARTICLES, reports + EXTRA_REPORTS)
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def busiest_day(engine: Engine) -> str:
+    with Session(engine) as session:
+        return session.execute(select(Report.date).where(Report.date.is_not(None)).group_by(Report.date)
+                               .order_by(func.count(Report.id).desc(), Report.date).limit(1)).scalar_one().isoformat()
+
+
+def test_a_busy_day_is_paged_and_the_pages_cover_it_once(big_client: TestClient, seeded_engine: Engine) -> None:
+    day = busiest_day(seeded_engine)
+    first = big_client.get(f"/days/{day}.json").json()
+    paging = first["paging"]
+    assert paging["total"] > queries.DAY_PAGE_SIZE and paging["page"] == 1
+    assert len(first["reports"]) == queries.DAY_PAGE_SIZE and paging["previous_url"] is None
+    seen, url = [], f"/days/{day}.json"
+    while url:
+        page = big_client.get(url).json()
+        seen += [r["id"] for r in page["reports"]]
+        url = page["paging"]["next_url"]
+    assert len(seen) == len(set(seen)) == paging["total"]
+    with Session(seeded_engine) as session:
+        assert paging["total"] == session.scalar(
+            select(func.count(Report.id)).where(Report.date == dt.date.fromisoformat(day)))
+
+
+def test_day_page_links_keep_the_filter_and_html_agrees_with_json(big_client: TestClient,
+                                                                  seeded_engine: Engine) -> None:
+    day = busiest_day(seeded_engine)
+    slugs = [f["value"] for f in big_client.get(f"/days/{day}.json").json()["facets"] if f["count"]][:-1]
+    query = "&".join(f"outlet={s}" for s in slugs)
+    data = big_client.get(f"/days/{day}.json?{query}&page=2").json()
+    assert data["paging"]["page"] == 2 and data["paging"]["previous_url"] == f"/days/{day}.json?{query}"
+    assert {r["outlet"] for r in data["reports"]} <= {f["label"] for f in data["facets"] if f["value"] in slugs}
+    page = big_client.get(f"/days/{day}?{query}&page=2").text
+    assert f'href="/days/{day}?{query.replace("&", "&amp;")}"' in page  # back to page 1
+    assert "page 2 of" in page
+    shown = re.findall(r'<article class="report" id="r(\d+)"', page)  # grouped by outlet: same reports, own order
+    assert sorted(shown) == sorted(str(r["id"]) for r in data["reports"])
+
+
+def test_a_page_past_the_end_shows_the_last_and_a_bad_page_is_a_400(big_client: TestClient,
+                                                                    seeded_engine: Engine) -> None:
+    day = busiest_day(seeded_engine)
+    last = big_client.get(f"/days/{day}.json?page=99999").json()["paging"]
+    assert last["page"] == last["pages"] and last["next_url"] is None
+    for bad in ("0", "-1", "x", "100001"):
+        assert big_client.get(f"/days/{day}?page={bad}").status_code == 400
+
+
+def test_an_outlet_with_many_articles_is_paged(big_client: TestClient, seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as session:
+        slug, articles, reports = session.execute(
+            select(Outlet.slug, func.count(func.distinct(Article.id)), func.count(Report.id))
+            .join(Article, Article.outlet_id == Outlet.id).join(Report, Report.article_id == Article.id)
+            .group_by(Outlet.slug).order_by(func.count(Report.id).desc(), Outlet.slug).limit(1)).one()
+    assert reports > queries.OUTLET_REPORTS_PAGE_SIZE
+    first = big_client.get(f"/outlets/{slug}.json").json()
+    assert first["reports"] == reports and len(first["articles"]) == queries.OUTLET_ARTICLES_PAGE_SIZE
+    ids, article_ids, url = [], [], f"/outlets/{slug}.json"
+    while url:
+        page = big_client.get(url).json()
+        ids += [r["id"] for d in page["days"] for r in d["reports"]]
+        article_ids += [a["id"] for a in page["articles"]]
+        url = page["paging"]["next_url"]
+    assert len(ids) == len(set(ids)) == reports
+    assert len(article_ids) == len(set(article_ids)) == articles
+    html_page = big_client.get(f"/outlets/{slug}?page=2").text
+    assert f'href="/outlets/{slug}"' in html_page and f'href="/outlets/{slug}?page=3"' in html_page
+
+
+def test_counts_are_memoised_until_a_loader_commits(seeded_engine: Engine, settings: Settings, catalog,
+                                                    tmp_path) -> None:
+    app = create_app(settings)
+    statement = select(func.count(Report.id))
+    with Session(app.state.engine) as session:
+        before = cached_rows(session, statement)[0][0]
+        assert any(MEMO_KEY in c for c in [session.connection().info])
+    folder = tmp_path / "more"
+    folder.mkdir()
+    (folder / "a.txt").write_text("BEIRUT, Sept 20 (Reuters) - The truce collapsed on Monday, the army said.\n")
+    load_paths(seeded_engine, [folder], catalog=catalog)
+    with Session(app.state.engine) as session:
+        assert cached_rows(session, statement)[0][0] == session.scalar(statement) > before
+    app.state.engine.dispose()
