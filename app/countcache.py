@@ -51,6 +51,11 @@ def cached(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
 
 def cached_rows(session: Session, statement: Executable) -> list[tuple]:
     """session.execute(statement)'s rows as plain tuples, memoised by the statement's SQL and parameters."""
-    compiled = statement.compile(dialect=session.get_bind().dialect)
-    key = (str(compiled), repr(sorted(compiled.params.items())))
+    # SQLAlchemy's own cache key (the statement's structure) plus its parameter values: no compiling needed.
+    cache_key = statement._generate_cache_key()
+    if cache_key is None:  # a statement SQLAlchemy cannot key: compile it instead
+        compiled = statement.compile(dialect=session.get_bind().dialect)
+        key: Hashable = (str(compiled), repr(sorted(compiled.params.items())))
+    else:
+        key = (cache_key.key, repr([b.effective_value for b in cache_key.bindparams]))
     return cached(session, key, lambda: [tuple(row) for row in session.execute(statement)])
