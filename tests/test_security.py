@@ -366,34 +366,13 @@ def test_the_apps_engine_cannot_write(client: TestClient) -> None:
             connection.rollback()
 
 
-def test_the_apps_engine_cannot_write_on_postgresql(postgres_url: str, catalog: Catalog) -> None:
-    from app.db import make_engine, migrate
-
-    writer = make_engine(postgres_url)
-    migrate(writer)
-    load_paths(writer, [Settings().seeds_dir], catalog=catalog)
-    writer.dispose()
-    engine = create_app(dataclass_replace(Settings(), database_url=postgres_url)).state.engine
-    try:
-        with engine.connect() as connection:
-            assert connection.execute(text("SELECT count(*) FROM article")).scalar_one() > 0
-            for statement in ["INSERT INTO outlet (slug, name) VALUES ('evil', 'Evil')",
-                              "UPDATE article SET title = 'defaced'", "DELETE FROM report"]:
-                with pytest.raises((OperationalError, InternalError), match="read-only transaction"):
-                    connection.execute(text(statement))
-                connection.rollback()
-    finally:
-        engine.dispose()
-
-
 def file_state(path: Path) -> tuple[str, int, int]:
     return hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns, path.stat().st_size
 
 
+@pytest.mark.sqlite_only  # about the SQLite file; PostgreSQL's read-only transactions: the test above
 def test_a_full_crawl_leaves_the_database_file_untouched(hostile_engine: Engine, settings: Settings,
                                                         catalog: Catalog) -> None:
-    if hostile_engine.url.get_backend_name() != "sqlite":
-        pytest.skip("about the SQLite file; PostgreSQL's read-only transactions are tested above")
     hostile_engine.dispose()  # the loader's connections close and checkpoint the WAL into the file
     database = Path(hostile_engine.url.database)
     wal = database.with_name(database.name + "-wal")
