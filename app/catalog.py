@@ -141,6 +141,19 @@ def load_manifest(folder: Path) -> dict[str, KnownMeta]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     return {
         name: KnownMeta(outlet=entry.get("outlet"), url=entry.get("url"),
-                        published=entry.get("published"), title=entry.get("title"))
+                        published=_manifest_date(name, entry.get("published")), title=entry.get("title"))
         for name, entry in data.get("file", {}).items()
     }
+
+
+def _manifest_date(name: str, value: object) -> dt.date | None:
+    """TOML's bare date, or the same written as a string ("2016-09-18")."""
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"manifest entry {name!r}: published must be a date like 2016-09-18, "
+                         f"not {value!r}") from None

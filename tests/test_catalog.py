@@ -50,3 +50,17 @@ def test_word_hints_never_hide_a_phrase_match():
 ])
 def test_required_words(patterns, words):
     assert required_words(patterns) == words
+
+
+def test_manifest_dates_bare_or_quoted_and_a_bad_one_is_named(tmp_path):
+    import datetime as dt
+
+    from app.catalog import load_manifest
+
+    (tmp_path / "manifest.toml").write_text(
+        '[file."a.txt"]\npublished = 2016-09-18\n[file."b.txt"]\npublished = "2016-09-19"\n')
+    manifest = load_manifest(tmp_path)
+    assert (manifest["a.txt"].published, manifest["b.txt"].published) == (dt.date(2016, 9, 18), dt.date(2016, 9, 19))
+    (tmp_path / "manifest.toml").write_text('[file."c.txt"]\npublished = "Sunday"\n')
+    with pytest.raises(ValueError, match="'c.txt': published must be a date like 2016-09-18, not 'Sunday'"):
+        load_manifest(tmp_path)

@@ -127,7 +127,7 @@ def test_unknown_filters_are_404s(client: TestClient, path: str, words: str) -> 
 def test_milestone_on_the_seeds_shows_speakers_figures_and_the_silent(client: TestClient) -> None:
     data = client.get("/milestones/deir-ezzor-airstrike.json").json()
     speakers = {s["outlet"]["slug"]: s["speakers"] for s in data["speakers"]}
-    assert speakers["rt"] == ["Shaaban"] and speakers["asharq-al-awsat"] == ["Sergei Lavrov"]
+    assert speakers["rt"] == ["Bouthaina Shaaban"] and speakers["asharq-al-awsat"] == ["Sergei Lavrov"]
     groups = {g["label"]: g for g in data["figures"]}
     assert set(groups) == {"killed · soldiers", "wounded · soldiers"}
     killed = groups["killed · soldiers"]

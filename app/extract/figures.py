@@ -110,10 +110,11 @@ def _subject(match: re.Match[str]) -> str | None:
 # --- claims of blame ------------------------------------------------------------------------------
 
 # What follows a verb of blame, up to the end of its clause ("U.N. convoy" does not end it).
-CLAUSE_END = r"(?=[,;]|\.\s+(?-i:[A-Z“\"])|\.?$)"
+CLAUSE_END = re.compile(r"[,;]|\.\s+[A-Z“\"]|\.?$")
+CLAIM_MAX_CHARS = 120  # a clause longer than this is cut at a word
 BLAME_HINT = re.compile(r"blam|accus|responsib|fault", re.IGNORECASE)  # no claim without one of these
 BLAME_VERBS = r"(?:blamed|blames|blaming|accused|accuses|accusing|held\s+\w+\s+responsible)"
-BLAME_OBJECT = re.compile(BLAME_VERBS + r"\s+(?P<object>[^,;]{2,120}?)" + CLAUSE_END, re.IGNORECASE)
+BLAME_VERB = re.compile(BLAME_VERBS + r"\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -128,11 +129,12 @@ def find_claims(sentence: str, speaker: str | None, parties: tuple[Party, ...]) 
     claims: list[Claim] = []
     if not BLAME_HINT.search(sentence):
         return claims
-    for verb in BLAME_OBJECT.finditer(sentence):
-        accused = _party_at_start(verb["object"], parties)
+    for verb in BLAME_VERB.finditer(sentence):
+        blamed = _to_clause_end(sentence, verb.end())
+        accused = _party_at_start(blamed, parties)
         accuser = _party_near_end(sentence[:verb.start()], parties) or _party_of(speaker, parties)
         if accuser and accused and accuser != accused:
-            claims.append(Claim(accuser, accused, verb.group(0)))
+            claims.append(Claim(accuser, accused, verb.group(0) + blamed))
     for blamed in re.finditer(r"\bblamed\b[^,.;]{0,60}?\bon\s+(?P<object>[^,.;]{2,60})", sentence, re.I):
         accused = _party_at_start(blamed["object"], parties)
         accuser = _party_near_end(sentence[:blamed.start()], parties) or _party_of(speaker, parties)
@@ -146,6 +148,15 @@ def find_claims(sentence: str, speaker: str | None, parties: tuple[Party, ...]) 
             claims.append(Claim(accuser, accused, fault.group(0).strip()))
     unique = {(c.accuser, c.accused): c for c in reversed(claims)}  # one per pair, the first wording
     return [c for c in claims if unique[(c.accuser, c.accused)] is c]
+
+
+def _to_clause_end(sentence: str, start: int) -> str:
+    """From start to the end of its clause ("a U.N. convoy" does not end it), at most CLAIM_MAX_CHARS."""
+    end = CLAUSE_END.search(sentence, start)
+    text = sentence[start:end.start() if end else len(sentence)]
+    if len(text) > CLAIM_MAX_CHARS:
+        text = text[:CLAIM_MAX_CHARS].rsplit(" ", 1)[0]
+    return text
 
 
 def _party_at_start(text: str, parties: tuple[Party, ...]) -> str | None:
