@@ -18,15 +18,10 @@ import sys
 import tempfile
 import time
 import tracemalloc
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, make_url, text
-
 from app.catalog import Catalog, load_catalog
-from app.db import make_engine, migrate
+from app.db import make_engine, migrate, throwaway_postgres
 from app.extract.article import extract_article
 from app.extract.text import decode_bytes
 from app.load import load_paths
@@ -71,21 +66,6 @@ def timed_load(url: str, folder: Path, catalog: Catalog) -> tuple[float, int]:
         return time.perf_counter() - start, summary.articles
     finally:
         engine.dispose()
-
-
-@contextmanager
-def throwaway_postgres(server: str) -> Iterator[str]:
-    """A fresh database on the server, dropped afterwards; yields its URL."""
-    name = f"timeline_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def peak_memory(folder: Path, database: Path) -> dict[str, float]:
@@ -135,7 +115,7 @@ def extraction_rows(texts: list[tuple[str, str]], catalog: Catalog, sample: int)
 def load_rows(folder: Path, work: Path, catalog: Catalog, server: str | None) -> list[Row]:
     rows = [_load_row("SQLite", *timed_load(f"sqlite:///{work / 'load.db'}", folder, catalog))]
     if server:
-        with throwaway_postgres(server) as url:
+        with throwaway_postgres(server, "timeline_bench") as url:
             rows.append(_load_row("PostgreSQL", *timed_load(url, folder, catalog)))
     return rows
 

@@ -91,25 +91,16 @@ POSTGRES_URL_VARIABLE = "TIMELINE_TEST_POSTGRES_URL"
 def postgres_url() -> Iterator[str]:
     """A URL to a throwaway PostgreSQL database, created for this test and dropped after it."""
     import os
-    import uuid
 
-    from sqlalchemy import create_engine, make_url, text
+    from app.db import throwaway_postgres
 
     server = os.environ.get(POSTGRES_URL_VARIABLE)
     if not server:
         if os.environ.get("CI"):
             pytest.fail(f"{POSTGRES_URL_VARIABLE} is not set; CI runs the PostgreSQL tests")
         pytest.skip(f"set {POSTGRES_URL_VARIABLE} to run the PostgreSQL tests")
-    name = f"timeline_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_postgres(server, "timeline_test") as url:
+        yield url
 
 
 # -- the dashboard: an in-process client and a real server ---------------------------------------
