@@ -176,10 +176,12 @@ def wait_for_health(base: str, server: subprocess.Popen, log_path: Path) -> None
             time.sleep(0.2)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--connections", type=int, default=CONNECTIONS, help=f"default {CONNECTIONS}")
-    parser.add_argument("--duration", type=float, default=DURATION_S, help=f"seconds (default {DURATION_S:.0f})")
+def parse_load_arguments(argv: list[str] | None, description: str, connections: int, duration: float,
+                         duration_help: str) -> argparse.Namespace:
+    """The options every page benchmark takes: connections, duration, workers, --db, --base-url."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--connections", type=int, default=connections, help=f"default {connections}")
+    parser.add_argument("--duration", type=float, default=duration, help=f"{duration_help} (default {duration:g})")
     parser.add_argument("--workers", type=int, default=1, help="serve's worker processes (default 1)")
     parser.add_argument("--db", help="a database URL for serve (default: a fresh SQLite file)")
     parser.add_argument("--base-url", help="load a server already running on 127.0.0.1 instead of starting one")
@@ -188,6 +190,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--connections and --duration must be positive")
     if args.base_url and not args.base_url.startswith(("http://127.0.0.1", "http://localhost")):
         parser.error("--base-url must be a server on this machine (127.0.0.1 or localhost)")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_load_arguments(argv, __doc__.splitlines()[0], CONNECTIONS, DURATION_S, "seconds")
 
     with tempfile.TemporaryDirectory(prefix="timeline-load-") as tmp:
         folder = Path(tmp)

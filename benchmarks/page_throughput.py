@@ -13,7 +13,6 @@ load_pages.py mixes the pages in one stream instead (the security engineer's run
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 import tempfile
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from benchmarks.load_pages import REQUEST_TIMEOUT_S, Stats, percentile, serve
+from benchmarks.load_pages import REQUEST_TIMEOUT_S, Stats, parse_load_arguments, percentile, serve
 
 CONNECTIONS = 32
 DURATION_S = 10.0  # per URL
@@ -90,17 +89,7 @@ def report(results: dict[str, tuple[Stats, float]], connections: int, label: str
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--connections", type=int, default=CONNECTIONS, help=f"default {CONNECTIONS}")
-    parser.add_argument("--duration", type=float, default=DURATION_S, help=f"seconds per URL (default {DURATION_S:g})")
-    parser.add_argument("--workers", type=int, default=1, help="serve's worker processes (default 1)")
-    parser.add_argument("--db", help="a database URL for serve (default: a fresh SQLite file)")
-    parser.add_argument("--base-url", help="a server already running on 127.0.0.1 instead of starting one")
-    args = parser.parse_args(argv)
-    if args.connections < 1 or args.duration <= 0:
-        parser.error("--connections and --duration must be positive")
-    if args.base_url and not args.base_url.startswith(("http://127.0.0.1", "http://localhost")):
-        parser.error("--base-url must be a server on this machine (127.0.0.1 or localhost)")
+    args = parse_load_arguments(argv, __doc__.splitlines()[0], CONNECTIONS, DURATION_S, "seconds per URL")
     with tempfile.TemporaryDirectory(prefix="timeline-throughput-") as tmp:
         if args.base_url:
             results = asyncio.run(run(args.base_url, args.connections, args.duration))
