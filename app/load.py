@@ -1,23 +1,25 @@
-"""Writes articles into the database: walk the paths, extract each file, one transaction per article."""
+"""Writes articles into the database: walk the paths, extract the files (in worker processes for a big load),
+write them in batches, each article whole or not at all."""
 
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Connection, Engine, delete, insert, or_, select
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.catalog import CATALOGUE_FILES, MANIFEST_FILE, Catalog, load_manifest
-from app.db import begin_write
-from app.extract.article import extract_article
-from app.extract.text import MAX_ARTICLE_BYTES, decode_bytes
+from app.db import WRITE_LOCK, begin_write
+from app.extract.text import MAX_ARTICLE_BYTES
 from app.extract.types import ExtractedArticle, KnownMeta, RejectedFile
 from app.models import Article, Claim, Figure, Milestone, Outlet, Report
+from app.workers import ExtractionPool, Job, Ticket, worker_count
 
 FIGURE_TEXT_CHARS = 300  # the column's width; a figure's words are far shorter
 CLAIM_TEXT_CHARS = 300
@@ -27,6 +29,8 @@ MAX_READ_BYTES = MAX_ARTICLE_BYTES
 # Another loader on the same database can store the same file between our look and our write (PostgreSQL
 # reports it as a unique violation, a vanished row or a deadlock); looking again then finds its work.
 CONCURRENT_WRITE_ERRORS = (IntegrityError, StaleDataError, OperationalError)
+# Articles per write transaction when workers extract: one commit (and one lock) for many small inserts.
+WRITE_BATCH = 32
 
 
 @dataclass(frozen=True)
@@ -78,17 +82,22 @@ Progress = Callable[[FileResult], None]
 
 
 def load_paths(
-    engine: Engine, paths: Iterable[Path | str], *, catalog: Catalog, progress: Progress | None = None
+    engine: Engine, paths: Iterable[Path | str], *, catalog: Catalog, progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> LoadSummary:
-    """Sync the catalogue, then load every article file under the paths; bad files are reported, not fatal."""
+    """Sync the catalogue, then load every article file under the paths; bad files are reported, not fatal.
+
+    jobs: extraction processes (None: one per core for a load big enough to gain from them; 0: none)."""
     sync_catalog(engine, catalog)
     summary = LoadSummary()
     # List everything first: a snapshot, so files written while loading are not chased.
     items = list(iter_article_files(Path(p) for p in paths))
-    for item in items:
-        result = load_file(engine, item, catalog=catalog, summary=summary)
-        if progress is not None:
-            progress(result)
+    processes = worker_count(len(items), jobs)
+    with ExtractionPool(catalog, processes) as pool:
+        for result in _results(engine, items, pool, batch=WRITE_BATCH if processes else 1):
+            _count(summary, result)
+            if progress is not None:
+                progress(result)
     return summary
 
 
@@ -183,37 +192,76 @@ def _manifest(folder: Path, root: Path) -> Generator[FileResult, None, dict[str,
         return {}
 
 
-# -- one file ------------------------------------------------------------------------------------
+# -- the pipeline: read and look, extract (in workers), write in batches ----------------------------
 
 
-def load_file(engine: Engine, item: ArticleFile | FileResult, *, catalog: Catalog,
-              summary: LoadSummary) -> FileResult:
-    """Load one file in its own transaction and count the outcome in the summary."""
+@dataclass(frozen=True)
+class Extracted:
+    """An article ready to write."""
+
+    source: str
+    digest: str
+    article: ExtractedArticle
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An article submitted for extraction."""
+
+    source: str
+    digest: str
+    ticket: Ticket
+
+
+Entry = FileResult | Extracted  # in a batch: settled already, or still to write
+
+
+def _results(engine: Engine, items: list[ArticleFile | FileResult], pool: ExtractionPool,
+             batch: int) -> Iterator[FileResult]:
+    """Every item's outcome, in the items' order. While workers extract the next files, this process reads
+    files ahead and writes the extracted ones, `batch` articles to a transaction."""
+    submitted: deque[Pending | FileResult] = deque()
+    ready: list[Entry] = []
+    for item in items:
+        submitted.append(_submit(engine, item, pool))
+        while len(submitted) > pool.window:
+            ready.append(_collect(submitted.popleft(), pool))
+            if len(ready) >= batch:
+                yield from _write_batch(engine, ready)
+                ready = []
+    while submitted:
+        ready.append(_collect(submitted.popleft(), pool))
+        if len(ready) >= batch:
+            yield from _write_batch(engine, ready)
+            ready = []
+    yield from _write_batch(engine, ready)
+
+
+def _submit(engine: Engine, item: ArticleFile | FileResult, pool: ExtractionPool) -> Pending | FileResult:
+    """Read the file and look it up: a file already stored (or unreadable) is settled without extracting."""
     if isinstance(item, FileResult):
-        result = item
-    else:
-        try:
-            result = _load_article(engine, item, catalog)
-        except (RejectedFile, OSError, UnicodeError, IntegrityError, DataError) as exc:
-            result = FileResult(item.source, "rejected", _reason(exc))
-    _count(summary, result)
-    return result
-
-
-def _load_article(engine: Engine, item: ArticleFile, catalog: Catalog) -> FileResult:
-    if not _is_utf8(item.source):  # the databases store names as UTF-8; stray bytes would fail deep in a query
-        raise RejectedFile("the file name is not valid UTF-8: rename the file")
-    data = _read(item.path)
-    digest = hashlib.sha256(data).hexdigest()
-    with Session(engine) as session:  # a cheap look first: a reload extracts nothing
-        stored = _stored_as(session, item.source, digest)
+        return item
+    try:
+        if not _is_utf8(item.source):  # the databases store names as UTF-8; stray bytes would fail in a query
+            raise RejectedFile("the file name is not valid UTF-8: rename the file")
+        data = _read(item.path)
+        digest = hashlib.sha256(data).hexdigest()
+        with engine.connect() as connection:  # a cheap look first: a reload extracts nothing
+            stored = _stored_as(connection, item.source, digest)
+    except (RejectedFile, OSError, UnicodeError) as exc:
+        return FileResult(item.source, "rejected", _reason(exc))
     if stored is not None:
         return stored
-    extracted = _extract(data, item, catalog)  # outside any transaction: no lock is held while it runs
-    try:
-        return _write(engine, item.source, digest, extracted)
-    except CONCURRENT_WRITE_ERRORS:
-        return _write(engine, item.source, digest, extracted)
+    return Pending(item.source, digest, pool.submit(Job(data, item.source, item.known)))
+
+
+def _collect(entry: Pending | FileResult, pool: ExtractionPool) -> Entry:
+    if isinstance(entry, FileResult):
+        return entry
+    outcome = pool.result(entry.ticket)
+    if isinstance(outcome, RejectedFile):
+        return FileResult(entry.source, "rejected", _reason(outcome))
+    return Extracted(entry.source, entry.digest, outcome)
 
 
 def _is_utf8(name: str) -> bool:
@@ -222,37 +270,6 @@ def _is_utf8(name: str) -> bool:
     except UnicodeEncodeError:  # undecodable bytes in a POSIX file name arrive as lone surrogates
         return False
     return True
-
-
-def _stored_as(session: Session, source: str, digest: str) -> FileResult | None:
-    """The outcome when the database already holds this content, else None."""
-    # One query, so one snapshot: a loader committing in between cannot make a file a duplicate of itself.
-    same = or_(Article.source == source, Article.content_hash == digest)
-    rows = [tuple(row) for row in session.execute(select(Article.source, Article.content_hash).where(same))]
-    if (source, digest) in rows:
-        return FileResult(source, "unchanged")
-    original = next((name for name, stored_hash in rows if stored_hash == digest), None)
-    if original is not None:
-        return FileResult(source, "duplicate", original)
-    return None
-
-
-def _write(engine: Engine, source: str, digest: str, extracted: ExtractedArticle) -> FileResult:
-    """Write one article and its reports in one transaction, looking again under the write lock."""
-    with Session(engine) as session, session.begin():
-        begin_write(session)
-        # In this order: whatever another loader committed before the first look is seen by the second.
-        existing = session.scalar(select(Article).where(Article.source == source))
-        stored = _stored_as(session, source, digest)
-        if stored is not None:  # another loader got here first
-            return stored
-        if existing is not None:
-            session.delete(existing)
-            session.flush()  # free the unique source before the new row claims it
-        session.add(_article_row(session, source, digest, extracted))
-    status = "loaded" if existing is None else "replaced"
-    dated = sum(1 for r in extracted.reports if r.date is not None)
-    return FileResult(source, status, reports=len(extracted.reports), dated=dated)
 
 
 def _read(path: Path) -> bytes:
@@ -266,48 +283,102 @@ def _read(path: Path) -> bytes:
     return data
 
 
-def _extract(data: bytes, item: ArticleFile, catalog: Catalog) -> ExtractedArticle:
-    raw = decode_bytes(data)
+# -- writing ---------------------------------------------------------------------------------------
+
+
+def _write_batch(engine: Engine, entries: list[Entry]) -> Iterator[FileResult]:
+    """The entries' outcomes in order, the extracted ones written in one transaction. When that transaction
+    fails (another loader's write in between, or a value one database refuses), each is written alone, so
+    one bad article is rejected by name and the others still load."""
+    articles = [e for e in entries if isinstance(e, Extracted)]
+    if not articles:
+        written: list[FileResult] = []
+    else:
+        try:
+            written = _write(engine, articles)
+        except (*CONCURRENT_WRITE_ERRORS, DataError):
+            written = [_write_alone(engine, article) for article in articles]
+    outcomes = iter(written)
+    for entry in entries:
+        yield next(outcomes) if isinstance(entry, Extracted) else entry
+
+
+def _write_alone(engine: Engine, article: Extracted) -> FileResult:
     try:
-        return extract_article(raw, source=item.source, catalog=catalog, known=item.known)
-    except RejectedFile:
-        raise
-    except Exception as exc:  # one article that trips extraction must not stop the others loading
-        raise RejectedFile(f"extraction failed: {type(exc).__name__}: {exc}") from exc
+        try:
+            return _write(engine, [article])[0]
+        except CONCURRENT_WRITE_ERRORS:  # another loader stored it meanwhile: looking again finds its work
+            return _write(engine, [article])[0]
+    except (IntegrityError, DataError) as exc:
+        return FileResult(article.source, "rejected", _reason(exc))
 
 
-def _article_row(session: Session, source: str, digest: str, extracted: ExtractedArticle) -> Article:
-    outlets = _ids_by_slug(session, Outlet)
-    milestones = _ids_by_slug(session, Milestone)
-    article = Article(
-        source=source, content_hash=digest, outlet_id=outlets.get(extracted.outlet or ""),
-        title=extracted.title, url=extracted.url, published=extracted.published,
-        published_basis=extracted.published_basis, outlet_basis=extracted.outlet_basis,
-        text=extracted.text,
-    )
-    article.reports = [
-        Report(
-            position=position, quote=r.quote, span_start=r.start, span_end=r.end, date=r.date,
-            precision=r.precision, basis=r.basis, reasoning=r.reasoning, kind=r.kind,
-            milestone_id=milestones.get(r.milestone or ""), speaker=r.speaker,
-        )
+def _write(engine: Engine, articles: list[Extracted]) -> list[FileResult]:
+    """Write the articles and their reports in one transaction, looking again under the write lock."""
+    with engine.connect() as connection, connection.execution_options(**{WRITE_LOCK: True}).begin():
+        outlets = _ids_by_slug(connection, Outlet)
+        milestones = _ids_by_slug(connection, Milestone)
+        return [_write_one(connection, article, outlets, milestones) for article in articles]
+
+
+def _write_one(connection: Connection, article: Extracted, outlets: dict[str, int],
+               milestones: dict[str, int]) -> FileResult:
+    # In this order: whatever another loader committed before the first look is seen by the second.
+    existing = connection.scalar(select(Article.id).where(Article.source == article.source))
+    stored = _stored_as(connection, article.source, article.digest)
+    if stored is not None:  # another loader got here first
+        return stored
+    if existing is not None:  # the file changed: its reports, figures and claims go with it (ON DELETE CASCADE)
+        connection.execute(delete(Article).where(Article.id == existing))
+    extracted = article.article
+    article_id = connection.execute(insert(Article).returning(Article.id), {
+        "source": article.source, "content_hash": article.digest,
+        "outlet_id": outlets.get(extracted.outlet or ""), "title": extracted.title, "url": extracted.url,
+        "published": extracted.published, "published_basis": extracted.published_basis,
+        "outlet_basis": extracted.outlet_basis, "text": extracted.text,
+    }).scalar_one()
+    _insert_rows(connection, Report, [
+        {"article_id": article_id, "position": position, "quote": r.quote, "span_start": r.start,
+         "span_end": r.end, "date": r.date, "precision": r.precision, "basis": r.basis, "reasoning": r.reasoning,
+         "kind": r.kind, "milestone_id": milestones.get(r.milestone or ""), "speaker": r.speaker}
         for position, r in enumerate(extracted.reports)
-    ]
-    article.figures = [
-        Figure(span_start=f.start, span_end=f.end, value=f.value, unit=f.unit, subject=f.subject,
-               qualifier=f.qualifier, period=f.period, text=f.text[:FIGURE_TEXT_CHARS])
+    ])
+    _insert_rows(connection, Figure, [
+        {"article_id": article_id, "span_start": f.start, "span_end": f.end, "value": f.value, "unit": f.unit,
+         "subject": f.subject, "qualifier": f.qualifier, "period": f.period, "text": f.text[:FIGURE_TEXT_CHARS]}
         for f in extracted.figures
-    ]
-    article.claims = [
-        Claim(span_start=c.start, span_end=c.end, accuser=c.accuser, accused=c.accused,
-              text=c.text[:CLAIM_TEXT_CHARS], speaker=c.speaker)
+    ])
+    _insert_rows(connection, Claim, [
+        {"article_id": article_id, "span_start": c.start, "span_end": c.end, "accuser": c.accuser,
+         "accused": c.accused, "text": c.text[:CLAIM_TEXT_CHARS], "speaker": c.speaker}
         for c in extracted.claims
-    ]
-    return article
+    ])
+    status = "loaded" if existing is None else "replaced"
+    dated = sum(1 for r in extracted.reports if r.date is not None)
+    return FileResult(article.source, status, reports=len(extracted.reports), dated=dated)
 
 
-def _ids_by_slug(session: Session, model: type[Outlet] | type[Milestone]) -> dict[str, int]:
-    return {slug: id_ for slug, id_ in session.execute(select(model.slug, model.id))}
+def _insert_rows(connection: Connection, model: type[Report] | type[Figure] | type[Claim],
+                 rows: list[dict]) -> None:
+    if rows:  # one executemany: the driver sends them together
+        connection.execute(insert(model), rows)
+
+
+def _stored_as(connection: Connection, source: str, digest: str) -> FileResult | None:
+    """The outcome when the database already holds this content, else None."""
+    # One query, so one snapshot: a loader committing in between cannot make a file a duplicate of itself.
+    same = or_(Article.source == source, Article.content_hash == digest)
+    rows = [tuple(row) for row in connection.execute(select(Article.source, Article.content_hash).where(same))]
+    if (source, digest) in rows:
+        return FileResult(source, "unchanged")
+    original = next((name for name, stored_hash in rows if stored_hash == digest), None)
+    if original is not None:
+        return FileResult(source, "duplicate", original)
+    return None
+
+
+def _ids_by_slug(connection: Connection, model: type[Outlet] | type[Milestone]) -> dict[str, int]:
+    return {slug: id_ for slug, id_ in connection.execute(select(model.slug, model.id))}
 
 
 def _count(summary: LoadSummary, result: FileResult) -> None:

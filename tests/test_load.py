@@ -1,4 +1,4 @@
-"""The loader: file walking, idempotence, replacement, duplicates, rejections, one transaction per article."""
+"""The loader: file walking, idempotence, replacement, duplicates, rejections, batched writes with workers."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app import load
+from app import workers
 from app.catalog import MANIFEST_FILE
 from app.config import Settings
 from app.export import export_data, to_json
 from app.extract.types import ExtractedArticle, ExtractedReport, KnownMeta
-from app.load import MAX_READ_BYTES, load_paths
+from app.load import MAX_READ_BYTES, Extracted, FileResult, _write_batch, load_paths
 from app.models import Article, Milestone, Outlet, Report
+from app.workers import Job, extract_file
 
 SEEDS_DIR = Settings().seeds_dir
 FILLER = "Filler prose so the decoder sees an article and not a stray scrap of text.\n"
@@ -48,7 +49,7 @@ def fake_extract(raw: str, *, source: str, catalog, known: KnownMeta | None = No
 
 @pytest.fixture
 def fake(monkeypatch):
-    monkeypatch.setattr(load, "extract_article", fake_extract)
+    monkeypatch.setattr(workers, "extract_article", fake_extract)
 
 
 def article(*events: str) -> str:
@@ -301,3 +302,48 @@ def test_postgres_loads_the_seeds_to_the_same_export_as_sqlite(postgres_url, see
     pg.dispose()
     assert again.unchanged == 5
     assert on_postgres == on_sqlite
+
+
+# -- workers and batched writes -------------------------------------------------------------------
+
+
+def stored_reports(engine) -> dict[str, list[tuple]]:
+    with Session(engine) as session:
+        rows = session.execute(select(Article.source, Report.position, Report.date, Report.kind, Report.quote)
+                               .join(Report.article).order_by(Article.source, Report.position)).all()
+    found: dict[str, list[tuple]] = {}
+    for source, *report in rows:
+        found.setdefault(source, []).append(tuple(report))
+    return found
+
+
+def test_a_load_with_workers_stores_what_extraction_in_process_gives(engine, catalog, tmp_path):
+    from tests.test_load_processes import write_corpus
+
+    names = write_corpus(tmp_path / "corpus", count=45)
+    seen = []
+    summary = load_paths(engine, [tmp_path / "corpus"], catalog=catalog, progress=seen.append, jobs=2)
+    assert summary.loaded == 45 and not summary.rejected
+    assert [r.source for r in seen] == names  # in the files' order, whichever worker extracted them
+    expected = {}
+    for name in names:
+        article = extract_file(Job((tmp_path / "corpus" / name).read_bytes(), name, None), catalog)
+        expected[name] = [(i, r.date, r.kind, r.quote) for i, r in enumerate(article.reports)]
+    assert stored_reports(engine) == {name: reports for name, reports in expected.items() if reports}
+
+
+def test_a_batch_the_database_refuses_is_written_one_article_at_a_time(engine, catalog):
+    load_paths(engine, [], catalog=catalog)  # the catalogue only
+
+    def extracted(name: str, kind: str | None) -> Extracted:
+        raw = f"{name}\nEVENT 2016-09-17 {kind or 'NULL'} -\n{FILLER}"
+        return Extracted(name, hashlib.sha256(raw.encode()).hexdigest(),
+                         fake_extract(raw, source=name, catalog=catalog))
+
+    entries = [extracted("a.txt", "other"), FileResult("b.txt", "unchanged"), extracted("c.txt", None),
+               extracted("d.txt", "statement")]
+    results = list(_write_batch(engine, entries))
+    assert [(r.source, r.status) for r in results] == [
+        ("a.txt", "loaded"), ("b.txt", "unchanged"), ("c.txt", "rejected"), ("d.txt", "loaded")]
+    assert "database refused it" in results[2].detail
+    assert sources(engine) == ["a.txt", "d.txt"]

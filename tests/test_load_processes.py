@@ -27,7 +27,7 @@ from sqlalchemy.pool import NullPool
 
 from app.models import Article, Report
 
-ARTICLES = 150  # enough that a load lasts long enough to be killed in the middle
+ARTICLES = 600  # enough that a load (in batches of 32, with workers) lasts long enough to be killed midway
 KILL_SEED = 20160912  # the kill points are random but the same on every run
 KILL_POINTS = 6  # kills per database before the rerun that completes the load
 KILL_STRIDE = ARTICLES // KILL_POINTS  # a kill waits for up to this many new files: the load never completes
@@ -36,6 +36,7 @@ MID_WRITE_SHARE = 0.5  # the other kills wait until the loader is inside a write
 PROBE_PAUSE_S = 0.001  # between looks for a write transaction
 PROBE_TIMEOUT_S = 20  # a loader that never writes again has finished: the kill is then "too late"
 STARTUP_KILL_S = (0.3, 1.2)  # the first kill, on the fresh database: imports, migration or catalogue sync
+ORPHAN_GRACE_S = 10  # a worker notices its loader died at its next read of the pipe
 COMMAND_TIMEOUT_S = 120  # a load of the corpus takes seconds; this only stops a hung test
 
 PEOPLE = ("Igor Konashenkov", "Staffan de Mistura", "Sergei Lavrov", "John Kerry", "Maria Zakharova",
@@ -86,8 +87,22 @@ def child_env() -> dict[str, str]:
 
 
 def start_load(url: str, *folders: Path, cwd: Path) -> subprocess.Popen[str]:
+    # A process group of its own, so what it starts (extraction workers) can be found after it dies.
     return subprocess.Popen([*timeline_command(), "--db", url, "load", *map(str, folders)], cwd=cwd,
-                            env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+
+
+def group_outlives(group: int, within_s: float = ORPHAN_GRACE_S) -> bool:
+    """Whether any process of the group is still running after within_s seconds."""
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def load(url: str, *folders: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -221,6 +236,7 @@ def kill_somewhere(url: str, folder: Path, rng: random.Random, stored_before: in
         child.send_signal(signal.SIGKILL)
     finally:
         child.communicate(timeout=COMMAND_TIMEOUT_S)
+    assert not group_outlives(child.pid), f"a process of the load killed at {where} is still running"
     return where if child.returncode == -signal.SIGKILL else "too late"
 
 

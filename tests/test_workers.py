@@ -1,0 +1,62 @@
+"""Extraction in worker processes: the same outcomes as in-process, in order, and a dead worker costs one file."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+from app.catalog import Catalog
+from app.extract.types import ExtractedArticle, RejectedFile
+from app.workers import MIN_FILES_FOR_WORKERS, ExtractionPool, Job, extract_file, worker_count
+from tests.conftest import SEEDS_DIR
+
+
+def seed_jobs() -> list[Job]:
+    return [Job(path.read_bytes(), path.name, None) for path in sorted(SEEDS_DIR.glob("*.txt"))]
+
+
+def test_workers_give_the_in_process_outcomes_in_submission_order(catalog: Catalog):
+    jobs = seed_jobs() * 3 + [Job(b"", "empty.txt", None)]
+    with ExtractionPool(catalog, processes=2) as pool:
+        tickets = [pool.submit(job) for job in jobs]
+        outcomes = [pool.result(ticket) for ticket in tickets]
+    expected = [extract_file(job, catalog) for job in jobs]
+    assert [o for o in outcomes if isinstance(o, ExtractedArticle)] == [
+        e for e in expected if isinstance(e, ExtractedArticle)]
+    assert isinstance(outcomes[-1], RejectedFile) and str(outcomes[-1]) == str(expected[-1])
+
+
+def test_a_worker_that_dies_costs_the_file_it_held_and_the_rest_still_come(catalog: Catalog):
+    jobs = seed_jobs()
+    with ExtractionPool(catalog, processes=2) as pool:
+        first = pool._workers[0].process
+        os.kill(first.pid, signal.SIGKILL)
+        first.join()
+        tickets = [pool.submit(job) for job in jobs]
+        outcomes = [pool.result(ticket) for ticket in tickets]
+        assert pool._workers[0].process.is_alive()  # replaced
+    assert isinstance(outcomes[0], RejectedFile)
+    assert "stopped its process" in str(outcomes[0])
+    assert outcomes[1:] == [extract_file(job, catalog) for job in jobs[1:]]
+
+
+def test_workers_exit_when_the_pool_closes(catalog: Catalog):
+    with ExtractionPool(catalog, processes=2) as pool:
+        processes = [worker.process for worker in pool._workers]
+        assert all(p.is_alive() for p in processes)
+    assert not any(p.is_alive() for p in processes)
+
+
+def test_without_workers_submit_extracts_at_once(catalog: Catalog):
+    job = seed_jobs()[0]
+    with ExtractionPool(catalog, processes=0) as pool:
+        ticket = pool.submit(job)
+        assert ticket.outcome == extract_file(job, catalog)
+        assert pool.window == 0
+
+
+def test_small_loads_extract_in_process_unless_told_otherwise():
+    assert worker_count(MIN_FILES_FOR_WORKERS - 1, None) == 0
+    assert worker_count(MIN_FILES_FOR_WORKERS, None) >= 1
+    assert worker_count(3, 2) == 2
+    assert worker_count(10_000, 0) == 0
