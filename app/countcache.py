@@ -2,14 +2,15 @@
 
 The dashboard only reads; the data changes when a loader commits, which is rare next to page views. So a
 count over the whole report table (the timeline's coverage strip, the facets of a day with thousands of
-reports) is computed once and served from memory until the database says it has changed:
-
-- SQLite: `PRAGMA data_version`, which changes on a connection when another one has committed;
-- PostgreSQL: the WAL position (`pg_current_wal_lsn()`, or the replay position on a standby), which moves
-  on every commit anywhere on the server: it errs towards recomputing, never towards stale counts.
+reports) is computed once and served from memory until the database says it has changed: by its data
+version (`data_version.version`, migration 0004), which triggers move in every transaction that writes
+articles, reports, figures, claims, outlets or milestones, on SQLite and PostgreSQL alike. Writes to other
+databases on the same server, or to nothing a page shows, leave the memo alone.
 
 The memo lives in the pooled DBAPI connection's `info` dict, so each connection checks its own token and
 several workers (or machines) each keep their own; nothing is shared, nothing needs invalidating by hand.
+The token is read before the value is computed, so a memo is never older than its token (a commit in
+between only makes it newer, and the next look sees a new token and recomputes).
 """
 
 from __future__ import annotations
@@ -20,13 +21,10 @@ from typing import TypeVar
 from sqlalchemy import Executable
 from sqlalchemy.orm import Session
 
+from app.db import data_version
+
 MEMO_KEY = "timeline_count_memo"
 MAX_ENTRIES = 512  # distinct (query, parameters) kept per connection; the oldest go first beyond this
-TOKEN_SQL = {
-    "sqlite": "PRAGMA data_version",
-    "postgresql": "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() "
-                  "ELSE pg_current_wal_lsn() END::text",
-}
 
 T = TypeVar("T")
 
@@ -34,10 +32,9 @@ T = TypeVar("T")
 def cached(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
     """compute(), or its value from the last call with this key when the database has not changed since."""
     connection = session.connection()
-    sql = TOKEN_SQL.get(connection.dialect.name)
-    if sql is None or connection.engine.url.database in (None, "", ":memory:"):
+    if connection.engine.url.database in (None, "", ":memory:"):  # a private in-memory database: nothing to share
         return compute()
-    token = connection.exec_driver_sql(sql).scalar()
+    token = data_version(connection)
     memo: dict = connection.info.setdefault(MEMO_KEY, {})
     if memo.get(None) != token:  # the data changed (or first use): forget everything
         memo.clear()

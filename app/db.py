@@ -21,6 +21,9 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000  # a second loader waits this long for the write
 # lock up front, because a read transaction that later upgrades to write fails at once ("database is locked")
 # when another process wrote in between, whatever the busy timeout.
 WRITE_LOCK = "timeline_write_lock"
+# The database-wide data version (migration 0004): moved by triggers in every transaction that writes what a page
+# shows, read by the page cache and the count memo to know whether anything changed since they last looked.
+DATA_VERSION_SQL = "SELECT version FROM data_version"
 
 
 def make_engine(url: str, *, read_only: bool = False) -> Engine:
@@ -65,6 +68,11 @@ def _sqlite_begin(connection: Connection) -> None:
 def begin_write(session: Session) -> None:
     """Start the session's transaction as a writer (call it first): on SQLite this takes the write lock now."""
     session.connection(execution_options={WRITE_LOCK: True})
+
+
+def data_version(connection: Connection) -> int:
+    """The database's data version: a new number after every commit that changed articles, reports or catalogue."""
+    return connection.exec_driver_sql(DATA_VERSION_SQL).scalar_one()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

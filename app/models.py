@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Float, ForeignKey, Index, MetaData, String, Text
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Named constraints keep Alembic's batch mode (SQLite) and PostgreSQL migrations predictable.
@@ -153,3 +153,20 @@ class Claim(Base):
 
     def __repr__(self) -> str:
         return f"Claim({self.accuser} -> {self.accused})"
+
+
+class DataVersion(Base):
+    """One row whose counter moves on every write to the data the pages show (migration 0004's triggers).
+
+    Nothing in Python writes it: the database's own triggers bump it in the writer's transaction, so a reader
+    that sees the new counter also sees the commit that moved it. The page cache (app/pagecache.py) and the
+    count memo (app/countcache.py) key on it.
+    """
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1: the one row
+    version: Mapped[int] = mapped_column(BigInteger)
+
+    def __repr__(self) -> str:
+        return f"DataVersion({self.version})"

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, delete, inspect, text, update
+from sqlalchemy.orm import Session
 
-from app.db import alembic_config, make_engine, migrate
-from app.models import Base
+from app.db import alembic_config, data_version, make_engine, migrate
+from app.models import Article, Base, Milestone, Outlet, Report
 from app.textsearch import SEARCH_INDEX, SEARCH_TABLE, include_object
 
-MODEL_TABLES = {"outlet", "article", "milestone", "report"}
+MODEL_TABLES = {"outlet", "article", "milestone", "report", "data_version"}
+DATA_VERSION_TRIGGERS = {"sqlite": 18, "postgresql": 6}  # insert/update/delete of 6 tables; one per table
 
 
 def _differences(engine: Engine) -> list:
@@ -28,9 +32,22 @@ def _check_round_trip(engine: Engine) -> None:
     assert set(inspect(engine).get_table_names()) >= MODEL_TABLES
     assert _differences(engine) == []
     _check_search_index(engine)
+    assert len(_data_version_triggers(engine)) == DATA_VERSION_TRIGGERS[engine.dialect.name]
     migrate(engine)  # a second upgrade is a no-op, not an error
     command.downgrade(alembic_config(engine), "base")
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    assert _data_version_triggers(engine) == []
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            assert connection.scalar(text("SELECT count(*) FROM pg_proc WHERE proname = 'bump_data_version'")) == 0
+
+
+def _data_version_triggers(engine: Engine) -> list[str]:
+    sql = ("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'data_version%'"
+           if engine.dialect.name == "sqlite" else
+           "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'data_version%'")
+    with engine.connect() as connection:
+        return list(connection.scalars(text(sql)))
 
 
 def _check_search_index(engine: Engine) -> None:
@@ -83,3 +100,44 @@ def test_migrate_creates_a_missing_parent_folder(tmp_path):
     migrate(engine)
     assert (tmp_path / "new" / "folder" / "timeline.db").is_file()
     engine.dispose()
+
+
+def test_every_write_moves_the_data_version_and_a_read_does_not(engine):
+    """Migration 0004's triggers: insert, update and delete on the shown tables, in the writer's transaction."""
+
+    def version() -> int:
+        with engine.connect() as connection:
+            return data_version(connection)
+
+    seen = [version()]
+
+    def moved() -> bool:
+        seen.append(version())
+        return seen[-1] > seen[-2]
+
+    with Session(engine) as session, session.begin():
+        session.add(Outlet(slug="wire", name="The Wire"))
+    assert moved()
+    with Session(engine) as session, session.begin():
+        outlet = session.scalar(Outlet.__table__.select().with_only_columns(Outlet.id))
+        article = Article(outlet_id=outlet, source="a.txt", content_hash="0" * 64, text="Truce held on Monday.")
+        article.reports.append(Report(position=0, quote="Truce held on Monday.", span_start=0, span_end=21,
+                                      precision="day", kind="other"))
+        session.add(article)
+    assert moved()
+    with Session(engine) as session:
+        session.scalar(Article.__table__.select().with_only_columns(Article.id))  # reading moves nothing
+    assert not moved()
+    with Session(engine) as session, session.begin():
+        session.execute(update(Report).values(kind="statement"))
+    assert moved()
+    with Session(engine) as session, session.begin():
+        session.add(Milestone(slug="m", date=dt.date(2016, 9, 12), kind="truce_start", title="T", summary="S"))
+    assert moved()
+    with Session(engine) as session, session.begin():
+        session.execute(delete(Article))  # its reports go by the cascade
+    assert moved()
+    with Session(engine) as session:  # rolled back: no commit, no new version
+        session.execute(delete(Outlet))
+        session.rollback()
+    assert not moved()
