@@ -9,6 +9,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "sqlite:///timeline.db"  # a SQLite file in the working folder
+OFF_VALUES = frozenset({"0", "false", "no", "off"})  # TIMELINE_PAGE_CACHE=0 (or false, no, off) turns it off
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,8 @@ class Settings:
     static_dir: Path = PROJECT_ROOT / "static"
     # Where pages load htmx from; the default is the copy served from static/ (works offline).
     htmx_url: str | None = None
+    # Repeat views of a page served from memory until the data changes (app/pagecache.py); off to measure rendering.
+    page_cache: bool = True
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -34,6 +37,8 @@ def settings_from_env(environ: dict[str, str] | None = None, **overrides: object
         values["seeds_dir"] = Path(env["TIMELINE_SEEDS_DIR"])
     if env.get("TIMELINE_HTMX_URL"):
         values["htmx_url"] = env["TIMELINE_HTMX_URL"]
+    if env.get("TIMELINE_PAGE_CACHE"):
+        values["page_cache"] = env["TIMELINE_PAGE_CACHE"].strip().lower() not in OFF_VALUES
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)  # type: ignore[arg-type]
 

@@ -16,7 +16,8 @@ from starlette.requests import Request
 
 from app.urls import Urls
 
-VARY = "HX-Request"  # the same URL answers with a page or a fragment, so caches must key on it
+# The same URL answers with the page or its fragment (wants_fragment reads both), so caches must key on them.
+VARY = "HX-Request, HX-History-Restore-Request"
 JSON_SUFFIX = ".json"
 LINKABLE_SCHEMES = ("http", "https")  # an article's own URL becomes a link only with one of these
 

@@ -21,8 +21,9 @@ from app import compare, queries
 from app.catalog import load_catalog
 from app.config import Settings, get_settings
 from app.db import make_engine
+from app.pagecache import DataVersion, PageCache
 from app.pagedata import ArticlePage, DayPage, MilestonePage, OutletPage, TimelinePage, Window
-from app.render import JSON_ERRORS, make_templates, render_error, render_page
+from app.render import JSON_ERRORS, VARY, make_templates, render_error, render_page
 from app.security import SecurityHeaders, security_headers
 from app.urls import Urls, link_facets, link_pages
 
@@ -159,7 +160,7 @@ def article_json(response: Response, session: SessionDep, article_id: str) -> Ar
 
 
 def _vary(response: Response, data):
-    response.headers["Vary"] = "HX-Request"
+    response.headers["Vary"] = VARY
     return data
 
 
@@ -238,6 +239,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        app.state.data_version.close()
         app.state.engine.dispose()
 
     # Swagger UI loads its assets from a CDN, which the CSP forbids: /openapi.json documents the API.
@@ -247,6 +249,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.window = catalogue_window(settings)
     app.state.templates = make_templates(settings.templates_dir, settings.htmx_url)
     app.state.htmx_url = settings.htmx_url
+    app.state.data_version = DataVersion(app.state.engine)
     # Imported here: its routes use this module's dependencies. Its exports (/days/X.csv) go before our pages.
     from app import web_compare
 
@@ -260,6 +263,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _bad_request)
     app.add_exception_handler(DataError, _unreadable_value)
     app.add_exception_handler(Exception, _server_error)
+    if settings.page_cache:  # inside the security headers, so a page from memory gets them as a fresh one does
+        app.add_middleware(PageCache, version=app.state.data_version)
     app.add_middleware(SecurityHeaders, htmx_url=settings.htmx_url)
     return app
 

@@ -19,6 +19,7 @@ from app.config import Settings
 from app.db import make_engine, migrate
 from app.export import export_data
 from app.load import load_paths
+from app.render import VARY
 from app.web import create_app
 
 HX = {"HX-Request": "true"}
@@ -88,18 +89,18 @@ def quotes(text: str) -> list[str]:
 @pytest.mark.parametrize("path", NEW_PAGES)
 def test_new_pages_are_documents_fragments_and_json_twins(client: TestClient, path: str) -> None:
     page = client.get(path)
-    assert page.status_code == 200 and page.headers["vary"] == "HX-Request"
+    assert page.status_code == 200 and page.headers["vary"] == VARY
     assert page.text.startswith("<!doctype html>") and page.text.count("<h1") == 1
     assert re.search(r"<script[^>]*>\s*[^<\s]", page.text) is None  # no inline script
     assert " style=" not in page.text and "<style" not in page.text  # no inline style either (CSP)
     fragment = client.get(path, headers=HX)
-    assert fragment.headers["vary"] == "HX-Request"
+    assert fragment.headers["vary"] == VARY
     assert fragment.text.strip().startswith('<div class="results"') and "<!doctype" not in fragment.text
     assert fragment.text.strip() in page.text
     base, _, query = path.partition("?")
     twin = client.get(f"{base}.json" + (f"?{query}" if query else ""))
     assert twin.status_code == 200 and twin.headers["content-type"] == "application/json"
-    assert twin.headers["vary"] == "HX-Request"
+    assert twin.headers["vary"] == VARY
 
 
 def test_the_header_links_the_new_pages(client: TestClient) -> None:

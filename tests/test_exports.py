@@ -17,6 +17,7 @@ from app.config import Settings
 from app.export import CSV_FIELDS
 from app.formats import ICS_LINE_OCTETS, FeedEntry, atom, ics_escape, ics_fold
 from app.load import load_paths
+from app.render import VARY
 from app.web import create_app
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -45,7 +46,7 @@ def test_day_csv_has_a_header_and_the_days_filtered_rows(client: TestClient, que
     response = client.get(f"/days/2016-09-17.csv{query}")
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
-    assert response.headers["vary"] == "HX-Request"
+    assert response.headers["vary"] == VARY
     assert 'filename="day-2016-09-17.csv"' in response.headers["content-disposition"]
     assert response.text.splitlines()[0] == ",".join(CSV_FIELDS)
     rows = read_csv(response.text)
@@ -193,7 +194,7 @@ def test_atom_replaces_characters_xml_cannot_carry() -> None:
 
 def test_timelinejs_json_has_timelinejs_3s_shape(client: TestClient) -> None:
     response = client.get("/timeline.js.json")
-    assert response.status_code == 200 and response.headers["vary"] == "HX-Request"
+    assert response.status_code == 200 and response.headers["vary"] == VARY
     data = response.json()
     assert set(data) == {"title", "events"} and data["title"]["text"]["headline"]
     milestones = [e for e in data["events"] if e["group"] == "Milestones"]

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from app.export import REPORT_FIELDS, export_data
+from app.render import VARY
 
 TWINS = ["/.json", "/days/2016-09-17.json", "/milestones/deir-ezzor-airstrike.json", "/outlets/rt.json",
          "/articles/2.json"]
@@ -28,7 +29,7 @@ def test_every_page_has_a_json_twin(client: TestClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
-    assert response.headers["vary"] == "HX-Request"
+    assert response.headers["vary"] == VARY
     assert response.json()
 
 

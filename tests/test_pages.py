@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from app.catalog import Catalog
 from app.config import Settings
 from app.load import load_paths
+from app.render import VARY
 from app.web import create_app
 
 HX = {"HX-Request": "true"}
@@ -37,7 +38,7 @@ def test_every_page_is_a_full_accessible_document(client: TestClient, path: str)
     response = client.get(path)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
-    assert response.headers["vary"] == "HX-Request"
+    assert response.headers["vary"] == VARY
     text = response.text
     assert text.startswith("<!doctype html>")
     for landmark in ("<header", "<nav", '<main id="main"', "<h1"):
@@ -49,7 +50,7 @@ def test_every_page_is_a_full_accessible_document(client: TestClient, path: str)
 def test_htmx_gets_the_fragment_and_a_history_restore_the_whole_page(client: TestClient, path: str) -> None:
     fragment = client.get(path, headers=HX)
     assert fragment.status_code == 200
-    assert fragment.headers["vary"] == "HX-Request"
+    assert fragment.headers["vary"] == VARY
     assert "<!doctype" not in fragment.text and 'class="site-header"' not in fragment.text
     assert fragment.text.strip().startswith('<div class="results"')
     restored = client.get(path, headers=HISTORY_RESTORE)

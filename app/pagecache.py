@@ -1,0 +1,229 @@
+"""Whole responses served from memory until the data changes: a plain ASGI middleware in front of the routes.
+
+A day page costs about 10 ms of CPU to build (queries, then mostly Jinja), and the data changes only when a
+loader commits. So every GET of a page, its htmx fragment or its .json/.csv twin that answers 200 is kept,
+bytes and headers, under
+
+    (data version, scheme, host, path, query string, HX-Request, HX-History-Restore-Request)
+
+and a repeat view is sent from memory without routing, queries or templates. The data version
+(`data_version.version`, migration 0004) is moved by triggers in every transaction that writes what a page
+shows; each request reads it first (one indexed one-row SELECT on a connection of the read-only engine
+kept for this alone), so a load that commits is visible on the very next request, in every worker process
+and on every machine, with nothing to invalidate by hand. The version is read before the page's own
+queries, so a cached page is never older than the version it is filed under.
+
+- The key holds every request header a response varies on: app.render.VARY names them (the full page or
+  the fragment) and the host (feeds and calendars hold absolute links). A response whose Vary names any
+  other header, or that sets a cookie or says no-store, is never kept.
+- Never kept: /static and /healthz, anything but a 200 (errors, redirects), and a single response over
+  MAX_ENTRY_BYTES (still sent, with its ETag).
+- Bounded: least recently used entries go first once the total passes MAX_BYTES; a new data version drops
+  everything at once (nothing filed under an older one can be asked for again).
+- ETag: the data version and a hash of the body; If-None-Match gets a 304 when it names it.
+- Concurrent misses on one key wait for the first to finish and then share its entry (after a load, 32
+  connections asking for the same day build it once, not 32 times).
+
+Settings.page_cache (TIMELINE_PAGE_CACHE=0) leaves the middleware out, for measuring rendering itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.db import DATA_VERSION_SQL
+from app.render import VARY
+
+# 64 MB per worker: a full day page is 30 to 80 kB, so this holds every day of the timeline in all its forms
+# (page, fragment, JSON, CSV, a few dozen outlet filters and pages) many times over, and stays small next to
+# the worker's own ~100 MB; a busy site with many filter combinations keeps its most viewed ones.
+MAX_BYTES = 64 * 1024 * 1024
+MAX_ENTRY_BYTES = MAX_BYTES // 16  # a bigger response (a whole-corpus export) is sent, not kept: it would evict all
+ENTRY_OVERHEAD = 256  # bytes counted per entry beyond its body and headers (the key, the tuple, the dict slot)
+UNCACHED_PREFIXES = ("/static/", "/healthz")  # files have their own caching; the health check must run each time
+VARIED = tuple(name.strip().lower().encode() for name in VARY.split(","))  # request headers in the key
+KEPT_VARY = frozenset(VARIED)
+
+
+@dataclass(frozen=True)
+class Entry:
+    headers: list[tuple[bytes, bytes]]  # as the app sent them, plus the ETag
+    body: bytes
+    etag: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + ENTRY_OVERHEAD
+
+
+class DataVersion:
+    """Reads the database's data version on one connection of its own (one round trip, no pool checkout).
+
+    Called from the event loop: the read is a one-row SELECT, microseconds on SQLite and one local round trip
+    on PostgreSQL, cheaper than handing it to a thread. The connection is detached from the engine's pool so
+    the pages keep every pooled connection; it runs each SELECT as its own read (autocommit), so it always
+    sees the latest commit. On any error it is dropped and the next read opens a new one.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection = None
+
+    def read(self) -> int | None:
+        """The current data version, or None when the database cannot be read (the page is then built afresh)."""
+        try:
+            if self._connection is None:
+                self._connection = self._connect()
+            cursor = self._connection.cursor()
+            try:
+                cursor.execute(DATA_VERSION_SQL)
+                rows = cursor.fetchall()  # read to the end: an unfinished SQLite statement would pin its snapshot
+            finally:
+                cursor.close()
+            return int(rows[0][0]) if rows else None
+        except Exception:  # a lost connection, a database without migration 0004: no caching this time
+            self.close()
+            return None
+
+    def _connect(self):
+        connection = self._engine.raw_connection()
+        connection.detach()  # ours alone from now on; it frees its pool slot
+        if self._engine.dialect.name == "postgresql":
+            connection.dbapi_connection.autocommit = True  # each SELECT its own (read-only) transaction
+        return connection
+
+    def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):  # already broken: nothing left to release
+                connection.close()
+
+
+class PageCache:
+    """ASGI middleware: 200 GET responses kept per data version, sent again from memory, with ETags and 304s."""
+
+    def __init__(self, app: ASGIApp, *, version: DataVersion, max_bytes: int = MAX_BYTES,
+                 max_entry_bytes: int = MAX_ENTRY_BYTES) -> None:
+        self.app = app
+        self.version = version
+        self.max_bytes = max_bytes
+        self.max_entry_bytes = max_entry_bytes
+        self.entries: OrderedDict[tuple, Entry] = OrderedDict()
+        self.size = 0
+        self.current: int | None = None  # the newest data version seen; entries are all filed under it
+        self.pending: dict[tuple, asyncio.Event] = {}
+        self.hits = self.misses = 0  # for tests and curious operators
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith(UNCACHED_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        version = self.version.read()
+        if version is None:
+            await self.app(scope, receive, send)
+            return
+        if version != self.current:  # a commit (or a restore) since the last request: all of it is stale
+            self.clear()
+            self.current = version
+        headers = dict(scope["headers"])  # a repeated header keeps its last value, as the app reads it
+        key = (version, scope.get("scheme"), headers.get(b"host"), scope.get("root_path", ""), scope["path"],
+               scope["query_string"], *(headers.get(name) for name in VARIED))
+        if_none_match = headers.get(b"if-none-match")
+        while (pending := self.pending.get(key)) is not None:  # the same page is being built: wait for it
+            await pending.wait()
+        entry = self.entries.get(key)
+        if entry is not None:
+            self.hits += 1
+            self.entries.move_to_end(key)
+            await _send_entry(send, entry, if_none_match)
+            return
+        self.misses += 1
+        self.pending[key] = asyncio.Event()
+        try:
+            await self._build(key, scope, receive, send, if_none_match)
+        finally:
+            self._release(key)
+
+    async def _build(self, key: tuple, scope: Scope, receive: Receive, send: Send, if_none_match: bytes | None) -> None:
+        """Run the app; keep its answer when it is a whole 200 that may be kept, else pass it through as is."""
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                if _cacheable(message):
+                    start = message
+                    return
+                self._release(key)  # nothing to share: whoever waits builds their own
+            if message["type"] != "http.response.body" or start is None:
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            body = b"".join(chunks)
+            etag = b'"%d-%s"' % (key[0], hashlib.blake2b(body, digest_size=12).hexdigest().encode())
+            entry = Entry([*start["headers"], (b"etag", etag)], body, etag)
+            self._keep(key, entry)
+            self._release(key)  # before sending: the waiting requests need not wait for this client to read it
+            await _send_entry(send, entry, if_none_match)
+
+        await self.app(scope, receive, capture)
+
+    def _release(self, key: tuple) -> None:
+        done = self.pending.pop(key, None)
+        if done is not None:
+            done.set()
+
+    def _keep(self, key: tuple, entry: Entry) -> None:
+        if key[0] != self.current or entry.size > self.max_entry_bytes:
+            return  # built under a version already replaced, or too big to keep
+        self.entries[key] = entry
+        self.size += entry.size
+        while self.size > self.max_bytes:
+            _, oldest = self.entries.popitem(last=False)
+            self.size -= oldest.size
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.size = 0
+
+
+def _cacheable(start: Message) -> bool:
+    if start["status"] != 200:
+        return False
+    for name, value in start.get("headers", []):
+        name = name.lower()
+        if name == b"set-cookie":
+            return False
+        if name == b"cache-control" and (b"no-store" in value.lower() or b"private" in value.lower()):
+            return False
+        if name == b"vary" and not {v.strip().lower() for v in value.split(b",")} <= KEPT_VARY:
+            return False  # varies on a header the key does not hold (or on "*")
+    return True
+
+
+async def _send_entry(send: Send, entry: Entry, if_none_match: bytes | None) -> None:
+    if if_none_match is not None and _matches(if_none_match, entry.etag):
+        # 304: no body; the validators and Vary, so a browser cache files it where the 200 went.
+        kept = [(k, v) for k, v in entry.headers if k.lower() in (b"etag", b"vary", b"cache-control")]
+        await send({"type": "http.response.start", "status": 304, "headers": kept})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    # A copy: the middleware outside (security headers) adds to the list it is given.
+    await send({"type": "http.response.start", "status": 200, "headers": list(entry.headers)})
+    await send({"type": "http.response.body", "body": entry.body})
+
+
+def _matches(if_none_match: bytes, etag: bytes) -> bool:
+    """If-None-Match's weak comparison: "*", or any listed tag equal to ours with or without W/."""
+    tags = [tag.strip() for tag in if_none_match.split(b",")]
+    return b"*" in tags or any(tag.removeprefix(b"W/") == etag for tag in tags)
