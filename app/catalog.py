@@ -6,8 +6,10 @@ import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
+from app.extract.caseless import Caseless
 from app.extract.types import KINDS, KnownMeta
 from app.wordhints import required_words
 
@@ -15,6 +17,7 @@ MILESTONES_FILE = "milestones.toml"
 OUTLETS_FILE = "outlets.toml"
 MANIFEST_FILE = "manifest.toml"
 PARTIES_FILE = "parties.toml"
+Matcher = re.Pattern[str] | Caseless
 # Files in seeds/ that are catalogues, not articles.
 CATALOGUE_FILES = frozenset({MILESTONES_FILE, OUTLETS_FILE, MANIFEST_FILE, PARTIES_FILE})
 
@@ -27,18 +30,23 @@ class MilestoneSpec:
     title: str
     summary: str
     sources: tuple[str, ...]
-    phrases: tuple[re.Pattern[str], ...]  # any match in a sentence signals this milestone
+    phrases: tuple[Matcher, ...]  # any match in a sentence signals this milestone
     # Words that refer to the milestone as a standing thing ("the Geneva agreement"): they date it
     # only next to a date of their own; alone they are not a report of the event.
-    references: tuple[re.Pattern[str], ...] = ()
-    # The same patterns as one alternation each: one scan of a sentence instead of one per pattern.
-    any_phrase: re.Pattern[str] | None = None
-    any_reference: re.Pattern[str] | None = None
-    # Words one of which any match must contain; a sentence with none of them is not searched.
+    references: tuple[Matcher, ...] = ()
+    # Per pattern, words one of which any of its matches contains (empty: no such word, always run it);
+    # a sentence holding none of a pattern's words is not searched with it.
+    phrase_hints: tuple[frozenset[str], ...] = ()
+    reference_hints: tuple[frozenset[str], ...] = ()
+    # The same for the milestone as a whole: a sentence with none of these is passed over at once.
     hints: frozenset[str] = frozenset()
 
     def may_match(self, lowered: str) -> bool:
         return not self.hints or any(word in lowered for word in self.hints)
+
+    def may_match_words(self, present: set[str]) -> bool:
+        """may_match, given which of the catalogue's hint words the sentence holds (Catalog.hints_in)."""
+        return not self.hints or not self.hints.isdisjoint(present)
 
 
 @dataclass(frozen=True)
@@ -69,8 +77,16 @@ class Catalog:
     truce_start: dt.date  # day 1 of the truce
     window_start: dt.date  # the timeline's frame
     window_end: dt.date
-    in_force: tuple[re.Pattern[str], ...]  # wording that presumes the truce is in force
+    in_force: tuple[Matcher, ...]  # wording that presumes the truce is in force
     parties: tuple[Party, ...] = ()
+
+    @cached_property
+    def hint_words(self) -> tuple[str, ...]:
+        return tuple(sorted({word for m in self.milestones for word in m.hints}))
+
+    def hints_in(self, lowered: str) -> set[str]:
+        """The milestones' hint words the lower-cased sentence holds: one pass for all the milestones."""
+        return {word for word in self.hint_words if word in lowered}
 
     def milestone(self, slug: str) -> MilestoneSpec | None:
         return next((m for m in self.milestones if m.slug == slug), None)
@@ -83,8 +99,9 @@ def _patterns(items: list[str]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in items)
 
 
-def _alternation(items: list[str]) -> re.Pattern[str] | None:
-    return re.compile("|".join(f"(?:{p})" for p in items), re.IGNORECASE) if items else None
+def _matchers(items: list[str]) -> tuple[Matcher, ...]:
+    """Patterns whose matches are only located, not quoted: the faster Caseless when written in lower case."""
+    return tuple(Caseless(p) if p == p.lower() else re.compile(p, re.IGNORECASE) for p in items)
 
 
 def _milestone(entry: dict) -> MilestoneSpec:
@@ -94,8 +111,9 @@ def _milestone(entry: dict) -> MilestoneSpec:
     return MilestoneSpec(
         slug=entry["slug"], date=entry["date"], kind=entry["kind"], title=entry["title"],
         summary=entry["summary"], sources=tuple(entry.get("sources", ())),
-        phrases=_patterns(phrases), references=_patterns(references),
-        any_phrase=_alternation(phrases), any_reference=_alternation(references),
+        phrases=_matchers(phrases), references=_matchers(references),
+        phrase_hints=tuple(required_words([p]) for p in phrases),
+        reference_hints=tuple(required_words([p]) for p in references),
         hints=required_words(phrases + references),
     )
 
@@ -129,7 +147,7 @@ def load_catalog(folder: Path) -> Catalog:
         outlets=tuple(_outlet(o) for o in outlets["outlet"]),
         agreement=window["agreement"], truce_start=window["truce_start"],
         window_start=window["start"], window_end=window["end"],
-        in_force=_patterns(window.get("in_force", [])), parties=_parties(folder),
+        in_force=_matchers(window.get("in_force", [])), parties=_parties(folder),
     )
 
 

@@ -109,3 +109,39 @@ def test_not_dates(sentence):
 def test_several_expressions_in_one_sentence_in_order():
     found = find_expressions("Signed on September 9, it took effect on Monday and was extended on Wednesday.")
     assert [e.text for e in found] == ["September 9", "on Monday", "on Wednesday"]
+
+
+# -- the gates that spare most sentences most patterns ----------------------------------------------
+
+
+def ungated_expressions(sentence: str) -> list[tuple[str, str, int]]:
+    """What find_expressions would give if every pattern ran on every sentence."""
+    from app.extract import timex
+
+    taken, found = [], []
+    for kind, pattern in timex.PATTERNS:
+        for match in pattern.finditer(sentence):
+            start, end = match.span()
+            if any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            if kind == "numeric_date" and not timex._plausible_numeric(match):
+                continue
+            taken.append((start, end))
+            found.append((kind, match.group(0).strip(), start))
+    return sorted((f for f in found if f[0] != "background"), key=lambda f: f[2])
+
+
+def test_the_gates_never_hide_an_expression():
+    from pathlib import Path
+
+    from app.extract.text import clean_text, split_sentences
+
+    folder = Path(__file__).parent
+    texts = [p.read_text(encoding="utf-8") for p in sorted((folder / "articles").glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((folder.parent / "seeds").glob("*.txt"))]
+    sentences = [text[a:b] for text in map(clean_text, texts) for a, b in split_sentences(text)]
+    sentences += ["Since 2011 the war has gone on.", "Filed 2016-09-19 08:30 GMT.", "On 19/09/2016 it ended.",
+                  "In the last 48 hours, 3 days ago.", "Sept. 19, in the evening, tonight."]
+    assert len(sentences) > 250
+    for sentence in sentences:
+        assert [(e.kind, e.text, e.start) for e in find_expressions(sentence)] == ungated_expressions(sentence)

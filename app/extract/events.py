@@ -6,15 +6,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.catalog import Catalog, MilestoneSpec
+from app.catalog import Catalog, Matcher, MilestoneSpec
+from app.extract.caseless import Caseless
 
 # Words that make what follows them, in the same clause, a possibility rather than a fact.
-HYPOTHETICAL = re.compile(
-    r"\b(if|unless|would|could|might|whether|in case|threaten\w*|will|may|should|nearly|almost|close to)\b",
-    re.IGNORECASE)
+HYPOTHETICAL = Caseless(
+    r"\b(if|unless|would|could|might|whether|in case|threaten\w*|will|may|should|nearly|almost|close to)\b")
 HYPOTHETICAL_REACH = 45  # characters before a phrase in which a conditional word governs it
-FUTURE = re.compile(r"\b(will|is due to|are due to|is expected to|are expected to|is scheduled|"
-                    r"are scheduled|plans? to|next|upcoming|is set to|are set to)\b", re.IGNORECASE)
+FUTURE = Caseless(r"\b(will|is due to|are due to|is expected to|are expected to|is scheduled|"
+                  r"are scheduled|plans? to|next|upcoming|is set to|are set to)\b")
 FUTURE_REACH = 60  # characters before an expression in which a future marker governs it
 # Verbs of saying, as they date a statement: "said on Thursday", "on Saturday Putin asked".
 SPEECH_VERBS = (r"said|says|saying|told|tells|added|adds|noted|notes|stressed|asked|confirmed|explained|"
@@ -22,29 +22,26 @@ SPEECH_VERBS = (r"said|says|saying|told|tells|added|adds|noted|notes|stressed|as
                 r"accused|cited|quoted|argued|claimed|announced|declared|denied|urged|wrote|broadcast|"
                 r"reported|stated|remarked|emphasized|emphasised|commented|revealed|suggested|condemned|"
                 r"blamed|blames|rejected|dismissed")
-SPEECH = re.compile(r"\b(" + SPEECH_VERBS + r")\b", re.IGNORECASE)
+SPEECH = Caseless(r"\b(" + SPEECH_VERBS + r")\b")
 # A statement dated by publication: the simple past of saying, not a habit ("has repeatedly complained").
-REPORTED_SPEECH = re.compile(
+REPORTED_SPEECH = Caseless(
     r"(?<!\bhas )(?<!\bhave )(?<!\bhad )\b(said|told|added|noted|stressed|asked|confirmed|explained|warned|"
-    r"insisted|acknowledged|reiterated|pointed out|accused|cited|argued|claimed|denied|urged)\b",
-    re.IGNORECASE)
+    r"insisted|acknowledged|reiterated|pointed out|accused|cited|argued|claimed|denied|urged)\b")
 SPEECH_REACH = 25  # characters between a time expression and the verb of saying it dates
 NON_DATING_SPEECH = re.compile(r"\b(announced|declared)\b", re.IGNORECASE)  # these are events themselves
 CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whereas|although|though)\b|\band\s+(?=yesterday|today|"
                           r"on\s+[A-Z]|last\s+week)")
-DEFINITE_DEAL = re.compile(r"\bthe\s+(?:[\w-]+\s+){0,3}(deal|agreement|ceasefire|truce|arrangement)s?\b",
-                           re.IGNORECASE)
+DEFINITE_DEAL = Caseless(r"\bthe\s+(?:[\w-]+\s+){0,3}(deal|agreement|ceasefire|truce|arrangement)s?\b")
 
-KIND_LEXICON: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("violation_claim", re.compile(
+KIND_LEXICON: tuple[tuple[str, Caseless], ...] = (
+    ("violation_claim", Caseless(
         r"\bviolat\w*|\bbreach\w*|\b(only|not)\b.{0,60}\b(observ|abid|adher|respect|implement|fulfil)\w*|"
-        r"\bregime of silence\b|\bshelling\b|\bceasefire breaches\b", re.IGNORECASE)),
-    ("aid_access", re.compile(
-        r"\b(aid|humanitarian|relief)\b.{0,40}\b(access|deliver\w*|reach|enter|allowed|blocked|pass)\b",
-        re.IGNORECASE)),
-    ("un_security_council", re.compile(r"\bsecurity council\b", re.IGNORECASE)),
-    ("talks", re.compile(r"\b(talks|negotiat\w*|phone call|telephone|met with|meeting|consultations|"
-                         r"nearly reached|reviv\w*)\b", re.IGNORECASE)),
+        r"\bregime of silence\b|\bshelling\b|\bceasefire breaches\b")),
+    ("aid_access", Caseless(
+        r"\b(aid|humanitarian|relief)\b.{0,40}\b(access|deliver\w*|reach|enter|allowed|blocked|pass)\b")),
+    ("un_security_council", Caseless(r"\bsecurity council\b")),
+    ("talks", Caseless(r"\b(talks|negotiat\w*|phone call|telephone|met with|meeting|consultations|"
+                       r"nearly reached|reviv\w*)\b")),
 )
 
 NAME_WORD = r"(?:(?:al|el|bin|ibn|de|van|von)-?\s?)?[A-Z][\w’'-]*\.?"
@@ -80,18 +77,32 @@ class PhraseMatch:
 def milestone_matches(sentence: str, catalog: Catalog) -> list[PhraseMatch]:
     """Every milestone a phrase in the sentence signals, with where it was said."""
     found: list[PhraseMatch] = []
-    lowered = sentence.lower()
+    present = catalog.hints_in(sentence.lower())
     for milestone in catalog.milestones:
-        if not milestone.may_match(lowered):
+        if not milestone.may_match_words(present):
             continue
-        match = milestone.any_phrase.search(sentence) if milestone.any_phrase else None
+        match = first_match(milestone.phrases, milestone.phrase_hints, sentence, present)
         reference = match is None
-        if reference and milestone.any_reference:
-            match = milestone.any_reference.search(sentence)
+        if reference:
+            match = first_match(milestone.references, milestone.reference_hints, sentence, present)
         if match:
             found.append(PhraseMatch(milestone, match.start(), match.end(),
                                      is_hypothetical(sentence, match.start(), match.end()), reference))
     return found
+
+
+def first_match(patterns: tuple[Matcher, ...], hints: tuple[frozenset[str], ...], sentence: str,
+                present: set[str]) -> re.Match[str] | None:
+    """The leftmost match of any of the patterns, the earlier pattern winning a tie: what one alternation of
+    them all would find, but running only the patterns whose hint words the sentence holds."""
+    best: tuple[int, int, re.Match[str]] | None = None
+    for order, (pattern, words) in enumerate(zip(patterns, hints, strict=True)):
+        if words and words.isdisjoint(present):
+            continue
+        match = pattern.search(sentence)
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), order, match)
+    return best[2] if best else None
 
 
 def is_hypothetical(sentence: str, position: int, end: int | None = None) -> bool:

@@ -1,0 +1,32 @@
+"""Caseless patterns: the spans re.IGNORECASE would find, found over the lower-cased text."""
+
+import re
+
+import pytest
+
+from app.extract.caseless import Caseless
+
+PATTERN = r"\b(said|pointed out|violat\w*)\b"
+
+
+@pytest.mark.parametrize("text", [
+    "Lavrov SAID the truce was Violated, and Kerry Pointed Out the convoy.",
+    "No verb here at all.",
+    "İstanbul officials said it was violated",  # 'İ' lower-cases to two characters: the fallback runs
+])
+def test_the_same_spans_as_ignorecase(text):
+    expected = [m.span() for m in re.finditer(PATTERN, text, re.IGNORECASE)]
+    assert [m.span() for m in Caseless(PATTERN).finditer(text)] == expected
+    found = Caseless(PATTERN).search(text)
+    assert (found.span() if found else None) == (expected[0] if expected else None)
+
+
+def test_the_fallback_keeps_offsets_of_the_text_as_written():
+    text = "İİİ said"
+    found = Caseless(r"\bsaid\b").search(text)
+    assert text[found.start():found.end()] == "said"
+
+
+def test_a_pattern_with_capitals_is_refused():
+    with pytest.raises(ValueError, match="lower case"):
+        Caseless(r"\S+ said")
