@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.catalog import Catalog, Matcher, MilestoneSpec
 from app.extract.caseless import Caseless
@@ -115,13 +116,18 @@ def is_hypothetical(sentence: str, position: int, end: int | None = None) -> boo
 
 def clause_bounds(sentence: str, position: int) -> tuple[int, int]:
     start, end = 0, len(sentence)
-    for brk in CLAUSE_BREAK.finditer(sentence):
-        if brk.end() <= position:
-            start = brk.end()
-        elif brk.start() >= position:
-            end = brk.start()
+    for brk_start, brk_end in _clause_breaks(sentence):
+        if brk_end <= position:
+            start = brk_end
+        elif brk_start >= position:
+            end = brk_start
             break
     return start, end
+
+
+@lru_cache(maxsize=256)  # one sentence's clauses are asked for again for each of its expressions and phrases
+def _clause_breaks(sentence: str) -> tuple[tuple[int, int], ...]:
+    return tuple(brk.span() for brk in CLAUSE_BREAK.finditer(sentence))
 
 
 def is_future(sentence: str, start: int) -> bool:

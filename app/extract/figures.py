@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from app.catalog import Party
+from app.extract.caseless import Caseless
 
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40,
@@ -44,24 +45,24 @@ class Figure:
     text: str
 
 
-NUMBER_HINT = re.compile(r"\d|\b(?:" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
+NUMBER_HINT = Caseless(r"\d|\b(?:" + "|".join(NUMBER_WORDS) + r")\b")
 
 
-# A word each unit's patterns cannot match without.
+# Words of the lower-cased sentence one of which each unit's patterns cannot match without.
 UNIT_GATES = {
-    "violations": re.compile(r"violations", re.I), "killed": re.compile(r"kill|dead", re.I),
-    "wounded": re.compile(r"wound|injur", re.I), "trucks": re.compile(r"trucks|lorries", re.I),
-    "hours": re.compile(r"hour", re.I), "days": re.compile(r"day", re.I),
+    "violations": ("violations",), "killed": ("kill", "dead"), "wounded": ("wound", "injur"),
+    "trucks": ("trucks", "lorries"), "hours": ("hour",), "days": ("day",),
 }
 
 
 def find_figures(sentence: str) -> list[Figure]:
-    if not NUMBER_HINT.search(sentence):
-        return []  # most sentences give no number; one scan rules them out
+    lowered = sentence.lower()
+    units = {unit for unit, words in UNIT_GATES.items() if any(word in lowered for word in words)}
+    if not units or not NUMBER_HINT.search(sentence):
+        return []  # most sentences give no number, or no unit
     taken: list[tuple[int, int]] = []
     figures: list[Figure] = []
-    period = PERIOD.search(sentence)
-    units = {unit for unit, gate in UNIT_GATES.items() if gate.search(sentence)}
+    period = PERIOD.search(sentence) if "hours" in lowered else None
     for unit, pattern in FIGURE_PATTERNS:
         if unit not in units:
             continue
@@ -112,7 +113,7 @@ def _subject(match: re.Match[str]) -> str | None:
 # What follows a verb of blame, up to the end of its clause ("U.N. convoy" does not end it).
 CLAUSE_END = re.compile(r"[,;]|\.\s+[A-Z“\"]|\.?$")
 CLAIM_MAX_CHARS = 120  # a clause longer than this is cut at a word
-BLAME_HINT = re.compile(r"blam|accus|responsib|fault", re.IGNORECASE)  # no claim without one of these
+BLAME_HINTS = ("blam", "accus", "responsib", "fault")  # no claim without one of these (lower-cased)
 BLAME_VERBS = r"(?:blamed|blames|blaming|accused|accuses|accusing|held\s+\w+\s+responsible)"
 BLAME_VERB = re.compile(BLAME_VERBS + r"\s+", re.IGNORECASE)
 
@@ -127,7 +128,8 @@ class Claim:
 def find_claims(sentence: str, speaker: str | None, parties: tuple[Party, ...]) -> list[Claim]:
     """Who blames whom: "X accused Y of ...", "X blamed Y for ...", "it would be the fault of Y"."""
     claims: list[Claim] = []
-    if not BLAME_HINT.search(sentence):
+    lowered = sentence.lower()
+    if not any(word in lowered for word in BLAME_HINTS):
         return claims
     for verb in BLAME_VERB.finditer(sentence):
         blamed = _to_clause_end(sentence, verb.end())

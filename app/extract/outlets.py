@@ -30,7 +30,7 @@ def detect_outlet(text: str, catalog: Catalog, *, url: str | None = None,
     top = text.lstrip()[:2000].split("\n")
     top = [" ".join(line.split()) for line in top if line.strip()][:TOP_LINES]
     for outlet in catalog.outlets:
-        if not (url or site_name or _mentioned(outlet, text, lowered)):
+        if not (_names_the_site(outlet, url, site_name) or _mentioned(outlet, text, lowered)):
             continue  # a page that never names an outlet and has no mark of it is not that outlet
         score, evidence = _score(outlet, text, top, url, site_name)
         if score >= THRESHOLD and (best is None or score > best[0]):
@@ -52,9 +52,15 @@ def _name_regex(outlet: OutletSpec) -> re.Pattern[str]:
     return re.compile(_name_pattern(outlet))
 
 
+@lru_cache(maxsize=256)
+def _searchable_names(outlet: OutletSpec) -> tuple[tuple[str, bool], ...]:
+    """(name, short): a short name as written, to find in the text; a longer one lower-cased."""
+    return tuple((name, True) if len(name) <= SHORT_NAME else (name.lower(), False) for name in _names(outlet))
+
+
 def _mentioned(outlet: OutletSpec, text: str, lowered: str) -> bool:
     """Whether the page names the outlet or may carry one of its marks: plain substring tests first."""
-    named = any((name in text) if len(name) <= SHORT_NAME else (name.lower() in lowered) for name in _names(outlet))
+    named = any(name in (text if short else lowered) for name, short in _searchable_names(outlet))
     if named and _name_regex(outlet).search(text):
         return True
     hinted = not outlet.mark_hints or any(word in lowered for word in outlet.mark_hints)
@@ -64,6 +70,15 @@ def _mentioned(outlet: OutletSpec, text: str, lowered: str) -> bool:
 def _name_pattern(outlet: OutletSpec) -> str:
     names = [re.escape(n) if len(n) <= SHORT_NAME else f"(?i:{re.escape(n)})" for n in _names(outlet)]
     return r"(?:" + "|".join(names) + r")"
+
+
+def _names_the_site(outlet: OutletSpec, url: str | None, site_name: str | None) -> bool:
+    """Whether the page's address or its metadata's site name is the outlet's."""
+    return bool((url and _same_site(url, outlet.homepage)) or (site_name and _is_site_name(outlet, site_name)))
+
+
+def _is_site_name(outlet: OutletSpec, site_name: str) -> bool:
+    return re.fullmatch(_name_pattern(outlet), site_name.strip(), re.IGNORECASE) is not None
 
 
 def _score(outlet: OutletSpec, text: str, top: list[str], url: str | None,
@@ -78,7 +93,7 @@ def _score(outlet: OutletSpec, text: str, top: list[str], url: str | None,
 
     if url and _same_site(url, outlet.homepage):
         add(STRONG * 2, f"URL {url}")
-    if site_name and re.fullmatch(name, site_name.strip(), re.IGNORECASE):
+    if site_name and _is_site_name(outlet, site_name):
         add(STRONG * 2, f"page metadata names the site '{site_name}'")
     for mark in outlet.marks:
         found = mark.search(text)

@@ -68,9 +68,22 @@ def short(day: dt.date) -> str:
     return f"{day.day} {MONTH_ABBR[day.month - 1]}"
 
 
+# Resolutions kept: inferring a publication date tries each expression against every day of the frame,
+# and the same few expressions ("on Saturday", "yesterday") recur in article after article.
+RESOLUTIONS_KEPT = 65_536
+
+
 def resolve(expr: TimeExpression, anchor: dt.date | None, *, truce_start: dt.date,
             future: bool = False, default_year: int | None = None) -> Resolution:
     """The date the expression names, counted from anchor (normally the publication date)."""
+    # Where the expression stands in its sentence does not change what it names: that is left out of the key.
+    return _resolve(expr.kind, expr.text, expr.fields, anchor, truce_start, future, default_year)
+
+
+@lru_cache(maxsize=RESOLUTIONS_KEPT)
+def _resolve(kind: str, text: str, fields: tuple[tuple[str, str], ...], anchor: dt.date | None,
+             truce_start: dt.date, future: bool, default_year: int | None) -> Resolution:
+    expr = TimeExpression(kind, text, 0, len(text), fields)
     if expr.kind in ("iso_date", "numeric_date", "month_day", "day_month"):
         return _absolute(expr, anchor, future, default_year)
     if expr.kind in ("truce_day", "truce_after"):
