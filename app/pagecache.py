@@ -35,6 +35,7 @@ import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
 
+import anyio
 from sqlalchemy import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -66,21 +67,32 @@ class Entry:
 class DataVersion:
     """Reads the database's data version on one connection of its own (one round trip, no pool checkout).
 
-    Called from the event loop: the read is a one-row SELECT, microseconds on SQLite and one local round trip
-    on PostgreSQL, cheaper than handing it to a thread. The connection is detached from the engine's pool so
-    the pages keep every pooled connection; it runs each SELECT as its own read (autocommit), so it always
-    sees the latest commit. On any error it is dropped and the next read opens a new one.
+    The read runs on the event loop: a one-row SELECT, microseconds on SQLite and one local round trip on
+    PostgreSQL, cheaper than handing it to a thread (which costs more than the read). Opening the connection,
+    which may wait on the network, runs in a thread; requests meanwhile are built without the cache. The
+    connection is detached from the engine's pool, so the pages keep every pooled connection, and runs each
+    SELECT as its own read (autocommit), so it always sees the latest commit. On any error it is dropped and
+    a later request opens a new one.
     """
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._connection = None
+        self._connecting = False
 
-    def read(self) -> int | None:
-        """The current data version, or None when the database cannot be read (the page is then built afresh)."""
+    async def read(self) -> int | None:
+        """The current data version, or None when the database cannot be read now (the page is built afresh)."""
+        if self._connection is None:
+            if self._connecting:
+                return None
+            self._connecting = True
+            try:
+                self._connection = await anyio.to_thread.run_sync(self._connect)
+            except Exception:  # the database is down or unreachable: the pages will say so
+                return None
+            finally:
+                self._connecting = False
         try:
-            if self._connection is None:
-                self._connection = self._connect()
             cursor = self._connection.cursor()
             try:
                 cursor.execute(DATA_VERSION_SQL)
@@ -125,7 +137,7 @@ class PageCache:
         if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith(UNCACHED_PREFIXES):
             await self.app(scope, receive, send)
             return
-        version = self.version.read()
+        version = await self.version.read()
         if version is None:
             await self.app(scope, receive, send)
             return
