@@ -1,11 +1,12 @@
 """The dashboard under load: N connections held for D seconds against `timeline serve` on 127.0.0.1.
 
-    python -m benchmarks.load_pages [--connections 64] [--duration 60] [--workers 1] [--db URL]
+    python -m benchmarks.load_pages [--connections 64] [--duration 60] [--workers 1] [--db URL] [--no-page-cache]
 
 Starts `timeline serve` on a free port over a fresh SQLite file (seeded by serve itself), or over --db
-(e.g. postgresql+psycopg://user@host/db: migrated, and seeded when empty), waits for /healthz, then keeps
-every connection busy with keep-alive GETs (asyncio + httpx, no other tool needed) over the day pages,
-a filtered day page, the timeline, a JSON twin and /healthz (the ceiling: no database, no template).
+(e.g. postgresql+psycopg://user@host/db: migrated, and seeded when empty), with its page cache unless
+--no-page-cache, waits for /healthz, then keeps every connection busy with keep-alive GETs (asyncio + httpx,
+no other tool needed) over the day pages, a filtered day page, the timeline, a JSON twin and /healthz (the
+ceiling: no database, no template).
 Prints requests/s, p50/p99 latency and errors per URL. A response that is not a 200 with its page's
 closing mark, or a request that fails or times out, is an error; the exit status is 1 when any happened.
 Only ever talks to 127.0.0.1: the server it started, or --base-url (a local server already running).
@@ -24,7 +25,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,10 +140,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(database_url: str, workers: int, folder: Path) -> Iterator[str]:
-    """`timeline serve` on a free local port; yields its base URL, stops it afterwards."""
+def serve(database_url: str, workers: int, folder: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """`timeline serve` on a free local port (with these TIMELINE_* settings); yields its base URL, stops it after."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TIMELINE_")}
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("TIMELINE_")}, **(env or {})}
     command = [sys.executable, "-m", "app.cli", "--db", database_url, "serve", "--host", "127.0.0.1",
                "--port", str(port), "--workers", str(workers)]
     log_path = folder / "server.log"
@@ -177,13 +178,16 @@ def wait_for_health(base: str, server: subprocess.Popen, log_path: Path) -> None
 
 
 def parse_load_arguments(argv: list[str] | None, description: str, connections: int, duration: float,
-                         duration_help: str) -> argparse.Namespace:
-    """The options every page benchmark takes: connections, duration, workers, --db, --base-url."""
+                         duration_help: str, db_help: str = "a database URL for serve (default: a fresh SQLite file)",
+                         more: Callable[[argparse.ArgumentParser], None] | None = None) -> argparse.Namespace:
+    """The options every page benchmark takes: connections, duration, workers, --db, --base-url (and `more`)."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--connections", type=int, default=connections, help=f"default {connections}")
     parser.add_argument("--duration", type=float, default=duration, help=f"{duration_help} (default {duration:g})")
     parser.add_argument("--workers", type=int, default=1, help="serve's worker processes (default 1)")
-    parser.add_argument("--db", help="a database URL for serve (default: a fresh SQLite file)")
+    parser.add_argument("--db", help=db_help)
+    if more is not None:
+        more(parser)
     parser.add_argument("--base-url", help="load a server already running on 127.0.0.1 instead of starting one")
     args = parser.parse_args(argv)
     if args.connections < 1 or args.duration <= 0:
@@ -194,7 +198,12 @@ def parse_load_arguments(argv: list[str] | None, description: str, connections: 
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_load_arguments(argv, __doc__.splitlines()[0], CONNECTIONS, DURATION_S, "seconds")
+    def cache_option(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--no-page-cache", action="store_true",
+                            help="serve with TIMELINE_PAGE_CACHE=0: every page queried and rendered")
+
+    args = parse_load_arguments(argv, __doc__.splitlines()[0], CONNECTIONS, DURATION_S, "seconds", more=cache_option)
+    env = {"TIMELINE_PAGE_CACHE": "0"} if args.no_page_cache else {}
 
     with tempfile.TemporaryDirectory(prefix="timeline-load-") as tmp:
         folder = Path(tmp)
@@ -202,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
             stats, elapsed = asyncio.run(run_load(args.base_url, args.connections, args.duration))
         else:
             database_url = args.db or f"sqlite:///{folder / 'timeline.db'}"
-            with serve(database_url, args.workers, folder) as base:
+            with serve(database_url, args.workers, folder, env=env) as base:
                 stats, elapsed = asyncio.run(run_load(base, args.connections, args.duration))
             if merged(stats).errors or merged(stats).resent:  # what the server said (its 200 lines left out)
                 log = (folder / "server.log").read_text(errors="replace").splitlines()

@@ -1,22 +1,35 @@
 """Page throughput against its ceiling: each page alone under N connections, then /healthz, in one run.
 
     python -m benchmarks.page_throughput [--connections 32] [--duration 10] [--workers 1] [--db URL]
+                                         [--client auto|wrk|python]
 
-Starts `timeline serve` as benchmarks/load_pages.py does (a fresh SQLite file, or --db, e.g. a PostgreSQL
-database: migrated and seeded when empty), then loads one URL at a time for --duration seconds with every
-connection always waiting on a request: the day page, the filtered day page, the timeline, the day's JSON
-twin, and /healthz (plain text, no database, no template: the ceiling of this server on this machine).
-Prints req/s, p50 and p99 per URL and its share of the ceiling's req/s, then the goal: the day page at
->= 25 % of the ceiling, p99 <= 50 ms. Exit status 1 on any error (a non-200 or incomplete response).
-load_pages.py mixes the pages in one stream instead (the security engineer's run: 64 connections, 60 s).
+Starts `timeline serve` as benchmarks/load_pages.py does, over a fresh SQLite file, twice: with the page
+cache (app/pagecache.py, the default) and without it (TIMELINE_PAGE_CACHE=0: every request queried and
+rendered). With --db (e.g. a PostgreSQL database: migrated and seeded when empty) it does the same on that
+database after SQLite. Each time it loads one URL at a time for --duration seconds with every connection
+always waiting on a request: the day page, the filtered day page, the timeline, the day's JSON twin, and
+/healthz (plain text, no database, no template, never cached: the ceiling of this server on this machine).
+Prints req/s, p50 and p99 per URL and its share of the ceiling's req/s, then the goal for each database and
+cache setting: the day page at >= 25 % of the ceiling, p99 <= 50 ms. Exit status 1 on any error.
+
+The load client is wrk (`apt-get install wrk`: C, a fraction of the CPU the Python client needs on the
+same cores) when it is on PATH, else the asyncio + httpx client of load_pages.py; the report says which.
+wrk counts as errors the responses that are not 2xx/3xx and socket errors (connect, read, write, timeout);
+each URL is first fetched once and checked whole (a 200 ending with its page's closing mark). The Python
+client checks every response that way. load_pages.py mixes the pages in one stream instead.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -37,6 +50,23 @@ URLS = [
 ]
 GOAL_SHARE = 0.25  # the day page's req/s as a share of the ceiling's
 GOAL_P99_MS = 50.0
+WARM_UP_REQUESTS = 3  # per URL before it is timed: templates compiled, counts memoised, the page cache filled
+CACHE_SETTINGS = [("page cache on", {}), ("page cache off", {"TIMELINE_PAGE_CACHE": "0"})]
+WRK_THREADS = 1  # one C thread keeps 32 connections busy at tens of thousands of req/s: the server gets the rest
+
+
+@dataclass(frozen=True)
+class Result:
+    """One URL's run: completed requests per second, latency percentiles, errors."""
+
+    rate: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    first_error: str = ""
+
+
+# -- the Python client ---------------------------------------------------------------------------
 
 
 async def one_url(client: httpx.AsyncClient, path: str, mark: str, connections: int,
@@ -63,44 +93,142 @@ async def one_url(client: httpx.AsyncClient, path: str, mark: str, connections: 
     return stats, time.perf_counter() - start
 
 
-async def run(base_url: str, connections: int, duration: float) -> dict[str, tuple[Stats, float]]:
+async def run_python(base_url: str, connections: int, duration: float) -> dict[str, Result]:
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    results = {}
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=REQUEST_TIMEOUT_S) as client:
-        return {path: await one_url(client, path, mark, connections, duration) for path, mark in URLS}
+        for path, mark in URLS:
+            stats, elapsed = await one_url(client, path, mark, connections, duration)
+            results[path] = Result(len(stats.latencies) / elapsed, 1000 * percentile(stats.latencies, 0.5),
+                                   1000 * percentile(stats.latencies, 0.99), stats.errors, stats.first_error)
+    return results
 
 
-def report(results: dict[str, tuple[Stats, float]], connections: int, label: str) -> tuple[str, bool]:
-    ceiling = len(results[CEILING][0].latencies) / results[CEILING][1]
+# -- wrk -----------------------------------------------------------------------------------------
+
+_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+_DURATION = r"([\d.]+)(us|ms|s|m|h)"
+
+
+def parse_wrk(output: str) -> Result:
+    """req/s, p50, p99 and errors from `wrk --latency`'s report."""
+
+    def latency(percent: str) -> float:
+        found = re.search(rf"^\s*{percent}%\s+{_DURATION}\s*$", output, re.MULTILINE)
+        if not found:
+            raise ValueError(f"no {percent}% latency in wrk's output:\n{output}")
+        return float(found.group(1)) * _UNIT_MS[found.group(2)]
+
+    rate = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.MULTILINE)
+    if not rate:
+        raise ValueError(f"no Requests/sec in wrk's output:\n{output}")
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    non_2xx_3xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = (sum(int(n) for n in socket.groups()) if socket else 0) + (int(non_2xx_3xx.group(1)) if non_2xx_3xx else 0)
+    first = "; ".join(m.group(0) for m in (socket, non_2xx_3xx) if m)
+    return Result(float(rate.group(1)), latency("50"), latency("99"), errors, first)
+
+
+def run_wrk(base_url: str, connections: int, duration: float) -> dict[str, Result]:
+    results = {}
+    for path, _ in URLS:
+        command = ["wrk", "--threads", str(min(WRK_THREADS, connections)), "--connections", str(connections),
+                   "--duration", f"{max(1, round(duration))}s", "--timeout", f"{REQUEST_TIMEOUT_S:.0f}s", "--latency",
+                   base_url + path]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=duration + REQUEST_TIMEOUT_S + 30)
+        if done.returncode != 0:
+            raise SystemExit(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
+        results[path] = parse_wrk(done.stdout)
+    return results
+
+
+# -- a run ---------------------------------------------------------------------------------------
+
+
+def warm_up(base_url: str) -> None:
+    """Each URL fetched whole a few times and checked: wrk itself only sees status codes."""
+    for path, mark in URLS:
+        for _ in range(WARM_UP_REQUESTS):
+            with urllib.request.urlopen(base_url + path, timeout=REQUEST_TIMEOUT_S) as response:
+                text = response.read().decode()
+            if response.status != 200 or not text.rstrip().endswith(mark):
+                raise SystemExit(f"{path}: {response.status}, not a whole page: {text[-80:]!r}")
+
+
+def load(base_url: str, client: str, connections: int, duration: float) -> dict[str, Result]:
+    if client == "wrk":
+        warm_up(base_url)
+        return run_wrk(base_url, connections, duration)
+    return asyncio.run(run_python(base_url, connections, duration))
+
+
+def report(results: dict[str, Result], connections: int, label: str) -> str:
+    ceiling = results[CEILING].rate
     lines = [f"{label}: {connections} connections, each URL alone", "",
              f"{'URL':<44} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'of ceiling':>11}"]
-    for path, (stats, elapsed) in results.items():
-        rate = len(stats.latencies) / elapsed
-        lines.append(f"{path:<44} {rate:>8.1f} {1000 * percentile(stats.latencies, 0.5):>8.1f} "
-                     f"{1000 * percentile(stats.latencies, 0.99):>8.1f} {stats.errors:>7} {rate / ceiling:>10.0%}")
-        if stats.first_error:
-            lines.append(f"    first error: {stats.first_error}")
-    day, elapsed = results[DAY]
-    share = len(day.latencies) / elapsed / ceiling
-    p99 = 1000 * percentile(day.latencies, 0.99)
-    met = share >= GOAL_SHARE and p99 <= GOAL_P99_MS
-    lines.append(f"\ngoal, day page: >= {GOAL_SHARE:.0%} of the ceiling and p99 <= {GOAL_P99_MS:.0f} ms: "
-                 f"{share:.0%}, {p99:.1f} ms: {'met' if met else 'MISSED'}")
-    return "\n".join(lines), met
+    for path, result in results.items():
+        lines.append(f"{path:<44} {result.rate:>8.1f} {result.p50_ms:>8.1f} {result.p99_ms:>8.1f} "
+                     f"{result.errors:>7} {result.rate / ceiling:>10.0%}")
+        if result.first_error:
+            lines.append(f"    errors: {result.first_error}")
+    lines.append(goal_line(results, label))
+    return "\n".join(lines)
+
+
+def goal_met(results: dict[str, Result]) -> bool:
+    day = results[DAY]
+    return day.rate / results[CEILING].rate >= GOAL_SHARE and day.p99_ms <= GOAL_P99_MS and not day.errors
+
+
+def goal_line(results: dict[str, Result], label: str) -> str:
+    day = results[DAY]
+    return (f"goal, {label}, day page: >= {GOAL_SHARE:.0%} of the ceiling and p99 <= {GOAL_P99_MS:.0f} ms: "
+            f"{day.rate / results[CEILING].rate:.0%}, {day.p99_ms:.1f} ms: {'met' if goal_met(results) else 'MISSED'}")
+
+
+def choose_client(wanted: str) -> str:
+    if wanted == "auto":
+        return "wrk" if shutil.which("wrk") else "python"
+    if wanted == "wrk" and not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install wrk), or use --client python")
+    return wanted
+
+
+def kind(url: str) -> str:
+    return "PostgreSQL" if url.startswith("postgresql") else "SQLite"
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_load_arguments(argv, __doc__.splitlines()[0], CONNECTIONS, DURATION_S, "seconds per URL")
+    def client_option(parser) -> None:
+        parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto",
+                            help="the load client: wrk when installed (auto, the default), or the Python one")
+
+    args = parse_load_arguments(argv, __doc__.splitlines()[0], CONNECTIONS, DURATION_S, "seconds per URL",
+                                db_help="also run on this database (e.g. postgresql+psycopg://...) after SQLite",
+                                more=client_option)
+    client = choose_client(args.client)
+    print(f"load client: {client}" + (" (wrk is not installed: apt-get install wrk)"
+                                      if args.client == "auto" and client == "python" else ""))
+    workers = f"{args.workers} worker{'s' if args.workers != 1 else ''}"
+    goals, errors = [], False
     with tempfile.TemporaryDirectory(prefix="timeline-throughput-") as tmp:
         if args.base_url:
-            results = asyncio.run(run(args.base_url, args.connections, args.duration))
+            runs = [(f"the server at {args.base_url}", None, None)]
         else:
-            url = args.db or f"sqlite:///{Path(tmp) / 'timeline.db'}"
-            with serve(url, args.workers, Path(tmp)) as base:
-                results = asyncio.run(run(base, args.connections, args.duration))
-    kind = "PostgreSQL" if (args.db or "").startswith("postgresql") else "SQLite"
-    text, _ = report(results, args.connections, f"{kind}, {args.workers} worker{'s' if args.workers != 1 else ''}")
-    print(text)
-    return 1 if any(stats.errors for stats, _ in results.values()) else 0
+            databases = [f"sqlite:///{Path(tmp) / 'timeline.db'}", *([args.db] if args.db else [])]
+            runs = [(f"{kind(url)}, {workers}, {cache}", url, env)
+                    for url in databases for cache, env in CACHE_SETTINGS]
+        for label, url, env in runs:
+            if url is None:
+                results = load(args.base_url, client, args.connections, args.duration)
+            else:
+                with serve(url, args.workers, Path(tmp), env=env) as base:
+                    results = load(base, client, args.connections, args.duration)
+            print(report(results, args.connections, label) + "\n", flush=True)
+            goals.append(goal_line(results, label))
+            errors |= any(r.errors for r in results.values())
+    print("\n".join(goals))
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ longer). On SQLite both are files in a temporary folder; with --db (a PostgreSQL
 may create databases) they are two databases on that server, dropped afterwards unless --keep.
 
 Then times the day page, the timeline, an outlet page and search through the app in process (FastAPI's
-TestClient: routing, queries, templates; no network), median of --repeat requests after a warm-up, on
+TestClient: routing, queries, templates; no network; the page cache off, so every request is built),
+median of --repeat requests after a warm-up, on
 both, and prints the ratio against the goal (the big database within 2x of the seed database). Last, it
 prints the query plans (EXPLAIN QUERY PLAN on SQLite, EXPLAIN on PostgreSQL) of every statement the day
 page and the timeline run on the big database, captured from the app's own engine.
@@ -191,6 +192,11 @@ def databases(server: str | None, folder: Path, keep: bool) -> Iterator[tuple[st
 # -- timing ---------------------------------------------------------------------------------------
 
 
+def measured_settings(url: str):
+    """The app's settings for timing: the page cache off, or every repeat would be a copy from memory."""
+    return settings_from_env({}, database_url=url, page_cache=False)
+
+
 def time_pages(url: str, repeat: int) -> dict[str, tuple[float, float]]:
     """(first request, median of the next ones) in milliseconds per page, through the app in process.
 
@@ -202,7 +208,7 @@ def time_pages(url: str, repeat: int) -> dict[str, tuple[float, float]]:
     from app.web import create_app
 
     medians = {}
-    with TestClient(create_app(settings_from_env({}, database_url=url))) as client:
+    with TestClient(create_app(measured_settings(url))) as client:
         for label, path in PAGES:
             started = time.perf_counter()
             _get(client, path)
@@ -240,7 +246,7 @@ def plans(url: str) -> list[tuple[str, str, list[str]]]:
 
     from app.web import create_app
 
-    app = create_app(settings_from_env({}, database_url=url))
+    app = create_app(measured_settings(url))
     captured: list[tuple[str, object]] = []
     out = []
     with TestClient(app) as client:

@@ -1,7 +1,7 @@
-"""The load script (benchmarks/load_pages.py) in a short run: 64 connections, a few seconds, zero errors.
+"""The page benchmarks in short runs: load_pages.py at 64 connections, page_throughput.py with the Python client.
 
-The full 60 s run is not a test (its figures are in the README), but this keeps the script working and
-the server answering every one of 64 concurrent connections.
+The full runs are not tests (their figures are in the README), but this keeps the scripts working and the
+server answering every one of 64 concurrent connections. CI needs no wrk: its output is parsed from a sample.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ import subprocess
 import sys
 
 from app.config import PROJECT_ROOT
+from benchmarks.page_throughput import parse_wrk
+from benchmarks.scale import measured_settings
 
 SHORT_RUN_S = 5  # long enough for every connection to make many requests, short enough for every CI run
 
@@ -28,3 +30,50 @@ def test_load_script_holds_64_connections_without_an_error() -> None:
     for url in ("/days/{day}", "/days/2016-09-17?outlet=rt&outlet=al-jazeera", "/", "/days/2016-09-17.json",
                 "/healthz"):
         assert any(line.startswith(url + " ") for line in lines), url
+
+
+def test_page_throughput_runs_with_and_without_the_page_cache() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.page_throughput", "--client", "python", "--connections", "4",
+         "--duration", "0.5"],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=180,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "load client: python"
+    goals = [line for line in lines if line.startswith("goal, ")]
+    assert goals[-2].startswith("goal, SQLite, 1 worker, page cache on, day page:")
+    assert goals[-1].startswith("goal, SQLite, 1 worker, page cache off, day page:")
+    rows = [line.split() for line in lines if line.startswith("/days/2016-09-17 ")]
+    assert len(rows) == 2 and all(float(row[1]) > 0 and row[4] == "0" for row in rows)
+
+
+WRK_OUTPUT = """Running 6s test @ http://127.0.0.1:8000/days/2016-09-17
+  1 threads and 32 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     2.36ms  812.40us  23.05ms   91.10%
+    Req/Sec    13.61k     1.02k   14.80k    85.00%
+  Latency Distribution
+     50%    2.10ms
+     75%    2.40ms
+     90%    3.00ms
+     99%  850.00us
+  81283 requests in 6.00s, 4.93GB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 4
+Requests/sec:  13547.13
+Transfer/sec:    841.52MB
+"""
+
+
+def test_wrk_latency_report_is_read() -> None:
+    result = parse_wrk(WRK_OUTPUT)
+    assert result.rate == 13547.13 and result.p50_ms == 2.1 and result.p99_ms == 0.85
+    assert result.errors == 7 and "timeout 1" in result.first_error
+    clean = parse_wrk(WRK_OUTPUT.replace("  Socket errors: connect 0, read 2, write 0, timeout 1\n", "")
+                      .replace("  Non-2xx or 3xx responses: 4\n", "").replace("850.00us", "1.20s"))
+    assert clean.errors == 0 and clean.p99_ms == 1200.0
+
+
+def test_the_scale_benchmark_measures_with_the_page_cache_off() -> None:
+    assert measured_settings("sqlite:///x.db").page_cache is False  # a copy from memory would measure nothing
