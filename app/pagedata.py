@@ -457,7 +457,8 @@ class SearchPage:
     q: str
     terms: list[str]
     hits: list[SearchHit]
-    total: int  # matches under the outlet filter; hits holds at most the search's limit
+    total: int  # matches under the outlet filter; hits holds one page of them
     facets: list[Facet]
     selected: list[str]
-    limited: bool  # more matched than are shown
+    limited: bool  # more matched than are shown on this page
+    paging: Paging | None = None  # which page of the hits this is (none without a query)

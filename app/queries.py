@@ -368,11 +368,12 @@ def article(session: Session, article_id: int) -> ArticlePage | None:
 
 # -- full-text search ----------------------------------------------------------------------------
 
-MAX_SEARCH_HITS = 100  # shown per page; the total says how many more matched
+SEARCH_PAGE_SIZE = 25  # hits per page (?page=N): each is ranked and highlighted, dearer to show than a day's report
 
 
-def search(session: Session, query: str, selected: Sequence[str]) -> SearchPage:
-    """Reports whose quote matches every word of the query, best first; FTS5 on SQLite, tsvector elsewhere."""
+def search(session: Session, query: str, selected: Sequence[str], page: int = 1) -> SearchPage:
+    """A page of the reports whose quote matches every word of the query, best first; FTS5 on SQLite, tsvector
+    elsewhere."""
     selected = check_outlets(session, selected)
     terms = query_terms(query)
     if not terms:
@@ -381,17 +382,18 @@ def search(session: Session, query: str, selected: Sequence[str]) -> SearchPage:
     in_match = Report.id.in_(select(matched.c.id))
     conditions = [c for c in (in_match, _outlet_filter(selected)) if c is not None]
     # Memoised until the data changes: a common word matches thousands of reports, all ranked and counted.
+    total = cached_rows(session, select(func.count(Report.id)).join(Article, Report.article_id == Article.id)
+                        .where(*conditions))[0][0] or 0
+    pages = paging(page, SEARCH_PAGE_SIZE, total)
     ids = [row[0] for row in cached_rows(session,
         select(Report.id).join(matched, matched.c.id == Report.id).join(Article, Report.article_id == Article.id)
         .where(*conditions).order_by(matched.c.rank, Report.date.is_(None), Report.date, Report.id)
-        .limit(MAX_SEARCH_HITS)
+        .offset(pages.offset).limit(SEARCH_PAGE_SIZE)
     )]
-    total = cached_rows(session, select(func.count(Report.id)).join(Article, Report.article_id == Article.id)
-                        .where(*conditions))[0][0] or 0
     by_id = {r.id: r for r in report_items(session, Report.id.in_(ids))} if ids else {}
     hits = [SearchHit(by_id[i], match_spans(by_id[i].quote, terms)) for i in ids if i in by_id]
     return SearchPage(query, terms, hits, total, _facets(session, selected, in_match), selected,
-                      total > len(hits))
+                      total > len(hits), paging=pages)
 
 
 def _matching_reports(session: Session, terms: list[str]) -> Select:

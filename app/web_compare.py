@@ -31,7 +31,7 @@ from app.formats import (
 )
 from app.pagedata import ClaimsPage, CoveragePage, FiguresPage, PartyFacet, ReportItem, SearchPage
 from app.render import JSON_ERRORS, VARY, render_error, render_page
-from app.urls import Urls, link_facets
+from app.urls import Urls, link_facets, link_pages
 from app.web import OutletsDep, PageDep, SessionDep, WindowDep, day_data, milestone_data, outlet_data
 
 MAX_FEED_ENTRIES = 200  # the newest reports by date; a feed reader wants recent items, not the archive
@@ -48,11 +48,12 @@ html_routes = APIRouter(include_in_schema=False)
 # -- page data -----------------------------------------------------------------------------------
 
 
-def search_data(request: Request, session: Session, q: str, outlets: list[str]) -> SearchPage:
-    page = queries.search(session, q.strip(), outlets)
+def search_data(request: Request, session: Session, q: str, outlets: list[str], number: int = 1) -> SearchPage:
+    page = queries.search(session, q.strip(), outlets, number)
     urls = Urls(request)
     return dataclasses.replace(
-        page, facets=link_facets(page.facets, page.selected, lambda chosen: urls.search(page.q, chosen)))
+        page, facets=link_facets(page.facets, page.selected, lambda chosen: urls.search(page.q, chosen)),
+        paging=link_pages(page.paging, request))
 
 
 def coverage_data(request: Request, session: Session, window, outlets: list[str]) -> CoveragePage:
@@ -93,9 +94,9 @@ def _vary(response: Response, data):
 
 
 @json_routes.get("/search.json", response_model=SearchPage, summary="Reports whose quote has every word of q")
-def search_json(request: Request, response: Response, session: SessionDep, outlets: OutletsDep,
+def search_json(request: Request, response: Response, session: SessionDep, outlets: OutletsDep, page: PageDep,
                 q: SearchQuery = "") -> SearchPage:
-    return _vary(response, search_data(request, session, q, outlets))
+    return _vary(response, search_data(request, session, q, outlets, page))
 
 
 @json_routes.get("/coverage.json", response_model=CoveragePage,
@@ -175,8 +176,9 @@ def outlet_csv(session: SessionDep, slug: str, number: PageDep) -> Response:
 
 
 @export_routes.get("/search.csv")
-def search_csv(request: Request, session: SessionDep, outlets: OutletsDep, q: SearchQuery = "") -> Response:
-    page = search_data(request, session, q, outlets)
+def search_csv(request: Request, session: SessionDep, outlets: OutletsDep, number: PageDep,
+               q: SearchQuery = "") -> Response:
+    page = search_data(request, session, q, outlets, number)
     return _csv(csv_text(CSV_FIELDS, report_rows(h.report for h in page.hits)), "search")
 
 
@@ -248,8 +250,8 @@ def reports_feed(request: Request, session: SessionDep, outlets: OutletsDep) -> 
 
 
 @html_routes.get("/search", name="search_page")
-def search_page(request: Request, session: SessionDep, outlets: OutletsDep, q: SearchQuery = ""):
-    return render_page(request, "search", page=search_data(request, session, q, outlets))
+def search_page(request: Request, session: SessionDep, outlets: OutletsDep, page: PageDep, q: SearchQuery = ""):
+    return render_page(request, "search", page=search_data(request, session, q, outlets, page))
 
 
 @html_routes.get("/coverage", name="coverage_page")

@@ -5,7 +5,9 @@ A busy synthetic day (benchmarks/scale.py's bulk insert, small here) on SQLite a
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from collections.abc import Iterator
 
@@ -118,3 +120,22 @@ def test_counts_are_memoised_until_a_loader_commits(seeded_engine: Engine, setti
     with Session(app.state.engine) as session:
         assert cached_rows(session, statement)[0][0] == session.scalar(statement) > before
     app.state.engine.dispose()
+
+
+def test_search_results_are_paged_and_the_pages_cover_them_once(big_client: TestClient) -> None:
+    first = big_client.get("/search.json?q=truce").json()
+    paging, size = first["paging"], queries.SEARCH_PAGE_SIZE
+    assert paging["total"] == first["total"] > 2 * size and paging["page"] == 1 and paging["previous_url"] is None
+    assert len(first["hits"]) == size and first["limited"]
+    seen, url = [], "/search.json?q=truce"
+    while url:
+        page = big_client.get(url).json()
+        seen += [h["report"]["id"] for h in page["hits"]]
+        url = page["paging"]["next_url"]
+    assert len(seen) == len(set(seen)) == first["total"]
+    second = big_client.get("/search?q=truce&page=2").text
+    assert 'href="/search?q=truce"' in second and 'href="/search?q=truce&amp;page=3"' in second
+    assert f'<ol class="hits" start="{size + 1}">' in second and "page 2 of" in second
+    assert second.count('<li class="hit">') == size
+    rows = list(csv.DictReader(io.StringIO(big_client.get("/search.csv?q=truce&page=2").text)))
+    assert [int(row["id"]) for row in rows] == seen[size:2 * size]  # the CSV twin is the same page
