@@ -219,12 +219,12 @@ Entry = FileResult | Extracted  # in a batch: settled already, or still to write
 def _results(engine: Engine, items: list[ArticleFile | FileResult], pool: ExtractionPool,
              batch: int) -> Iterator[FileResult]:
     """Every item's outcome, in the items' order. While workers extract the next files, this process reads
-    files ahead and writes the extracted ones, `batch` articles to a transaction."""
+    files ahead, `batch` at a time, and writes the extracted ones, `batch` articles to a transaction."""
     submitted: deque[Pending | FileResult] = deque()
     ready: list[Entry] = []
-    for item in items:
-        submitted.append(_submit(engine, item, pool))
-        while len(submitted) > pool.window:
+    for start in range(0, len(items), batch):
+        submitted.extend(_submit(engine, items[start:start + batch], pool))
+        while len(submitted) > pool.window or (not pool.window and submitted):
             ready.append(_collect(submitted.popleft(), pool))
             if len(ready) >= batch:
                 yield from _write_batch(engine, ready)
@@ -237,22 +237,36 @@ def _results(engine: Engine, items: list[ArticleFile | FileResult], pool: Extrac
     yield from _write_batch(engine, ready)
 
 
-def _submit(engine: Engine, item: ArticleFile | FileResult, pool: ExtractionPool) -> Pending | FileResult:
-    """Read the file and look it up: a file already stored (or unreadable) is settled without extracting."""
+def _submit(engine: Engine, items: list[ArticleFile | FileResult], pool: ExtractionPool
+            ) -> list[Pending | FileResult]:
+    """Read the files and look them up: one already stored (or unreadable) is settled without extracting."""
+    read: list[tuple[ArticleFile, bytes, str] | FileResult] = [_read_file(item) for item in items]
+    files = [entry for entry in read if not isinstance(entry, FileResult)]
+    if not files:
+        return read  # type: ignore[return-value]
+    with engine.connect() as connection:  # a cheap look first: a reload extracts nothing
+        stored = Stored.look_up(connection, [(item.source, digest) for item, _, digest in files])
+    submitted: list[Pending | FileResult] = []
+    for entry in read:
+        if isinstance(entry, FileResult):
+            submitted.append(entry)
+            continue
+        item, data, digest = entry
+        settled = stored.outcome(item.source, digest)
+        submitted.append(settled or Pending(item.source, digest, pool.submit(Job(data, item.source, item.known))))
+    return submitted
+
+
+def _read_file(item: ArticleFile | FileResult) -> tuple[ArticleFile, bytes, str] | FileResult:
     if isinstance(item, FileResult):
         return item
     try:
         if not _is_utf8(item.source):  # the databases store names as UTF-8; stray bytes would fail in a query
             raise RejectedFile("the file name is not valid UTF-8: rename the file")
         data = _read(item.path)
-        digest = hashlib.sha256(data).hexdigest()
-        with engine.connect() as connection:  # a cheap look first: a reload extracts nothing
-            stored = _stored_as(connection, item.source, digest)
-    except (RejectedFile, OSError, UnicodeError) as exc:
+    except (RejectedFile, OSError) as exc:
         return FileResult(item.source, "rejected", _reason(exc))
-    if stored is not None:
-        return stored
-    return Pending(item.source, digest, pool.submit(Job(data, item.source, item.known)))
+    return item, data, hashlib.sha256(data).hexdigest()
 
 
 def _collect(entry: Pending | FileResult, pool: ExtractionPool) -> Entry:
@@ -314,48 +328,60 @@ def _write_alone(engine: Engine, article: Extracted) -> FileResult:
 
 
 def _write(engine: Engine, articles: list[Extracted]) -> list[FileResult]:
-    """Write the articles and their reports in one transaction, looking again under the write lock."""
+    """Write the articles and their reports in one transaction, looking again under the write lock: whatever
+    another loader committed since the first look is seen now."""
     with engine.connect() as connection, connection.execution_options(**{WRITE_LOCK: True}).begin():
-        outlets = _ids_by_slug(connection, Outlet)
-        milestones = _ids_by_slug(connection, Milestone)
-        return [_write_one(connection, article, outlets, milestones) for article in articles]
+        stored = Stored.look_up(connection, [(a.source, a.digest) for a in articles])
+        results: list[FileResult] = []
+        new: list[Extracted] = []
+        replaced: list[int] = []
+        for article in articles:
+            settled = stored.outcome(article.source, article.digest)  # another loader got here first
+            if settled is None:
+                status = "loaded"
+                if article.source in stored.ids:
+                    replaced.append(stored.ids[article.source])
+                    status = "replaced"
+                stored.record(article.source, article.digest)
+                new.append(article)
+                dated = sum(1 for r in article.article.reports if r.date is not None)
+                settled = FileResult(article.source, status, reports=len(article.article.reports), dated=dated)
+            results.append(settled)
+        if replaced:  # the files changed: their reports, figures and claims go too (ON DELETE CASCADE)
+            connection.execute(delete(Article).where(Article.id.in_(replaced)))
+        if new:
+            _insert_articles(connection, new)
+    return results
 
 
-def _write_one(connection: Connection, article: Extracted, outlets: dict[str, int],
-               milestones: dict[str, int]) -> FileResult:
-    # In this order: whatever another loader committed before the first look is seen by the second.
-    existing = connection.scalar(select(Article.id).where(Article.source == article.source))
-    stored = _stored_as(connection, article.source, article.digest)
-    if stored is not None:  # another loader got here first
-        return stored
-    if existing is not None:  # the file changed: its reports, figures and claims go with it (ON DELETE CASCADE)
-        connection.execute(delete(Article).where(Article.id == existing))
-    extracted = article.article
-    article_id = connection.execute(insert(Article).returning(Article.id), {
-        "source": article.source, "content_hash": article.digest,
-        "outlet_id": outlets.get(extracted.outlet or ""), "title": extracted.title, "url": extracted.url,
-        "published": extracted.published, "published_basis": extracted.published_basis,
-        "outlet_basis": extracted.outlet_basis, "text": extracted.text,
-    }).scalar_one()
+def _insert_articles(connection: Connection, articles: list[Extracted]) -> None:
+    """All the articles in one statement, then all their reports, figures and claims in one each."""
+    outlets = _ids_by_slug(connection, Outlet)
+    milestones = _ids_by_slug(connection, Milestone)
+    ids = connection.execute(insert(Article).returning(Article.id, sort_by_parameter_order=True), [
+        {"source": a.source, "content_hash": a.digest, "outlet_id": outlets.get(a.article.outlet or ""),
+         "title": a.article.title, "url": a.article.url, "published": a.article.published,
+         "published_basis": a.article.published_basis, "outlet_basis": a.article.outlet_basis,
+         "text": a.article.text}
+        for a in articles
+    ]).scalars().all()
+    written = [(article_id, a.article) for article_id, a in zip(ids, articles, strict=True)]
     _insert_rows(connection, Report, [
         {"article_id": article_id, "position": position, "quote": r.quote, "span_start": r.start,
          "span_end": r.end, "date": r.date, "precision": r.precision, "basis": r.basis, "reasoning": r.reasoning,
          "kind": r.kind, "milestone_id": milestones.get(r.milestone or ""), "speaker": r.speaker}
-        for position, r in enumerate(extracted.reports)
+        for article_id, extracted in written for position, r in enumerate(extracted.reports)
     ])
     _insert_rows(connection, Figure, [
         {"article_id": article_id, "span_start": f.start, "span_end": f.end, "value": f.value, "unit": f.unit,
          "subject": f.subject, "qualifier": f.qualifier, "period": f.period, "text": f.text[:FIGURE_TEXT_CHARS]}
-        for f in extracted.figures
+        for article_id, extracted in written for f in extracted.figures
     ])
     _insert_rows(connection, Claim, [
         {"article_id": article_id, "span_start": c.start, "span_end": c.end, "accuser": c.accuser,
          "accused": c.accused, "text": c.text[:CLAIM_TEXT_CHARS], "speaker": c.speaker}
-        for c in extracted.claims
+        for article_id, extracted in written for c in extracted.claims
     ])
-    status = "loaded" if existing is None else "replaced"
-    dated = sum(1 for r in extracted.reports if r.date is not None)
-    return FileResult(article.source, status, reports=len(extracted.reports), dated=dated)
 
 
 def _insert_rows(connection: Connection, model: type[Report] | type[Figure] | type[Claim],
@@ -364,17 +390,38 @@ def _insert_rows(connection: Connection, model: type[Report] | type[Figure] | ty
         connection.execute(insert(model), rows)
 
 
-def _stored_as(connection: Connection, source: str, digest: str) -> FileResult | None:
-    """The outcome when the database already holds this content, else None."""
-    # One query, so one snapshot: a loader committing in between cannot make a file a duplicate of itself.
-    same = or_(Article.source == source, Article.content_hash == digest)
-    rows = [tuple(row) for row in connection.execute(select(Article.source, Article.content_hash).where(same))]
-    if (source, digest) in rows:
-        return FileResult(source, "unchanged")
-    original = next((name for name, stored_hash in rows if stored_hash == digest), None)
-    if original is not None:
-        return FileResult(source, "duplicate", original)
-    return None
+@dataclass
+class Stored:
+    """What the database holds under some file names and contents: enough to settle those files."""
+
+    ids: dict[str, int]  # source -> article id
+    digests: dict[str, str]  # source -> content hash
+    sources: dict[str, str]  # content hash -> source
+
+    @classmethod
+    def look_up(cls, connection: Connection, files: list[tuple[str, str]]) -> Stored:
+        """The stored articles with any of these (source, content hash) pairs' names or contents."""
+        # One query, so one snapshot: a loader committing in between cannot make a file a duplicate of itself.
+        sources, digests = [s for s, _ in files], [d for _, d in files]
+        rows = connection.execute(select(Article.id, Article.source, Article.content_hash).where(
+            or_(Article.source.in_(sources), Article.content_hash.in_(digests)))).all()
+        return cls({s: i for i, s, _ in rows}, {s: d for _, s, d in rows}, {d: s for _, s, d in rows})
+
+    def outcome(self, source: str, digest: str) -> FileResult | None:
+        """unchanged or duplicate when the content is stored already; None when the file is to be written."""
+        if self.digests.get(source) == digest:
+            return FileResult(source, "unchanged")
+        if digest in self.sources:
+            return FileResult(source, "duplicate", self.sources[digest])
+        return None
+
+    def record(self, source: str, digest: str) -> None:
+        """The file is being written (replacing what its name held): later files in the batch see it."""
+        old = self.digests.pop(source, None)
+        if old is not None:
+            self.sources.pop(old, None)
+        self.ids.pop(source, None)
+        self.digests[source], self.sources[digest] = digest, source
 
 
 def _ids_by_slug(connection: Connection, model: type[Outlet] | type[Milestone]) -> dict[str, int]:

@@ -1,35 +1,42 @@
 """Extraction of files in worker processes while the loader writes, results handed back in input order.
 
 Extraction is pure CPU work and the loader's writes mostly wait on the database, so a load uses every core
-when a few processes extract while the parent reads files and writes. Each worker has a pipe of its own:
-when the loader dies (even by SIGKILL) its end of every pipe closes, each worker reads end-of-file and
-exits, so no worker outlives a killed load. A worker that dies on an article costs that article only: it
-is rejected with the reason, the worker is replaced and its other articles are sent again.
+when a few processes extract while the loader reads files and writes. Each worker is a fresh interpreter
+(`python -m app.workers`), never a fork of the loader: it inherits no threads, locks or connections, and
+works the same whatever script called the loader. Jobs and outcomes travel as length-prefixed pickles over
+the worker's stdin and stdout. When the loader dies, even by SIGKILL, the worker reads end-of-file and
+exits, so no worker outlives a killed load. A worker that dies on an article costs that article only: it is
+rejected with the reason, the worker is replaced and its other articles are sent again.
 """
 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
+import pickle
+import queue
 import signal
+import struct
+import subprocess
+import sys
+import threading
 from collections import deque
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import IO
 
 from app.catalog import Catalog
 from app.extract.article import extract_article
 from app.extract.text import decode_bytes
 from app.extract.types import ExtractedArticle, KnownMeta, RejectedFile
 
-IN_FLIGHT_PER_WORKER = 4  # enough queued that a worker never waits on the parent, few enough to bound memory
-# A fresh process imports dateparser and compiles the catalogue (about half a second); below this many files
-# extracting in this process is quicker than starting workers.
+IN_FLIGHT_PER_WORKER = 4  # enough queued that a worker never waits on the loader, few enough to bound memory
+# A fresh interpreter takes a few tenths of a second to start and warm up; below this many files,
+# extracting in the loader's own process is quicker.
 MIN_FILES_FOR_WORKERS = 40
-# Workers are forked from a clean server process, never from the loader itself: the loader may hold threads
-# (a web server's, a test's) whose locks a plain fork would copy mid-use.
-START_METHOD = "forkserver"
-PRELOADED_MODULES = ["app.workers"]  # imported once in the fork server, so each worker starts warm
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # so the worker imports this very code
+FRAME_HEADER = struct.Struct("!Q")  # the pickle's length
+STOP = None  # to a sender: close the worker's input, and the worker exits
 
 
 @dataclass(frozen=True)
@@ -56,9 +63,9 @@ def extract_file(job: Job, catalog: Catalog) -> Outcome:
 def worker_count(files: int, jobs: int | None) -> int:
     """How many extraction processes a load of this many files uses: 0 means in the loader's own process."""
     if jobs is None:
-        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
         if files < MIN_FILES_FOR_WORKERS:
             return 0
+        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return max(0, jobs)
 
 
@@ -73,8 +80,8 @@ class Ticket:
 
 @dataclass
 class _Worker:
-    process: multiprocessing.process.BaseProcess
-    connection: Connection
+    process: subprocess.Popen[bytes]
+    outbox: queue.SimpleQueue[object]  # what the sender thread writes to the worker, in order
     waiting: deque[Ticket] = field(default_factory=deque)  # sent, not yet answered, oldest first
 
 
@@ -93,21 +100,19 @@ class ExtractionPool:
         return self.processes * IN_FLIGHT_PER_WORKER
 
     def __enter__(self) -> ExtractionPool:
-        if self.processes:
-            context = multiprocessing.get_context(START_METHOD)
-            context.set_forkserver_preload(PRELOADED_MODULES)
-            self._context = context
-            self._workers = [self._start() for _ in range(self.processes)]
+        self._workers = [self._start() for _ in range(self.processes)]
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         for worker in self._workers:
-            worker.connection.close()  # the worker reads end-of-file and exits
+            worker.outbox.put(STOP)
         for worker in self._workers:
-            worker.process.join(timeout=5)
-            if worker.process.is_alive():
+            try:
+                worker.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
                 worker.process.kill()
-                worker.process.join()
+                worker.process.wait()
+            worker.process.stdout.close()  # type: ignore[union-attr]
         self._workers = []
 
     def submit(self, job: Job) -> Ticket:
@@ -117,54 +122,91 @@ class ExtractionPool:
             return ticket
         ticket.worker = self._next
         self._next = (self._next + 1) % len(self._workers)
-        self._send(self._workers[ticket.worker], ticket)
+        worker = self._workers[ticket.worker]
+        worker.waiting.append(ticket)
+        worker.outbox.put(job)
         return ticket
 
     def result(self, ticket: Ticket) -> Outcome:
         while ticket.outcome is None:
             worker = self._workers[ticket.worker]
-            try:
-                worker.waiting[0].outcome = worker.connection.recv()
-                worker.waiting.popleft()
-            except (EOFError, OSError):
+            outcome = read_frame(worker.process.stdout)  # type: ignore[arg-type]
+            if outcome is None:  # end of file: the worker died
                 self._replace(ticket.worker)
+            else:
+                worker.waiting.popleft().outcome = outcome
         return ticket.outcome
 
     def _start(self) -> _Worker:
-        ours, theirs = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(theirs, self.catalog), daemon=True,
-                                        name="timeline-extract")
-        process.start()
-        theirs.close()  # only the worker holds its end now, so its death reads as end-of-file here
-        return _Worker(process, ours)
-
-    def _send(self, worker: _Worker, ticket: Ticket) -> None:
-        worker.waiting.append(ticket)
-        with contextlib.suppress(OSError):  # the worker died: result() finds out and sends the job again
-            worker.connection.send(ticket.job)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT),
+                                                                          os.environ.get("PYTHONPATH")]))}
+        process = subprocess.Popen([sys.executable, "-m", "app.workers"], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, env=env)
+        outbox: queue.SimpleQueue[object] = queue.SimpleQueue()
+        # Writing from a thread of its own: a big job can fill the pipe while the worker is itself blocked
+        # writing an outcome, and this process must still be free to read it.
+        threading.Thread(target=_send_all, args=(process.stdin, outbox), daemon=True,
+                         name="timeline-extract-sender").start()
+        outbox.put(self.catalog)
+        return _Worker(process, outbox)
 
     def _replace(self, index: int) -> None:
         """The worker died: its oldest job killed it and is rejected; the rest go to a new worker."""
         dead = self._workers[index]
-        dead.process.join()
-        dead.connection.close()
+        code = dead.process.wait()
+        dead.outbox.put(STOP)
+        dead.process.stdout.close()  # type: ignore[union-attr]
         culprit = dead.waiting.popleft()
-        culprit.outcome = RejectedFile(f"extraction stopped its process (exit code {dead.process.exitcode})")
+        culprit.outcome = RejectedFile(f"extraction stopped its process (exit code {code})")
         fresh = self._start()
         self._workers[index] = fresh
         for ticket in dead.waiting:
-            self._send(fresh, ticket)
+            fresh.waiting.append(ticket)
+            fresh.outbox.put(ticket.job)
 
 
-def _serve(connection: Connection, catalog: Catalog) -> None:
-    """A worker's life: extract each job it is sent until the loader closes the pipe."""
+def write_frame(stream: IO[bytes], value: object) -> None:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(FRAME_HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def read_frame(stream: IO[bytes]) -> object | None:
+    """The next value, or None at end of file."""
+    header = stream.read(FRAME_HEADER.size)
+    if len(header) < FRAME_HEADER.size:
+        return None
+    (size,) = FRAME_HEADER.unpack(header)
+    data = stream.read(size)
+    return pickle.loads(data) if len(data) == size else None
+
+
+def _send_all(stream: IO[bytes], outbox: queue.SimpleQueue[object]) -> None:
+    with contextlib.suppress(OSError):  # the worker died: result() finds out from its output
+        while (value := outbox.get()) is not STOP:
+            write_frame(stream, value)
+    with contextlib.suppress(OSError):
+        stream.close()
+
+
+def main() -> None:
+    """A worker's life: read the catalogue, then extract each job until the loader closes the pipe."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the loader's to handle; it then closes the pipe
-    while True:
+    source = sys.stdin.buffer
+    results = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must not corrupt the outcomes
+    catalog = read_frame(source)
+    assert isinstance(catalog, Catalog)
+    while (job := read_frame(source)) is not None:
+        assert isinstance(job, Job)
         try:
-            job = connection.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            connection.send(extract_file(job, catalog))
+            write_frame(results, extract_file(job, catalog))
         except OSError:  # the loader has gone
             return
+
+
+if __name__ == "__main__":
+    # Run as app.workers, not as __main__: the Job and Catalog classes the loader pickles live there.
+    from app import workers
+
+    workers.main()

@@ -27,10 +27,12 @@ from sqlalchemy.pool import NullPool
 
 from app.models import Article, Report
 
-ARTICLES = 600  # enough that a load (in batches of 32, with workers) lasts long enough to be killed midway
+ARTICLES = 1000  # enough that a load (batches of 32, with workers) lasts long enough to be killed midway
 KILL_SEED = 20160912  # the kill points are random but the same on every run
 KILL_POINTS = 6  # kills per database before the rerun that completes the load
-KILL_STRIDE = ARTICLES // KILL_POINTS  # a kill waits for up to this many new files: the load never completes
+# A kill waits for up to this many new files; a write batch and the files in flight commit on top of them,
+# so six kills stay well short of the whole corpus.
+KILL_STRIDE = ARTICLES // (3 * KILL_POINTS)
 MAX_KILL_DELAY_S = 0.02  # after the chosen progress line: lands somewhere in the next few files
 MID_WRITE_SHARE = 0.5  # the other kills wait until the loader is inside a write transaction
 PROBE_PAUSE_S = 0.001  # between looks for a write transaction

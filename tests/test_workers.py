@@ -31,10 +31,10 @@ def test_a_worker_that_dies_costs_the_file_it_held_and_the_rest_still_come(catal
     with ExtractionPool(catalog, processes=2) as pool:
         first = pool._workers[0].process
         os.kill(first.pid, signal.SIGKILL)
-        first.join()
+        first.wait()
         tickets = [pool.submit(job) for job in jobs]
         outcomes = [pool.result(ticket) for ticket in tickets]
-        assert pool._workers[0].process.is_alive()  # replaced
+        assert pool._workers[0].process is not first and pool._workers[0].process.poll() is None  # replaced
     assert isinstance(outcomes[0], RejectedFile)
     assert "stopped its process" in str(outcomes[0])
     assert outcomes[1:] == [extract_file(job, catalog) for job in jobs[1:]]
@@ -43,8 +43,8 @@ def test_a_worker_that_dies_costs_the_file_it_held_and_the_rest_still_come(catal
 def test_workers_exit_when_the_pool_closes(catalog: Catalog):
     with ExtractionPool(catalog, processes=2) as pool:
         processes = [worker.process for worker in pool._workers]
-        assert all(p.is_alive() for p in processes)
-    assert not any(p.is_alive() for p in processes)
+        assert all(p.poll() is None for p in processes)
+    assert all(p.poll() is not None for p in processes)
 
 
 def test_without_workers_submit_extracts_at_once(catalog: Catalog):

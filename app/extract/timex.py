@@ -92,8 +92,11 @@ GATES: dict[str, tuple[str, ...]] = {
     "year": ("19", "20"),
 }
 _DIGIT = re.compile(r"\d")
-_KINDS_BY_WORD = tuple((word, frozenset(k for k, words in GATES.items() if word in words))
+_KINDS_BY_WORD = tuple((word, frozenset(k for k, words in GATES.items() if word in words), word.islower())
                        for word in dict.fromkeys(w for words in GATES.values() for w in words))
+# Kinds that also need a word for the truce: "the sixth day of the ceasefire", "day five of the truce".
+TRUCE_KINDS = frozenset({"truce_day", "truce_after"})
+TRUCE_WORDS = ("ceasefire", "cease-fire", "truce", "cessation", "regime")
 FUTURE_WORDS = re.compile(r"^(tomorrow|next|later|the following)\b", re.IGNORECASE)
 
 
@@ -139,9 +142,11 @@ def find_expressions(sentence: str) -> list[TimeExpression]:
 def _open_gates(sentence: str) -> set[str]:
     lowered = sentence.lower()
     kinds: set[str] = set()
-    for word, gated in _KINDS_BY_WORD:
-        if word in (lowered if word.islower() else sentence):
+    for word, gated, lower_case in _KINDS_BY_WORD:
+        if word in (lowered if lower_case else sentence):
             kinds |= gated
+    if not kinds.isdisjoint(TRUCE_KINDS) and not any(word in lowered for word in TRUCE_WORDS):
+        kinds -= TRUCE_KINDS
     return kinds if _DIGIT.search(sentence) else kinds - NEEDS_DIGIT
 
 
