@@ -17,7 +17,6 @@ MILESTONES_FILE = "milestones.toml"
 OUTLETS_FILE = "outlets.toml"
 MANIFEST_FILE = "manifest.toml"
 PARTIES_FILE = "parties.toml"
-Matcher = re.Pattern[str] | Caseless
 # Files in seeds/ that are catalogues, not articles.
 CATALOGUE_FILES = frozenset({MILESTONES_FILE, OUTLETS_FILE, MANIFEST_FILE, PARTIES_FILE})
 
@@ -30,10 +29,10 @@ class MilestoneSpec:
     title: str
     summary: str
     sources: tuple[str, ...]
-    phrases: tuple[Matcher, ...]  # any match in a sentence signals this milestone
+    phrases: tuple[Caseless, ...]  # any match in a sentence signals this milestone
     # Words that refer to the milestone as a standing thing ("the Geneva agreement"): they date it
     # only next to a date of their own; alone they are not a report of the event.
-    references: tuple[Matcher, ...] = ()
+    references: tuple[Caseless, ...] = ()
     # Per pattern, words one of which any of its matches contains (empty: no such word, always run it);
     # a sentence holding none of a pattern's words is not searched with it.
     phrase_hints: tuple[frozenset[str], ...] = ()
@@ -77,7 +76,7 @@ class Catalog:
     truce_start: dt.date  # day 1 of the truce
     window_start: dt.date  # the timeline's frame
     window_end: dt.date
-    in_force: tuple[Matcher, ...]  # wording that presumes the truce is in force
+    in_force: tuple[Caseless, ...]  # wording that presumes the truce is in force
     parties: tuple[Party, ...] = ()
 
     @cached_property
@@ -99,9 +98,9 @@ def _patterns(items: list[str]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in items)
 
 
-def _matchers(items: list[str]) -> tuple[Matcher, ...]:
-    """Patterns whose matches are only located, not quoted: the faster Caseless when written in lower case."""
-    return tuple(Caseless(p) if p == p.lower() else re.compile(p, re.IGNORECASE) for p in items)
+def _matchers(items: list[str]) -> tuple[Caseless, ...]:
+    """Case-insensitive patterns whose matches are only located, never quoted (see Caseless)."""
+    return tuple(Caseless(p) for p in items)
 
 
 def _milestone(entry: dict) -> MilestoneSpec:

@@ -27,6 +27,8 @@ def test_the_fallback_keeps_offsets_of_the_text_as_written():
     assert text[found.start():found.end()] == "said"
 
 
-def test_a_pattern_with_capitals_is_refused():
-    with pytest.raises(ValueError, match="lower case"):
-        Caseless(r"\S+ said")
+@pytest.mark.parametrize("pattern", [r"\S+ SAID", r"(?-i:[A-Z]\w+) said"])
+def test_a_pattern_with_capitals_runs_as_ignorecase(pattern):
+    text = "Lavrov said, and then KERRY said"
+    expected = [m.span() for m in re.finditer(pattern, text, re.IGNORECASE)]
+    assert expected and [m.span() for m in Caseless(pattern).finditer(text)] == expected

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from app.catalog import Catalog, Matcher, MilestoneSpec
+from app.catalog import Catalog, MilestoneSpec
 from app.extract.caseless import Caseless
 
 # Words that make what follows them, in the same clause, a possibility rather than a fact.
@@ -78,29 +78,30 @@ class PhraseMatch:
 def milestone_matches(sentence: str, catalog: Catalog) -> list[PhraseMatch]:
     """Every milestone a phrase in the sentence signals, with where it was said."""
     found: list[PhraseMatch] = []
-    present = catalog.hints_in(sentence.lower())
+    lowered = sentence.lower()
+    present = catalog.hints_in(lowered)
     for milestone in catalog.milestones:
         if not milestone.may_match_words(present):
             continue
-        match = first_match(milestone.phrases, milestone.phrase_hints, sentence, present)
+        match = first_match(milestone.phrases, milestone.phrase_hints, sentence, lowered, present)
         reference = match is None
         if reference:
-            match = first_match(milestone.references, milestone.reference_hints, sentence, present)
+            match = first_match(milestone.references, milestone.reference_hints, sentence, lowered, present)
         if match:
             found.append(PhraseMatch(milestone, match.start(), match.end(),
                                      is_hypothetical(sentence, match.start(), match.end()), reference))
     return found
 
 
-def first_match(patterns: tuple[Matcher, ...], hints: tuple[frozenset[str], ...], sentence: str,
-                present: set[str]) -> re.Match[str] | None:
+def first_match(patterns: tuple[Caseless, ...], hints: tuple[frozenset[str], ...], sentence: str,
+                lowered: str, present: set[str]) -> re.Match[str] | None:
     """The leftmost match of any of the patterns, the earlier pattern winning a tie: what one alternation of
     them all would find, but running only the patterns whose hint words the sentence holds."""
     best: tuple[int, int, re.Match[str]] | None = None
     for order, (pattern, words) in enumerate(zip(patterns, hints, strict=True)):
         if words and words.isdisjoint(present):
             continue
-        match = pattern.search(sentence)
+        match = pattern.search(sentence, lowered)
         if match and (best is None or match.start() < best[0]):
             best = (match.start(), order, match)
     return best[2] if best else None
@@ -181,28 +182,34 @@ def find_speaker(sentence: str, previous: str | None) -> str | None:
         if name is None:
             continue
         return previous if name.lower() in PRONOUNS else name
-    according = re.search(r"\baccording to (" + NAME_RUN.pattern + r")", sentence)
+    according = ACCORDING_TO.search(sentence) if "according to" in sentence else None
     return _clean_name(according.group(1)) if according else None
 
 
 PLAIN_SAYING = frozenset({"said", "says", "told", "added", "saying"})  # attribution proper, tried first
 NAME_CONTEXT = 160  # characters before a verb of saying in which its speaker is named
+ACCORDING_TO = re.compile(r"\baccording to (" + NAME_RUN.pattern + r")")
+TRAILING_ADVERBS = re.compile(ADVERBS + r"\s*$")
+TRAILING_PRONOUN = re.compile(r"\b(he|she)\s*$", re.IGNORECASE)
+TRAILING_ASIDE = re.compile(r",\s+(?!(?:al|el)-)[a-z][^,]*,\s*$")
+TRAILING_COMMA = re.compile(r",\s*$")
+TRAILING_NAME = re.compile(r"(" + NAME_RUN.pattern + r")\s*$")
+LEADING_NAME = re.compile(r"\s+(" + NAME_RUN.pattern + r")\b")
 
 
 def _name_before(text: str) -> str | None:
-    text = re.sub(ADVERBS + r"\s*$", "", text[-NAME_CONTEXT:].rstrip())
-    pronoun = re.search(r"\b(he|she)\s*$", text, re.IGNORECASE)
+    text = TRAILING_ADVERBS.sub("", text[-NAME_CONTEXT:].rstrip())
+    pronoun = TRAILING_PRONOUN.search(text)
     if pronoun:
         return pronoun.group(1).lower()
     # "Mohammed Jamjoom, reporting from Moscow, said": skip the lower-case aside.
-    text = re.sub(r",\s+(?!(?:al|el)-)[a-z][^,]*,\s*$", "", text)
-    text = re.sub(r",\s*$", "", text)
-    run = re.search(r"(" + NAME_RUN.pattern + r")\s*$", text)
+    text = TRAILING_COMMA.sub("", TRAILING_ASIDE.sub("", text))
+    run = TRAILING_NAME.search(text)
     return _clean_name(run.group(1)) if run else None
 
 
 def _name_after(text: str) -> str | None:
-    run = re.match(r"\s+(" + NAME_RUN.pattern + r")\b", text)
+    run = LEADING_NAME.match(text)
     return _clean_name(run.group(1)) if run else None
 
 

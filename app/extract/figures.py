@@ -53,12 +53,13 @@ UNIT_GATES = {
     "violations": ("violations",), "killed": ("kill", "dead"), "wounded": ("wound", "injur"),
     "trucks": ("trucks", "lorries"), "hours": ("hour",), "days": ("day",),
 }
+_UNIT_BY_WORD = tuple((word, unit) for unit, words in UNIT_GATES.items() for word in words)
 
 
 def find_figures(sentence: str) -> list[Figure]:
     lowered = sentence.lower()
-    units = {unit for unit, words in UNIT_GATES.items() if any(word in lowered for word in words)}
-    if not units or not NUMBER_HINT.search(sentence):
+    units = {unit for word, unit in _UNIT_BY_WORD if word in lowered}
+    if not units or not NUMBER_HINT.search(sentence, lowered):
         return []  # most sentences give no number, or no unit
     taken: list[tuple[int, int]] = []
     figures: list[Figure] = []
