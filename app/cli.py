@@ -18,6 +18,7 @@ from app.config import Settings, settings_from_env
 from app.db import make_engine, migrate
 from app.export import EXPORT_FORMATS, export_text
 from app.load import FileResult, LoadSummary, has_articles, load_paths
+from app.workers import MIN_FILES_FOR_WORKERS
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # something went wrong at run time, or a file was rejected
@@ -65,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     load = _command(commands, "load", "load article files or folders (idempotent)", run_load, db)
     load.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a file or a folder to walk")
+    load.add_argument("--jobs", type=_non_negative, metavar="N",
+                      help="extraction processes (default: one per core when there are "
+                           f"{MIN_FILES_FOR_WORKERS} files or more; "
+                           "0: extract in this process)")
 
     export = _command(commands, "export", "export articles and reports", run_export, db)
     export.add_argument("--format", choices=EXPORT_FORMATS, default="json", help="json (default) or csv")
@@ -78,6 +83,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     return parser
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
 
 
 def _command(commands, name: str, help_text: str, handler: Callable[..., int],
@@ -102,7 +117,7 @@ def run_load(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError(f"no such file or folder: {', '.join(missing)}", EXIT_USAGE)
     engine = _engine(settings)
     migrate(engine)
-    summary = load_paths(engine, args.paths, catalog=_catalog(settings), progress=_print_progress)
+    summary = load_paths(engine, args.paths, catalog=_catalog(settings), progress=_print_progress, jobs=args.jobs)
     print(summary_line(summary))
     return EXIT_FAILED if summary.rejected else EXIT_OK
 

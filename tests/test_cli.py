@@ -58,6 +58,20 @@ def test_load_then_export_round_trip(tmp_path, db):
     assert run("export", cwd=tmp_path, db=db).stdout == exported.stdout
 
 
+def test_load_with_extraction_processes_exports_the_same(tmp_path):
+    alone, pooled = f"sqlite:///{tmp_path / 'alone.db'}", f"sqlite:///{tmp_path / 'pooled.db'}"
+    assert run("load", "--jobs", "0", str(SEEDS_DIR), cwd=tmp_path, db=alone).returncode == 0
+    loaded = run("load", "--jobs", "2", str(SEEDS_DIR), cwd=tmp_path, db=pooled)
+    assert loaded.returncode == 0, loaded.stderr
+    assert run("export", cwd=tmp_path, db=pooled).stdout == run("export", cwd=tmp_path, db=alone).stdout
+
+
+@pytest.mark.parametrize("value", ["-1", "two"])
+def test_a_bad_jobs_count_is_a_usage_error(tmp_path, db, value):
+    result = run("load", "--jobs", value, str(SEEDS_DIR), cwd=tmp_path, db=db)
+    assert result.returncode == 2 and "--jobs" in result.stderr
+
+
 def test_export_to_a_file_and_as_csv(tmp_path, db):
     run("load", str(SEEDS_DIR), cwd=tmp_path, db=db)
     out = tmp_path / "export.json"
