@@ -191,7 +191,8 @@ def article_page(request: Request, session: SessionDep, article_id: str):
 
 
 @html_routes.get("/healthz", response_class=PlainTextResponse)
-def healthz() -> str:
+async def healthz() -> str:
+    """On the event loop, not in the thread pool: a server busy building pages still answers at once."""
     return "ok"
 
 
