@@ -19,7 +19,7 @@ from app.db import WRITE_LOCK, begin_write
 from app.extract.text import MAX_ARTICLE_BYTES
 from app.extract.types import ExtractedArticle, KnownMeta, RejectedFile
 from app.models import Article, Claim, Figure, Milestone, Outlet, Report
-from app.workers import ExtractionPool, Job, Ticket, worker_count
+from app.workers import MIN_FILES_FOR_WORKERS, ExtractionPool, Job, Ticket, worker_count
 
 FIGURE_TEXT_CHARS = 300  # the column's width; a figure's words are far shorter
 CLAIM_TEXT_CHARS = 300
@@ -29,7 +29,7 @@ MAX_READ_BYTES = MAX_ARTICLE_BYTES
 # Another loader on the same database can store the same file between our look and our write (PostgreSQL
 # reports it as a unique violation, a vanished row or a deadlock); looking again then finds its work.
 CONCURRENT_WRITE_ERRORS = (IntegrityError, StaleDataError, OperationalError)
-# Articles per write transaction when workers extract: one commit (and one lock) for many small inserts.
+# Articles per write transaction in a big load: one commit (and one lock) for many small inserts.
 WRITE_BATCH = 32
 
 
@@ -93,8 +93,10 @@ def load_paths(
     # List everything first: a snapshot, so files written while loading are not chased.
     items = list(iter_article_files(Path(p) for p in paths))
     processes = worker_count(len(items), jobs)
+    # A small load goes file by file: each one's line is printed as soon as it is written.
+    batch = WRITE_BATCH if processes or len(items) >= MIN_FILES_FOR_WORKERS else 1
     with ExtractionPool(catalog, processes) as pool:
-        for result in _results(engine, items, pool, batch=WRITE_BATCH if processes else 1):
+        for result in _results(engine, items, pool, batch):
             _count(summary, result)
             if progress is not None:
                 progress(result)
