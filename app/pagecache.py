@@ -148,8 +148,9 @@ class PageCache:
         key = (version, scope.get("scheme"), headers.get(b"host"), scope.get("root_path", ""), scope["path"],
                scope["query_string"], *(headers.get(name) for name in VARIED))
         if_none_match = headers.get(b"if-none-match")
-        while (pending := self.pending.get(key)) is not None:  # the same page is being built: wait for it
-            await pending.wait()
+        building = self.pending.get(key)
+        if building is not None:  # the same page is being built: wait for it, then share it
+            await building.wait()
         entry = self.entries.get(key)
         if entry is not None:
             self.hits += 1
@@ -157,13 +158,17 @@ class PageCache:
             await _send_entry(send, entry, if_none_match)
             return
         self.misses += 1
-        self.pending[key] = asyncio.Event()
+        if building is not None:  # it was not kept (an error, too big): build ours alongside the others
+            await self._build(key, None, scope, receive, send, if_none_match)
+            return
+        done = self.pending[key] = asyncio.Event()
         try:
-            await self._build(key, scope, receive, send, if_none_match)
+            await self._build(key, done, scope, receive, send, if_none_match)
         finally:
-            self._release(key)
+            self._release(key, done)
 
-    async def _build(self, key: tuple, scope: Scope, receive: Receive, send: Send, if_none_match: bytes | None) -> None:
+    async def _build(self, key: tuple, done: asyncio.Event | None, scope: Scope, receive: Receive, send: Send,
+                     if_none_match: bytes | None) -> None:
         """Run the app; keep its answer when it is a whole 200 that may be kept, else pass it through as is."""
         start: Message | None = None
         chunks: list[bytes] = []
@@ -174,7 +179,7 @@ class PageCache:
                 if _cacheable(message):
                     start = message
                     return
-                self._release(key)  # nothing to share: whoever waits builds their own
+                self._release(key, done)  # nothing to share: whoever waits builds their own
             if message["type"] != "http.response.body" or start is None:
                 await send(message)
                 return
@@ -185,14 +190,15 @@ class PageCache:
             etag = b'"%d-%s"' % (key[0], hashlib.blake2b(body, digest_size=12).hexdigest().encode())
             entry = Entry([*start["headers"], (b"etag", etag)], body, etag)
             self._keep(key, entry)
-            self._release(key)  # before sending: the waiting requests need not wait for this client to read it
+            self._release(key, done)  # before sending: the waiting requests need not wait for this client to read
             await _send_entry(send, entry, if_none_match)
 
         await self.app(scope, receive, capture)
 
-    def _release(self, key: tuple) -> None:
-        done = self.pending.pop(key, None)
-        if done is not None:
+    def _release(self, key: tuple, done: asyncio.Event | None) -> None:
+        """Wake the requests waiting on this build (once; only the build that registered `done`)."""
+        if done is not None and self.pending.get(key) is done:
+            del self.pending[key]
             done.set()
 
     def _keep(self, key: tuple, entry: Entry) -> None:

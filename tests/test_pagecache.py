@@ -271,3 +271,24 @@ def test_other_methods_pass_by() -> None:
 
     asyncio.run(go())
     assert inner.calls == ["/a", "/a"] and not cache.entries
+
+
+def test_waiting_requests_build_their_own_when_the_first_is_not_kept() -> None:
+    in_flight, most = [0], [0]
+
+    async def slow_404(scope, receive, send) -> None:
+        in_flight[0] += 1
+        most[0] = max(most[0], in_flight[0])
+        await asyncio.sleep(0.05)
+        in_flight[0] -= 1
+        await send({"type": "http.response.start", "status": 404, "headers": [(b"content-length", b"0")]})
+        await send({"type": "http.response.body", "body": b""})
+
+    cache = PageCache(slow_404, version=FixedVersion())
+
+    async def burst() -> list[httpx.Response]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=cache), base_url="http://testserver") as c:
+            return await asyncio.gather(*(c.get("/missing") for _ in range(6)))
+
+    assert [r.status_code for r in asyncio.run(burst())] == [404] * 6
+    assert most[0] == 5 and not cache.pending  # the first alone, then the other five side by side, not one by one
