@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from app.extract.caseless import Caseless
+from app.extract.caseless import Caseless, fast_variant, written_in_lower_case
 
 PATTERN = r"\b(said|pointed out|violat\w*)\b"
 
@@ -32,3 +32,14 @@ def test_a_pattern_with_capitals_runs_as_ignorecase(pattern):
     text = "Lavrov said, and then KERRY said"
     expected = [m.span() for m in re.finditer(pattern, text, re.IGNORECASE)]
     assert expected and [m.span() for m in Caseless(pattern).finditer(text)] == expected
+
+
+@pytest.mark.parametrize("pattern, fast", [
+    (r"(?P<rel>last|next)\s+week", True),  # the P of a named group is syntax, not a letter to match
+    (r"(?P<word>said)\s+(?P=word)", True),
+    (r"\S+ said", False),
+    (r"(?-i:[A-Z])\w+", False),
+])
+def test_which_patterns_have_a_fast_way(pattern, fast):
+    assert written_in_lower_case(pattern) is fast
+    assert (fast_variant(re.compile(pattern, re.IGNORECASE)) is not None) is fast

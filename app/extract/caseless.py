@@ -15,12 +15,26 @@ import re
 from collections.abc import Iterator
 
 
+def written_in_lower_case(pattern: str) -> bool:
+    r"""Whether the pattern matches only lower-case text case-sensitively as it matches any text caselessly:
+    no capital letter in it but the P of named groups. (An upper-case escape such as \S, \W or \B would
+    change its meaning if lowered, so such a pattern has no fast way.)"""
+    return pattern.replace("(?P<", "(?<").replace("(?P=", "(?=") == pattern.lower().replace("(?p<", "(?<").replace(
+        "(?p=", "(?=")
+
+
+def fast_variant(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """The case-sensitive twin of an IGNORECASE pattern written in lower case, to run over lower-cased text."""
+    if pattern.flags & re.IGNORECASE and written_in_lower_case(pattern.pattern):
+        return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+    return None
+
+
 class Caseless:
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
-        # Lower-casing an upper-case escape (\S, \W, \B) would change its meaning: no fast way for those.
-        self._fast = re.compile(pattern) if pattern == pattern.lower() else None
         self._fallback = re.compile(pattern, re.IGNORECASE)
+        self._fast = fast_variant(self._fallback)
 
     def search(self, text: str, lowered: str | None = None) -> re.Match[str] | None:
         """lowered: text.lower(), when the caller has it already."""

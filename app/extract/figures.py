@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from app.catalog import Party
-from app.extract.caseless import Caseless
+from app.extract.caseless import Caseless, fast_variant
 
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40,
@@ -31,6 +31,9 @@ FIGURE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("hours", re.compile(_QUALIFIER + _NUMBER + r"(?:\s+|-)hours?\b", re.I)),
     ("days", re.compile(_QUALIFIER + _NUMBER + r"(?:\s+|-)days?\b(?!\s+ago)", re.I)),
 )
+# Each with its case-sensitive twin for the lower-cased sentence (caseless.py): its groups are read lower-cased
+# (numbers, qualifiers and subjects are compared so anyway), its words as written from the sentence.
+_RUNNABLE = tuple((unit, pattern, fast_variant(pattern)) for unit, pattern in FIGURE_PATTERNS)
 PERIOD = re.compile(r"\b(?:in|over|during|for)?\s*the\s+(?:last|past|previous)\s+(24|48|72)\s+hours\b", re.I)
 NOT_A_SUBJECT = frozenset({"were", "have", "had", "been", "being", "and", "more", "of", "the", "who"})
 
@@ -64,10 +67,11 @@ def find_figures(sentence: str) -> list[Figure]:
     taken: list[tuple[int, int]] = []
     figures: list[Figure] = []
     period = PERIOD.search(sentence) if "hours" in lowered else None
-    for unit, pattern in FIGURE_PATTERNS:
+    same_length = len(lowered) == len(sentence)  # spans in the lower-cased text are spans in the sentence
+    for unit, pattern, fast in _RUNNABLE:
         if unit not in units:
             continue
-        for match in pattern.finditer(sentence):
+        for match in (fast.finditer(lowered) if fast and same_length else pattern.finditer(sentence)):
             if any(match.start() < e and s < match.end() for s, e in taken):
                 continue
             value = _value(match["number"])
@@ -79,7 +83,7 @@ def find_figures(sentence: str) -> list[Figure]:
             qualifier = (match.groupdict().get("qualifier") or "").lower() or None
             figures.append(Figure(value, unit, _subject(match), qualifier,
                                   period.group(0).strip() if period and unit == "violations" else None,
-                                  match.group(0).strip()))
+                                  sentence[match.start():match.end()].strip()))
     return _share_subjects(figures)
 
 

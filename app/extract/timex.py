@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from app.extract.caseless import fast_variant
+
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
@@ -70,6 +72,9 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("year", re.compile(r"\b(?:in|during|by|until|of|from|early|late)\s+" + _YEAR + r"\b")),
 )
 UNDATED_KINDS = frozenset({"year"})  # found, but never a report
+# Each pattern with, when it is case-insensitive and written in lower case, the same pattern without the flag,
+# to run over the lower-cased sentence: several times faster in Python's re (see caseless.py).
+_RUNNABLE = tuple((kind, pattern, fast_variant(pattern)) for kind, pattern in PATTERNS)
 # What each kind of pattern cannot match without: a digit, and one of some words (as written when the word
 # has a capital, as the month patterns do; else in the lower-cased sentence). Plain substring tests cost a
 # fraction of running a pattern, and most sentences open few gates.
@@ -119,28 +124,31 @@ class TimeExpression:
 
 def find_expressions(sentence: str) -> list[TimeExpression]:
     """Every time expression in the sentence, in order, none overlapping."""
-    open_gates = _open_gates(sentence)
+    lowered = sentence.lower()
+    open_gates = _open_gates(sentence, lowered)
     if not open_gates:
         return []
+    same_length = len(lowered) == len(sentence)  # spans in the lower-cased text are spans in the sentence
     taken: list[tuple[int, int]] = []
     found: list[TimeExpression] = []
-    for kind, pattern in PATTERNS:
+    for kind, pattern, fast in _RUNNABLE:
         if kind not in open_gates:
             continue
-        for match in pattern.finditer(sentence):
+        for match in (fast.finditer(lowered) if fast and same_length else pattern.finditer(sentence)):
             start, end = match.span()
             if any(start < t_end and t_start < end for t_start, t_end in taken):
                 continue
             if kind == "numeric_date" and not _plausible_numeric(match):
                 continue
             taken.append((start, end))
-            fields = tuple((k, v) for k, v in match.groupdict().items() if v is not None)
-            found.append(TimeExpression(kind, match.group(0).strip(), start, end, fields))
+            # The words as written, from the spans: the match may be over the lower-cased text.
+            fields = tuple((name, sentence[match.start(name):match.end(name)])
+                           for name, value in match.groupdict().items() if value is not None)
+            found.append(TimeExpression(kind, sentence[start:end].strip(), start, end, fields))
     return sorted((e for e in found if e.kind != "background"), key=lambda e: e.start)
 
 
-def _open_gates(sentence: str) -> set[str]:
-    lowered = sentence.lower()
+def _open_gates(sentence: str, lowered: str) -> set[str]:
     kinds: set[str] = set()
     for word, gated, lower_case in _KINDS_BY_WORD:
         if word in (lowered if lower_case else sentence):
