@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.catalog import CATALOGUE_FILES, MANIFEST_FILE, Catalog, load_manifest
-from app.db import WRITE_LOCK, begin_write
+from app.db import WRITE_LOCK, begin_write, insert_rows
 from app.extract.text import MAX_ARTICLE_BYTES
 from app.extract.types import ExtractedArticle, KnownMeta, RejectedFile
 from app.models import Article, Claim, Figure, Milestone, Outlet, Report
@@ -368,28 +368,22 @@ def _insert_articles(connection: Connection, articles: list[Extracted]) -> None:
         for a in articles
     ]).scalars().all()
     written = [(article_id, a.article) for article_id, a in zip(ids, articles, strict=True)]
-    _insert_rows(connection, Report, [
+    insert_rows(connection, Report, [
         {"article_id": article_id, "position": position, "quote": r.quote, "span_start": r.start,
          "span_end": r.end, "date": r.date, "precision": r.precision, "basis": r.basis, "reasoning": r.reasoning,
          "kind": r.kind, "milestone_id": milestones.get(r.milestone or ""), "speaker": r.speaker}
         for article_id, extracted in written for position, r in enumerate(extracted.reports)
     ])
-    _insert_rows(connection, Figure, [
+    insert_rows(connection, Figure, [
         {"article_id": article_id, "span_start": f.start, "span_end": f.end, "value": f.value, "unit": f.unit,
          "subject": f.subject, "qualifier": f.qualifier, "period": f.period, "text": f.text[:FIGURE_TEXT_CHARS]}
         for article_id, extracted in written for f in extracted.figures
     ])
-    _insert_rows(connection, Claim, [
+    insert_rows(connection, Claim, [
         {"article_id": article_id, "span_start": c.start, "span_end": c.end, "accuser": c.accuser,
          "accused": c.accused, "text": c.text[:CLAIM_TEXT_CHARS], "speaker": c.speaker}
         for article_id, extracted in written for c in extracted.claims
     ])
-
-
-def _insert_rows(connection: Connection, model: type[Report] | type[Figure] | type[Claim],
-                 rows: list[dict]) -> None:
-    if rows:  # one executemany: the driver sends them together
-        connection.execute(insert(model), rows)
 
 
 @dataclass

@@ -33,12 +33,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, func, insert, make_url, select, text
+from sqlalchemy import Engine, create_engine, event, func, make_url, select, text
 from sqlalchemy.orm import Session
 
 from app.catalog import load_catalog
 from app.config import PROJECT_ROOT, settings_from_env
-from app.db import make_engine, migrate
+from app.db import insert_rows, make_engine, migrate
 from app.load import load_paths
 from app.models import Article, Milestone, Outlet, Report
 from benchmarks import corpus
@@ -48,7 +48,7 @@ REPORTS = 100_000  # reports in the big database, the seeds' included
 REPEAT = 15  # timed requests per page and database; the median is printed
 GOAL_RATIO = 2.0  # the big database may be at most this much slower than the seed database
 SEED = 2016
-BATCH = 5_000  # rows per executemany
+BATCH = 5_000  # report rows gathered before they are written
 UNKNOWN_OUTLET_SHARE = 0.1  # articles whose outlet is unknown (outlet_id NULL), as the loader leaves them
 UNDATED_SHARE = 0.03  # reports with no date (precision unknown)
 OUTSIDE_SHARE = 0.02  # reports dated outside the ceasefire window (background: "since March 2011")
@@ -154,10 +154,8 @@ def _report(rng: random.Random, milestones: dict[dt.date, int], kinds: dict[int,
 
 
 def _flush(session: Session, article_rows: list[dict], report_rows: list[dict]) -> None:
-    if article_rows:
-        session.execute(insert(Article), article_rows)
-    if report_rows:
-        session.execute(insert(Report), report_rows)
+    insert_rows(session.connection(), Article, article_rows)
+    insert_rows(session.connection(), Report, report_rows)
     article_rows.clear()
     report_rows.clear()
 

@@ -347,3 +347,31 @@ def test_a_batch_the_database_refuses_is_written_one_article_at_a_time(engine, c
         ("a.txt", "loaded"), ("b.txt", "unchanged"), ("c.txt", "rejected"), ("d.txt", "loaded")]
     assert "database refused it" in results[2].detail
     assert sources(engine) == ["a.txt", "d.txt"]
+
+
+def test_reports_go_in_a_few_multi_row_statements_and_the_data_version_moves(engine, catalog, tmp_path, fake):
+    from sqlalchemy import event
+
+    from app.db import ROWS_PER_INSERT, data_version
+
+    load_paths(engine, [], catalog=catalog)  # the catalogue only
+    reports = ROWS_PER_INSERT + 20  # two statements' worth
+    write(tmp_path, "busy.txt", article(*[f"2016-09-{12 + i % 7} other -" for i in range(reports)]))
+    with engine.connect() as connection:
+        before = data_version(connection)
+    report_inserts: list[bool] = []  # executemany or not, for each INSERT INTO report sent
+
+    def seen(_conn, _cursor, statement, _parameters, _context, executemany):
+        if statement.lstrip().upper().startswith("INSERT INTO REPORT"):
+            report_inserts.append(executemany)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        summary = load_paths(engine, [tmp_path], catalog=catalog)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert summary.reports == reports and count(engine, Report) == reports
+    # One row per statement would fire PostgreSQL's statement triggers once per report.
+    assert report_inserts == [False, False]
+    with engine.connect() as connection:
+        assert data_version(connection) > before  # a page after the load is built afresh
