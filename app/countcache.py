@@ -16,7 +16,7 @@ between only makes it newer, and the next look sees a new token and recomputes).
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Executable
 from sqlalchemy.orm import Session
@@ -56,3 +56,9 @@ def cached_rows(session: Session, statement: Executable) -> list[tuple]:
     else:
         key = (cache_key.key, repr([b.effective_value for b in cache_key.bindparams]))
     return cached(session, key, lambda: [tuple(row) for row in session.execute(statement)])
+
+
+def cached_scalar(session: Session, statement: Executable) -> Any:
+    """The first column of the statement's first row (an aggregate's value), memoised as cached_rows is."""
+    rows = cached_rows(session, statement)
+    return rows[0][0] if rows else None

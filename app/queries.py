@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, Select, column, false, func, literal_column, select, table
 from sqlalchemy.orm import Session
 
-from app.countcache import cached_rows
+from app.countcache import cached_rows, cached_scalar
 from app.export import report_dict, reports_select
 from app.models import Article, Milestone, Outlet, Report
 from app.pagedata import (
@@ -79,7 +79,7 @@ def _outlet_filter(selected: Sequence[str]) -> ColumnElement[bool] | None:
 
 def reporting_outlets(session: Session) -> list[OutletRef]:
     """Outlets with at least one article, by name: the columns of every coverage view."""
-    rows = session.execute(
+    rows = cached_rows(session,
         select(Outlet.slug, Outlet.name).where(Outlet.articles.any()).order_by(func.lower(Outlet.name))
     )
     return [OutletRef(slug, name) for slug, name in rows]
@@ -127,8 +127,8 @@ def _milestone_refs(session: Session, *conditions: ColumnElement[bool]) -> list[
 
 
 def _truce_bounds(session: Session) -> tuple[dt.date | None, dt.date | None]:
-    start = session.scalar(select(func.min(Milestone.date)).where(Milestone.kind == TRUCE_START_KIND))
-    end = session.scalar(select(func.min(Milestone.date)).where(Milestone.kind.in_(TRUCE_END_KINDS)))
+    start = cached_scalar(session, select(func.min(Milestone.date)).where(Milestone.kind == TRUCE_START_KIND))
+    end = cached_scalar(session, select(func.min(Milestone.date)).where(Milestone.kind.in_(TRUCE_END_KINDS)))
     return start, end
 
 
@@ -155,12 +155,12 @@ def timeline_frame(session: Session, window: Window) -> tuple[dt.date, dt.date] 
     """First and last day shown: dated reports and milestones inside the window, whatever the filter."""
     in_window = Report.date.between(window.start, window.end)
     # Two queries, not min() and max() in one: each alone is a single step along the date index.
-    report_span = (session.scalar(select(func.min(Report.date)).where(in_window)),
-                   session.scalar(select(func.max(Report.date)).where(in_window)))
-    milestone_span = session.execute(
+    report_span = (cached_scalar(session, select(func.min(Report.date)).where(in_window)),
+                   cached_scalar(session, select(func.max(Report.date)).where(in_window)))
+    milestone_span = cached_rows(session,
         select(func.min(Milestone.date), func.max(Milestone.date))
         .where(Milestone.date.between(window.start, window.end))
-    ).one()
+    )[0]
     days = [d for d in (*report_span, *milestone_span) if d is not None]
     return (min(days), max(days)) if days else None
 
@@ -263,8 +263,8 @@ def _neighbours(
     session: Session, frame: tuple[dt.date, dt.date] | None, date: dt.date
 ) -> tuple[dt.date | None, dt.date | None]:
     """The days before and after: the frame's days, and outside it the nearest days with reports."""
-    earlier = [session.scalar(select(func.max(Report.date)).where(Report.date < date))]
-    later = [session.scalar(select(func.min(Report.date)).where(Report.date > date))]
+    earlier = [cached_scalar(session, select(func.max(Report.date)).where(Report.date < date))]
+    later = [cached_scalar(session, select(func.min(Report.date)).where(Report.date > date))]
     if frame is not None:
         earlier.append(min(date - ONE_DAY, frame[1]) if date > frame[0] else None)
         later.append(max(date + ONE_DAY, frame[0]) if date < frame[1] else None)

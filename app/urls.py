@@ -93,7 +93,7 @@ class Urls:
         return str(self._request.base_url).rstrip("/") + path
 
     def static(self, path: str) -> str:
-        return str(self._request.app.url_path_for("static", path=path))
+        return self._path("static", path=path)
 
     def current(self) -> str:
         """This request's path and query string."""

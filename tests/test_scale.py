@@ -6,6 +6,7 @@ A busy synthetic day (benchmarks/scale.py's bulk insert, small here) on SQLite a
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -120,6 +121,26 @@ def test_counts_are_memoised_until_a_loader_commits(seeded_engine: Engine, setti
     with Session(app.state.engine) as session:
         assert cached_rows(session, statement)[0][0] == session.scalar(statement) > before
     app.state.engine.dispose()
+
+
+def test_the_memoised_frame_columns_and_neighbours_follow_a_load(seeded_engine: Engine, settings: Settings,
+                                                                 catalog, tmp_path) -> None:
+    uncached = dataclasses.replace(settings, page_cache=False)  # pages built afresh: only the memo could be stale
+    with TestClient(create_app(uncached)) as client:
+        before = client.get("/.json").json()
+        last = before["end"]
+        assert client.get(f"/days/{last}.json").json()["next"] is None
+        folder = tmp_path / "later"
+        folder.mkdir()
+        (folder / "a.txt").write_text("BEIRUT, Oct 12 (Reuters) - Russian jets bombed eastern Aleppo on Monday, "
+                                      "rebels said.\n")
+        load_paths(seeded_engine, [folder], catalog=catalog)
+        after = client.get("/.json").json()
+        assert before["end"] < after["end"] == "2016-10-10"
+        assert "reuters" not in {o["slug"] for o in before["outlets"]}
+        assert "reuters" in {o["slug"] for o in after["outlets"]}
+        day_after = dt.date.fromisoformat(last) + dt.timedelta(days=1)
+        assert client.get(f"/days/{last}.json").json()["next"] == day_after.isoformat()
 
 
 def test_search_results_are_paged_and_the_pages_cover_them_once(big_client: TestClient) -> None:
