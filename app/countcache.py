@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from app.db import data_version
 
 MEMO_KEY = "timeline_count_memo"
+TOKEN_KEY = "timeline_data_version"  # in session.info: (the transaction it was read in, the version)
 MAX_ENTRIES = 512  # distinct (query, parameters) kept per connection; the oldest go first beyond this
 
 T = TypeVar("T")
@@ -34,7 +35,7 @@ def cached(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
     connection = session.connection()
     if connection.engine.url.database in (None, "", ":memory:"):  # a private in-memory database: nothing to share
         return compute()
-    token = data_version(connection)
+    token = _token(session, connection)
     memo: dict = connection.info.setdefault(MEMO_KEY, {})
     if memo.get(None) != token:  # the data changed (or first use): forget everything
         memo.clear()
@@ -44,6 +45,18 @@ def cached(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
             del memo[next(k for k in memo if k is not None)]
         memo[key] = compute()
     return memo[key]
+
+
+def _token(session: Session, connection) -> int:
+    """The data version, read once per transaction: a page asks for a dozen memoised values, and each read
+    would be a round trip on PostgreSQL. Read before the first value is computed, so no value is older."""
+    transaction = session.get_transaction()
+    seen = session.info.get(TOKEN_KEY)
+    if seen is not None and seen[0] is transaction:
+        return seen[1]
+    token = data_version(connection)
+    session.info[TOKEN_KEY] = (transaction, token)
+    return token
 
 
 def cached_rows(session: Session, statement: Executable) -> list[tuple]:
