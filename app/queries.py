@@ -181,11 +181,14 @@ def timeline(session: Session, window: Window, selected: Sequence[str]) -> Timel
     counts = _coverage_counts(session, frame, conditions)
     milestones = _milestone_refs(session, Milestone.date.between(*frame))
     start, end = _truce_bounds(session)
+    totals: Counter[dt.date] = Counter()
+    for (day, _), n in counts.items():
+        totals[day] += n
     days = []
     day = frame[0]
     while day <= frame[1]:
         coverage = [Coverage(o, counts.get((day, o.slug), 0)) for o in columns]
-        total = sum(n for (d, _), n in counts.items() if d == day)
+        total = totals[day]
         marks = [m for m in milestones if m.date == day]
         days.append(DayRow(day, truce_clock(day, start, end), marks, coverage, total,
                            quiet=total == 0 and not marks))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -14,6 +15,7 @@ from app.pagedata import Facet, Paging
 MAX_MEMO_PATHS = 100_000  # memoised link paths per app (one per page linked to); cleared beyond this
 PAGE_PARAM = "page"  # ?page=2: the second page of a long list (day and outlet pages)
 OUTLET_PARAM = "outlet"  # ?outlet=rt&outlet=al-jazeera: the repeatable filter parameter
+MAX_OUTLET_QUERIES = 4096  # encoded outlet selections kept: every single outlet and many combinations
 
 
 class Urls:
@@ -123,8 +125,14 @@ def link_pages(pages: Paging | None, request: Request) -> Paging | None:
 
 
 def with_outlets(path: str, outlets: Iterable[str]) -> str:
-    query = urlencode([(OUTLET_PARAM, slug) for slug in outlets])
+    query = outlet_query(tuple(outlets))
     return f"{path}?{query}" if query else path
+
+
+@lru_cache(maxsize=MAX_OUTLET_QUERIES)
+def outlet_query(outlets: tuple[str, ...]) -> str:
+    """?outlet=a&outlet=b, encoded once per selection: a timeline links each of its cells to one outlet."""
+    return urlencode([(OUTLET_PARAM, slug) for slug in outlets])
 
 
 def toggled(selected: Sequence[str], slug: str) -> list[str]:
