@@ -22,6 +22,14 @@ def required_words(patterns: list[str]) -> frozenset[str]:
     return frozenset(words)
 
 
+def second_required_words(pattern: str) -> frozenset[str]:
+    """Another set of words every match of the pattern contains, beside required_words([pattern]): the most
+    selective of the rest (empty when there is none). "(ceasefire|truce) ... (began|started)" has both."""
+    sets = _mandatory(sre_parse.parse(pattern, re.IGNORECASE))
+    first = _most_selective(sets)
+    return _most_selective([words for words in sets if words != first]) or frozenset()
+
+
 def _most_selective(sets: list[frozenset[str]]) -> frozenset[str] | None:
     """Of the pattern's mandatory word sets, the one whose words are longest: long words are rare."""
     if not sets:

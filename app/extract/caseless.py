@@ -36,6 +36,12 @@ class Caseless:
         self._fallback = re.compile(pattern, re.IGNORECASE)
         self._fast = fast_variant(self._fallback)
 
+    def runs_fast(self, text: str, lowered: str) -> bool:
+        """Whether search(text, lowered) runs the fast way: then it matches nothing whose words, as
+        written in the pattern, are not in lowered (the IGNORECASE fallback also matches letters such
+        as the long s 'ſ' that lower-casing leaves alone)."""
+        return self._fast is not None and len(lowered) == len(text)
+
     def search(self, text: str, lowered: str | None = None) -> re.Match[str] | None:
         """lowered: text.lower(), when the caller has it already."""
         if self._fast is not None:

@@ -80,13 +80,13 @@ def milestone_matches(sentence: str, catalog: Catalog) -> list[PhraseMatch]:
     found: list[PhraseMatch] = []
     lowered = sentence.lower()
     present = catalog.hints_in(lowered)
-    for milestone in catalog.milestones:
-        if not milestone.may_match_words(present):
-            continue
-        match = first_match(milestone.phrases, milestone.phrase_hints, sentence, lowered, present)
+    for milestone in catalog.milestones_hinted(present):
+        match = first_match(milestone.phrases, milestone.phrase_hints, sentence, lowered, present,
+                            milestone.phrase_also)
         reference = match is None
-        if reference:
-            match = first_match(milestone.references, milestone.reference_hints, sentence, lowered, present)
+        if reference and milestone.references:
+            match = first_match(milestone.references, milestone.reference_hints, sentence, lowered, present,
+                                milestone.reference_also)
         if match:
             found.append(PhraseMatch(milestone, match.start(), match.end(),
                                      is_hypothetical(sentence, match.start(), match.end()), reference))
@@ -94,12 +94,17 @@ def milestone_matches(sentence: str, catalog: Catalog) -> list[PhraseMatch]:
 
 
 def first_match(patterns: tuple[Caseless, ...], hints: tuple[frozenset[str], ...], sentence: str,
-                lowered: str, present: set[str]) -> re.Match[str] | None:
+                lowered: str, present: set[str],
+                also: tuple[frozenset[str], ...] | None = None) -> re.Match[str] | None:
     """The leftmost match of any of the patterns, the earlier pattern winning a tie: what one alternation of
-    them all would find, but running only the patterns whose hint words the sentence holds."""
+    them all would find, but running only the patterns whose hint words the sentence holds (and, when the
+    pattern runs the fast way, one of its words in also: MilestoneSpec.phrase_also)."""
     best: tuple[int, int, re.Match[str]] | None = None
     for order, (pattern, words) in enumerate(zip(patterns, hints, strict=True)):
         if words and words.isdisjoint(present):
+            continue
+        if (also and also[order] and pattern.runs_fast(sentence, lowered)
+                and not any(word in lowered for word in also[order])):
             continue
         match = pattern.search(sentence, lowered)
         if match and (best is None or match.start() < best[0]):

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import compress
 
 from app.catalog import Catalog
 from app.extract.resolve import fmt, resolve
@@ -43,6 +45,9 @@ class Clue:
     weight: int
     holds: Callable[[dt.date], bool]
     description: str
+    # Set when the clue holds on exactly the days from this one on (dt.date.max: on none), as most clues
+    # do ("reported as past"): the days it holds on are then counted off at once, not asked one by one.
+    holds_from: dt.date | None = None
 
 
 def find_dateline(lines: Sequence[str], default_year: int) -> Published | None:
@@ -99,10 +104,19 @@ def infer_published(clues: Sequence[Clue], catalog: Catalog) -> Published:
         return Published(None, "no dateline, and nothing in the text pins the date")
     days = [catalog.window_start + dt.timedelta(days=i)
             for i in range((catalog.window_end - catalog.window_start).days + 1)]
-    holds = [[clue.holds(day) for day in days] for clue in clues]  # evaluated once, reused to explain
-    scores = [sum(clue.weight for clue, row in zip(clues, holds, strict=True) if row[i]) for i in range(len(days))]
+    holds = [_days_held(clue, days) for clue in clues]  # evaluated once, reused to explain
+    weights = [clue.weight for clue in clues]
+    scores = [sum(compress(weights, held)) for held in zip(*holds, strict=True)]  # per day: what holds weighs
     best = scores.index(max(scores))  # index() gives the earliest of equal scores
     return Published(days[best], _explain(days[best], best, clues, holds))
+
+
+def _days_held(clue: Clue, days: list[dt.date]) -> list[bool]:
+    """Whether the clue holds on each of the days (in order)."""
+    if clue.holds_from is None:
+        return [clue.holds(day) for day in days]
+    before = bisect_left(days, clue.holds_from)
+    return [False] * before + [True] * (len(days) - before)
 
 
 def _explain(day: dt.date, index: int, clues: Sequence[Clue], holds: list[list[bool]]) -> str:
@@ -129,13 +143,14 @@ def pinned_clue(expr: TimeExpression, milestone_day: dt.date, title: str, catalo
 
 
 def after_clue(event_day: dt.date, description: str) -> Clue:
-    return Clue(AFTER_WEIGHT, lambda day: day >= event_day, description)
+    return Clue(AFTER_WEIGHT, lambda day: day >= event_day, description, holds_from=event_day)
 
 
 def absolute_after_clue(expr: TimeExpression, catalog: Catalog) -> Clue:
     # Resolved once: within the window an explicit date's year does not depend on the day tried.
     first = resolve(expr, None, truce_start=catalog.truce_start, default_year=catalog.window_start.year).first
-    return Clue(AFTER_WEIGHT, lambda day: first is not None and first <= day, f"'{expr.text}' is reported as past")
+    return Clue(AFTER_WEIGHT, lambda day: first is not None and first <= day, f"'{expr.text}' is reported as past",
+                holds_from=dt.date.max if first is None else first)
 
 
 def context_clue(expr: TimeExpression, not_before: dt.date, why: str, catalog: Catalog) -> Clue:

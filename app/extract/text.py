@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -268,20 +269,37 @@ def _split_paragraph(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _ends_sentence(text: str, begin: int, dot: int, stop: int, end: int) -> bool:
+    # Only the characters either side of the stop are read, never the whole sentence or the rest of the
+    # paragraph: a paragraph's every full stop is tried, so copying those would grow with its square.
     if stop >= end:
         return True
     if not text[stop].isspace():
         return False  # "U.S." or "3.5"
-    rest = text[stop:end].lstrip()
-    if not rest or not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"'“‘(["):
+    after = _first_non_space(text, stop, end)
+    if after == end or not (text[after].isupper() or text[after].isdigit() or text[after] in "\"'“‘(["):
         return False
     if text[dot] == ".":
-        word = re.search(r"([A-Za-z]+)\.?$", text[begin:dot + 1])
-        if word:
-            token = word.group(1)
-            if token.lower() in ABBREVIATIONS or (len(token) == 1 and token.isupper()):
-                return False
+        token = text[_word_start(text, begin, dot):dot]  # the letters just before the full stop
+        if token and (token.lower() in ABBREVIATIONS or (len(token) == 1 and token.isupper())):
+            return False
     return True
+
+
+def _first_non_space(text: str, start: int, end: int) -> int:
+    """The index of the first character from start that is not white space (str.lstrip's kind), else end."""
+    while start < end and text[start].isspace():
+        start += 1
+    return start
+
+
+ASCII_LETTERS = frozenset(string.ascii_letters)  # what a word before a full stop is made of ([A-Za-z])
+
+
+def _word_start(text: str, begin: int, end: int) -> int:
+    """Where the run of ASCII letters that ends at end starts, going back no further than begin."""
+    while end > begin and text[end - 1] in ASCII_LETTERS:
+        end -= 1
+    return end
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:

@@ -97,8 +97,13 @@ GATES: dict[str, tuple[str, ...]] = {
     "year": ("19", "20"),
 }
 _DIGIT = re.compile(r"\d")
+# A numeric date's first separator stands between digits ("17/09/2016"); its gate, "." alone, is in every
+# sentence, and a sentence with a digit and no such pair (most) cannot hold one.
+_DIGIT_SEPARATOR_DIGIT = re.compile(r"\d[/.]\d")
 _KINDS_BY_WORD = tuple((word, frozenset(k for k, words in GATES.items() if word in words), word.islower())
                        for word in dict.fromkeys(w for words in GATES.values() for w in words))
+# The same words by kind, with whether each is looked for in the lower-cased sentence.
+_GATE_WORDS = {kind: tuple((word, word.islower()) for word in words) for kind, words in GATES.items()}
 # Kinds that also need a word for the truce: "the sixth day of the ceasefire", "day five of the truce".
 TRUCE_KINDS = frozenset({"truce_day", "truce_after"})
 TRUCE_WORDS = ("ceasefire", "cease-fire", "truce", "cessation", "regime")
@@ -134,6 +139,8 @@ def find_expressions(sentence: str) -> list[TimeExpression]:
     for kind, pattern, fast in _RUNNABLE:
         if kind not in open_gates:
             continue
+        if taken and same_length and _gate_words_taken(kind, sentence, lowered, taken):
+            continue  # "September 17" was taken whole by month_day: no "month" match could be kept
         for match in (fast.finditer(lowered) if fast and same_length else pattern.finditer(sentence)):
             start, end = match.span()
             if any(start < t_end and t_start < end for t_start, t_end in taken):
@@ -155,7 +162,28 @@ def _open_gates(sentence: str, lowered: str) -> set[str]:
             kinds |= gated
     if not kinds.isdisjoint(TRUCE_KINDS) and not any(word in lowered for word in TRUCE_WORDS):
         kinds -= TRUCE_KINDS
-    return kinds if _DIGIT.search(sentence) else kinds - NEEDS_DIGIT
+    if not _DIGIT.search(sentence):
+        return kinds - NEEDS_DIGIT
+    if "numeric_date" in kinds and not _DIGIT_SEPARATOR_DIGIT.search(sentence):
+        kinds.discard("numeric_date")
+    return kinds
+
+
+def _gate_words_taken(kind: str, sentence: str, lowered: str, taken: list[tuple[int, int]]) -> bool:
+    """Whether every place the sentence has one of the kind's gate words is inside a span earlier patterns
+    took. A match of the kind holds such a word, so it would overlap that span and be dropped: running the
+    pattern could find nothing. (Spans in the lower-cased sentence are the sentence's: same length.)"""
+    for word, lower_case in _GATE_WORDS[kind]:
+        text = lowered if lower_case else sentence
+        at = text.find(word)
+        while at != -1:
+            for t_start, t_end in taken:
+                if t_start <= at < t_end:
+                    break
+            else:
+                return False
+            at = text.find(word, at + 1)
+    return True
 
 
 def _plausible_numeric(match: re.Match[str]) -> bool:
