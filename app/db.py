@@ -24,9 +24,6 @@ WRITE_LOCK = "timeline_write_lock"
 # The database-wide data version (migration 0004): moved by triggers in every transaction that writes what a page
 # shows, read by the page cache and the count memo to know whether anything changed since they last looked.
 DATA_VERSION_SQL = "SELECT version FROM data_version"
-# Rows per INSERT in insert_rows: far below either database's limit on bound parameters (SQLite 32,766,
-# PostgreSQL 65,535) at a dozen columns a row, and big enough that a batch of articles takes a few statements.
-ROWS_PER_INSERT = 500
 
 
 def make_engine(url: str, *, read_only: bool = False) -> Engine:
@@ -78,14 +75,15 @@ def data_version(connection: Connection) -> int:
     return connection.exec_driver_sql(DATA_VERSION_SQL).scalar_one()
 
 
-def insert_rows(connection: Connection, table, rows: list[dict]) -> None:
-    """Insert the rows (all with the same keys) as multi-row INSERT statements.
+def insert_rows(connection: Connection, model, rows: list[dict]) -> None:
+    """Insert the rows (all with the same keys) in a few multi-row INSERT statements.
 
-    Not an executemany: psycopg runs that as one statement per row, and every statement fires PostgreSQL's
-    statement-level triggers (migration 0004 moves the data version in them), so a load of 60,000 reports
-    would update that one row 60,000 times, leaving as many dead row versions for every page view to skip."""
-    for start in range(0, len(rows), ROWS_PER_INSERT):
-        connection.execute(insert(table).values(rows[start:start + ROWS_PER_INSERT]))
+    Asking for the new ids (RETURNING) is what makes SQLAlchemy batch the rows into multi-row statements
+    ("insertmanyvalues", compiled once); a plain executemany is sent by psycopg as one statement per row,
+    and every statement fires PostgreSQL's statement-level triggers (migration 0004 moves the data version
+    in them): 60,000 reports would update that one row 60,000 times, leaving as many dead row versions."""
+    if rows:
+        connection.execute(insert(model).returning(model.id), rows).all()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
