@@ -37,7 +37,10 @@ class CliError(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = settings_from_env(database_url=getattr(args, "db", None))
+    try:
+        settings = settings_from_env(database_url=getattr(args, "db", None))
+    except ValueError as exc:  # a malformed TIMELINE_* variable
+        return _fail(str(exc), EXIT_USAGE)
     try:
         return args.handler(args, settings)
     except CliError as exc:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import re
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
+import anyio.to_thread
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse
@@ -239,6 +241,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The limiter belongs to the running event loop, so it is set here, not at import.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = page_threads(settings)
         yield
         app.state.data_version.close()
         app.state.engine.dispose()
@@ -268,6 +272,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(PageCache, version=app.state.data_version)
     app.add_middleware(SecurityHeaders, htmx_url=settings.htmx_url)
     return app
+
+
+def page_threads(settings: Settings) -> int:
+    """How many threads build pages at once in this process: the setting, else one per core."""
+    if settings.page_threads is not None:
+        return max(1, settings.page_threads)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def catalogue_window(settings: Settings) -> Window:

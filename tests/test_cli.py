@@ -117,6 +117,17 @@ def test_a_bad_database_url_is_one_clear_line(tmp_path, url):
     assert len(lines) == 1 and lines[0].startswith("timeline: error: bad database URL")
 
 
+@pytest.mark.parametrize("value", ["abc", "0", "-3"])
+def test_a_bad_thread_count_in_the_environment_is_one_clear_line(tmp_path, db, value):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TIMELINE_")}
+    result = subprocess.run([timeline_script(), "export"], cwd=tmp_path, capture_output=True, text=True,
+                            env={**env, "TIMELINE_DATABASE_URL": db, "TIMELINE_PAGE_THREADS": value},
+                            timeout=COMMAND_TIMEOUT_S)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"timeline: error: TIMELINE_PAGE_THREADS must be a whole number from 1 up, not {value!r}"]
+
+
 def test_export_without_a_database_does_not_create_one(tmp_path, db):
     result = run("export", cwd=tmp_path, db=db)
     assert result.returncode == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 import re
 from pathlib import Path
 
@@ -259,3 +260,19 @@ def test_a_month_only_date_is_shown_as_a_month(client: TestClient) -> None:
     # "a similar attempt in February" names a month, not 1 February
     page = client.get("/").text
     assert "February 2016 (the month, no day given)" in page
+
+
+def test_pages_are_built_by_as_many_threads_as_set(seeded_engine: Engine, settings: Settings) -> None:
+    import dataclasses
+
+    import anyio.to_thread
+
+    from app.web import page_threads
+
+    def limit(client: TestClient) -> float:
+        return client.portal.call(lambda: anyio.to_thread.current_default_thread_limiter().total_tokens)
+
+    with TestClient(create_app(dataclasses.replace(settings, page_threads=3))) as client:
+        assert limit(client) == 3 and client.get("/days/2016-09-17").status_code == 200
+    with TestClient(create_app(settings)) as client:
+        assert limit(client) == page_threads(settings) == len(os.sched_getaffinity(0))
