@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import os
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
@@ -41,7 +41,12 @@ OPEN_WINDOW = Window(dt.date.min, dt.date.max)
 # -- dependencies (tests override these through app.dependency_overrides) -------------------------
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session for one request, closed as soon as the route returns (SessionDep's scope="function").
+
+    Opened and closed on the event loop, not in a worker thread: a request that holds a pooled connection
+    never waits for one of the few page threads (Settings.page_threads) to give it back, so threads waiting
+    for a connection and connections waiting for a thread cannot block each other."""
     with Session(request.app.state.engine) as session:
         yield session
 
@@ -66,7 +71,7 @@ def page_number(
     return page
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 PageDep = Annotated[int, Depends(page_number)]
 WindowDep = Annotated[Window, Depends(get_window)]
 OutletsDep = Annotated[list[str], Depends(selected_outlets)]
@@ -134,34 +139,40 @@ html_routes = APIRouter(include_in_schema=False)
 @json_routes.get("/.json", response_model=TimelinePage, summary="The whole timeline, one row per day")
 def timeline_json(request: Request, response: Response, session: SessionDep, window: WindowDep,
                   outlets: OutletsDep) -> TimelinePage:
-    return _vary(response, timeline_data(request, session, window, outlets))
+    return json_answer(response, session, timeline_data(request, session, window, outlets))
 
 
 @json_routes.get("/days/{day}.json", response_model=DayPage, summary="One day's milestones and reports")
 def day_json(request: Request, response: Response, session: SessionDep, window: WindowDep,
              day: str, outlets: OutletsDep, page: PageDep) -> DayPage:
-    return _vary(response, day_data(request, session, window, day, outlets, page))
+    return json_answer(response, session, day_data(request, session, window, day, outlets, page))
 
 
 @json_routes.get("/milestones/{slug}.json", response_model=MilestonePage,
                  summary="One milestone and every outlet's words about it")
 def milestone_json(response: Response, session: SessionDep, slug: str) -> MilestonePage:
-    return _vary(response, milestone_data(session, slug))
+    return json_answer(response, session, milestone_data(session, slug))
 
 
 @json_routes.get("/outlets/{slug}.json", response_model=OutletPage,
                  summary="One outlet's articles and reports by day")
 def outlet_json(request: Request, response: Response, session: SessionDep, slug: str, page: PageDep) -> OutletPage:
-    return _vary(response, outlet_data(session, slug, page, request))
+    return json_answer(response, session, outlet_data(session, slug, page, request))
 
 
 @json_routes.get("/articles/{article_id}.json", response_model=ArticlePage,
                  summary="One article's text and its dated reports (spans index into text)")
 def article_json(response: Response, session: SessionDep, article_id: str) -> ArticlePage:
-    return _vary(response, article_data(session, article_id))
+    return json_answer(response, session, article_data(session, article_id))
 
 
-def _vary(response: Response, data):
+def json_answer(response: Response, session: Session, data):
+    """A JSON route's data, with Vary set and the session closed before FastAPI serializes the data.
+
+    The data is plain values, evaluated already. Serializing a sync route's answer takes one of the few page
+    threads, and a request must never wait for a thread while it holds a pooled connection: with the pool
+    spent, the threads' own requests would wait for a connection forever."""
+    session.close()
     response.headers["Vary"] = VARY
     return data
 

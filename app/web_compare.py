@@ -32,7 +32,7 @@ from app.formats import (
 from app.pagedata import ClaimsPage, CoveragePage, FiguresPage, PartyFacet, ReportItem, SearchPage
 from app.render import JSON_ERRORS, VARY, render_error, render_page
 from app.urls import Urls, link_facets, link_pages
-from app.web import OutletsDep, PageDep, SessionDep, WindowDep, day_data, milestone_data, outlet_data
+from app.web import OutletsDep, PageDep, SessionDep, WindowDep, day_data, json_answer, milestone_data, outlet_data
 
 MAX_FEED_ENTRIES = 200  # the newest reports by date; a feed reader wants recent items, not the archive
 CALENDAR_NAME = "Syria ceasefire, September 2016: milestones"
@@ -88,34 +88,29 @@ def claims_data(request: Request, session: Session, accuser: str | None, accused
 # -- JSON ----------------------------------------------------------------------------------------
 
 
-def _vary(response: Response, data):
-    response.headers["Vary"] = VARY
-    return data
-
-
 @json_routes.get("/search.json", response_model=SearchPage, summary="Reports whose quote has every word of q")
 def search_json(request: Request, response: Response, session: SessionDep, outlets: OutletsDep, page: PageDep,
                 q: SearchQuery = "") -> SearchPage:
-    return _vary(response, search_data(request, session, q, outlets, page))
+    return json_answer(response, session, search_data(request, session, q, outlets, page))
 
 
 @json_routes.get("/coverage.json", response_model=CoveragePage,
                  summary="Who reported what, and when: outlets x milestones and outlets x days")
 def coverage_json(request: Request, response: Response, session: SessionDep, window: WindowDep,
                   outlets: OutletsDep) -> CoveragePage:
-    return _vary(response, coverage_data(request, session, window, outlets))
+    return json_answer(response, session, coverage_data(request, session, window, outlets))
 
 
 @json_routes.get("/figures.json", response_model=FiguresPage,
                  summary="Every figure, grouped by what it counts, disagreements flagged")
 def figures_json(request: Request, response: Response, session: SessionDep, outlets: OutletsDep) -> FiguresPage:
-    return _vary(response, figures_data(request, session, outlets))
+    return json_answer(response, session, figures_data(request, session, outlets))
 
 
 @json_routes.get("/claims.json", response_model=ClaimsPage, summary="Who blamed whom, with the sentence")
 def claims_json(request: Request, response: Response, session: SessionDep, outlets: OutletsDep,
                 accuser: PartyParam = None, accused: PartyParam = None) -> ClaimsPage:
-    return _vary(response, claims_data(request, session, accuser, accused, outlets))
+    return json_answer(response, session, claims_data(request, session, accuser, accused, outlets))
 
 
 @json_routes.get("/timeline.js.json", name="timelinejs",

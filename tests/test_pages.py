@@ -276,3 +276,32 @@ def test_pages_are_built_by_as_many_threads_as_set(seeded_engine: Engine, settin
         assert limit(client) == 3 and client.get("/days/2016-09-17").status_code == 200
     with TestClient(create_app(settings)) as client:
         assert limit(client) == page_threads(settings) == len(os.sched_getaffinity(0))
+
+
+def test_more_concurrent_requests_than_pooled_connections_and_threads_all_finish(seeded_engine: Engine,
+                                                                                 settings: Settings) -> None:
+    """A request holding a pooled connection never waits for a page thread, so none can wait on another."""
+    import asyncio
+    import dataclasses
+
+    import anyio.to_thread
+    import httpx
+
+    app = create_app(dataclasses.replace(settings, page_cache=False))
+    pool = app.state.engine.pool
+    concurrent = 3 * (pool.size() + pool._max_overflow)  # far more than the pool holds
+    paths = ["/days/2016-09-17.json", "/search.json?q=convoy", "/days/2016-09-17", "/.json"]
+
+    async def crowd() -> list[int]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = 1  # as few threads as can be
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            requests = [client.get(paths[i % len(paths)]) for i in range(concurrent)]
+            # Well under the pool's 30 s wait: a deadlock fails here, not on a timed-out connection.
+            responses = await asyncio.wait_for(asyncio.gather(*requests), timeout=20)
+        return [r.status_code for r in responses]
+
+    try:
+        assert asyncio.run(crowd()) == [200] * concurrent
+    finally:
+        app.state.engine.dispose()
