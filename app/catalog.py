@@ -48,9 +48,6 @@ class MilestoneSpec:
     def may_match(self, lowered: str) -> bool:
         return not self.hints or any(word in lowered for word in self.hints)
 
-    def may_match_words(self, present: set[str]) -> bool:
-        """may_match, given which of the catalogue's hint words the sentence holds (Catalog.hints_in)."""
-        return not self.hints or not self.hints.isdisjoint(present)
 
 
 @dataclass(frozen=True)
@@ -102,8 +99,8 @@ class Catalog:
         return frozenset(i for i, m in enumerate(self.milestones) if not m.hints)
 
     def milestones_hinted(self, present: set[str]) -> list[MilestoneSpec]:
-        """The milestones that may_match_words(present), in catalogue order: found from the few words
-        present, not by asking every milestone of every sentence."""
+        """The milestones that may match a sentence holding these hint words (Catalog.hints_in), in catalogue
+        order: those with no hints, and those with one of the words; found from the few words present."""
         hinted = self._unhinted_milestones.union(*(self._milestones_by_hint[word] for word in present))
         return [self.milestones[i] for i in sorted(hinted)]
 

@@ -56,6 +56,11 @@ def _positive_int(name: str, text: str) -> int:
     return int(text)
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity where the system tells it, else the machine's)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 @lru_cache
 def get_settings() -> Settings:
     return settings_from_env()

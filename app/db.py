@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -75,7 +76,7 @@ def data_version(connection: Connection) -> int:
     return connection.exec_driver_sql(DATA_VERSION_SQL).scalar_one()
 
 
-def insert_rows(connection: Connection, model, rows: list[dict]) -> None:
+def insert_rows(connection: Connection, model: type[Any], rows: list[dict]) -> None:
     """Insert the rows (all with the same keys) in a few multi-row INSERT statements.
 
     Asking for the new ids (RETURNING) is what makes SQLAlchemy batch the rows into multi-row statements

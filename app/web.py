@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,7 +20,7 @@ from starlette.exceptions import HTTPException
 
 from app import compare, queries
 from app.catalog import load_catalog
-from app.config import Settings, get_settings
+from app.config import Settings, get_settings, usable_cores
 from app.db import make_engine
 from app.pagecache import DataVersion, PageCache
 from app.pagedata import ArticlePage, DayPage, MilestonePage, OutletPage, TimelinePage, Window
@@ -289,7 +288,7 @@ def page_threads(settings: Settings) -> int:
     """How many threads build pages at once in this process: the setting, else one per core."""
     if settings.page_threads is not None:
         return max(1, settings.page_threads)
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return usable_cores()
 
 
 def catalogue_window(settings: Settings) -> Window:

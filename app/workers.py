@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO
 
 from app.catalog import Catalog
+from app.config import usable_cores
 from app.extract.article import extract_article
 from app.extract.text import decode_bytes
 from app.extract.types import ExtractedArticle, KnownMeta, RejectedFile
@@ -65,7 +66,7 @@ def worker_count(files: int, jobs: int | None) -> int:
     if jobs is None:
         if files < MIN_FILES_FOR_WORKERS:
             return 0
-        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        jobs = usable_cores()
     return max(0, jobs)
 
 

@@ -94,8 +94,7 @@ def milestone_matches(sentence: str, catalog: Catalog) -> list[PhraseMatch]:
 
 
 def first_match(patterns: tuple[Caseless, ...], hints: tuple[frozenset[str], ...], sentence: str,
-                lowered: str, present: set[str],
-                also: tuple[frozenset[str], ...] | None = None) -> re.Match[str] | None:
+                lowered: str, present: set[str], also: tuple[frozenset[str], ...]) -> re.Match[str] | None:
     """The leftmost match of any of the patterns, the earlier pattern winning a tie: what one alternation of
     them all would find, but running only the patterns whose hint words the sentence holds (and, when the
     pattern runs the fast way, one of its words in also: MilestoneSpec.phrase_also)."""
@@ -103,7 +102,7 @@ def first_match(patterns: tuple[Caseless, ...], hints: tuple[frozenset[str], ...
     for order, (pattern, words) in enumerate(zip(patterns, hints, strict=True)):
         if words and words.isdisjoint(present):
             continue
-        if (also and also[order] and pattern.runs_fast(sentence, lowered)
+        if (also[order] and pattern.runs_fast(sentence, lowered)
                 and not any(word in lowered for word in also[order])):
             continue
         match = pattern.search(sentence, lowered)

@@ -291,7 +291,7 @@ def _ends_sentence(text: str, begin: int, dot: int, stop: int, end: int) -> bool
         return True
     if not text[stop].isspace():
         return False  # "U.S." or "3.5"
-    after = _first_non_space(text, stop, end)
+    after = _trimmed(text, stop, end)[0]  # the first character after the stop's white space
     if after == end or not (text[after].isupper() or text[after].isdigit() or text[after] in "\"'“‘(["):
         return False
     if text[dot] == ".":
@@ -299,13 +299,6 @@ def _ends_sentence(text: str, begin: int, dot: int, stop: int, end: int) -> bool
         if token and (token.lower() in ABBREVIATIONS or (len(token) == 1 and token.isupper())):
             return False
     return True
-
-
-def _first_non_space(text: str, start: int, end: int) -> int:
-    """The index of the first character from start that is not white space (str.lstrip's kind), else end."""
-    while start < end and text[start].isspace():
-        start += 1
-    return start
 
 
 ASCII_LETTERS = frozenset(string.ascii_letters)  # what a word before a full stop is made of ([A-Za-z])
