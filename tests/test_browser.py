@@ -158,3 +158,65 @@ def test_screenshots(browser, live_server: str, name: str, path: str, width: str
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {WIDTHS[width]}px"
     finally:
         context.close()
+
+
+# Pairs of sibling items in a grid or flex container whose rendered content (overflow included) intersect,
+# and text cut off at the viewport's edge: what a reader sees as one label written over another.
+OVERLAPS_JS = """
+() => {
+  const hidden = (el) => {
+    for (; el && el !== document.body; el = el.parentElement) {
+      const style = getComputedStyle(el);
+      if (style.clipPath !== "none" || style.clip !== "auto" || style.visibility === "hidden") return true;
+    }
+    return false;
+  };
+  // The union of the element's visible text, as drawn: text that overflows its box counts where it is drawn.
+  const box = (el) => {
+    let left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.textContent.trim() || hidden(node.parentElement)) continue;
+      const range = document.createRange(); range.selectNodeContents(node);
+      for (const r of range.getClientRects()) {
+        left = Math.min(left, r.left); top = Math.min(top, r.top);
+        right = Math.max(right, r.right); bottom = Math.max(bottom, r.bottom);
+      }
+    }
+    if (left === Infinity) return {width: 0, height: 0};
+    return {left, top, right, bottom, width: right - left, height: bottom - top};
+  };
+  const shown = (r) => r.width > 0 && r.height > 0;
+  const meet = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const name = (el) => el.tagName.toLowerCase() + (el.className ? "." + String(el.className).split(" ")[0] : "");
+  const found = [];
+  for (const parent of document.body.querySelectorAll("*")) {
+    const display = getComputedStyle(parent).display;
+    if (!/grid|flex/.test(display)) continue;
+    const items = [...parent.children].map((el) => [el, box(el)]).filter(([, r]) => shown(r));
+    for (let i = 0; i < items.length; i++)
+      for (let j = i + 1; j < items.length; j++)
+        if (meet(items[i][1], items[j][1]))
+          found.push(`${name(items[i][0])} "${items[i][0].textContent.trim().slice(0, 30)}" over ` +
+                     `${name(items[j][0])} "${items[j][0].textContent.trim().slice(0, 30)}"`);
+  }
+  const width = document.documentElement.clientWidth;
+  for (const el of document.body.querySelectorAll("a, span, time, h1, h2, h3, p, li")) {
+    const r = box(el);
+    if (shown(r) && r.right > width + 1) found.push(`${name(el)} "${el.textContent.trim().slice(0, 30)}" cut off`);
+  }
+  return found.slice(0, 10);
+}
+"""
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("path", ["/", "/days/2016-09-19", "/days/2016-09-17"])
+def test_no_text_overlaps_or_is_cut_off(browser, live_server: str, path: str, width: str) -> None:
+    context = browser.new_context(base_url=live_server, viewport={"width": WIDTHS[width], "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(path)
+        assert page.evaluate(OVERLAPS_JS) == [], f"{path} at {WIDTHS[width]}px"
+    finally:
+        context.close()
