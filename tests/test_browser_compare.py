@@ -31,8 +31,41 @@ def test_typing_a_search_updates_the_results_and_the_url_in_place(page) -> None:
     page.wait_for_url(f"**/search?q=convoys&outlet={slug}")
     assert page.evaluate("window.__marker") == "still here"
     assert page.locator("#search-q").input_value() == "convoys"  # the box kept its text and focus
+    page.go_back()  # typing replaced the entry the chip pushed; Back leaves the filtered search
+    page.wait_for_url("**/search?q=convoy")
+    assert page.locator("#search-q").input_value() == "convoy"
+
+
+def test_typing_replaces_the_history_entry_and_submitting_pushes_one(page) -> None:  # noqa: F811
+    page.goto("/")
+    page.goto("/search")
+    entries = page.evaluate("history.length")
+    page.locator("#search-q").press_sequentially("con", delay=40)
+    page.wait_for_url("**/search?q=con")
+    page.wait_for_timeout(400)  # past the typing delay: a second pause
+    page.locator("#search-q").press_sequentially("voy", delay=40)
+    page.wait_for_url("**/search?q=convoy")
+    assert page.evaluate("history.length") == entries  # pauses while typing add no entries
+    page.locator("#search-q").fill("Lavrov")
+    page.locator(".search-form button").click()
+    page.wait_for_url("**/search?q=Lavrov")
+    assert page.evaluate("history.length") == entries + 1
+
+
+def test_the_search_box_shows_the_query_of_the_url_after_back(page) -> None:  # noqa: F811
+    page.goto("/search?q=convoy")
+    page.locator("#search-q").fill("Lavrov")
+    page.locator(".search-form button").click()
+    page.wait_for_url("**/search?q=Lavrov")
+    page.locator("li.hit").first.wait_for()
+    page.locator("li.hit a").first.click()
+    page.wait_for_load_state()
     page.go_back()
-    page.wait_for_url(f"**/search?q=convoy&outlet={slug}")
+    page.wait_for_url("**/search?q=Lavrov")
+    assert page.locator("#search-q").input_value() == "Lavrov"
+    page.go_back()
+    page.wait_for_url("**/search?q=convoy")
+    assert page.locator("#search-q").input_value() == "convoy"
 
 
 def test_search_works_without_javascript(no_js_page) -> None:  # noqa: F811
