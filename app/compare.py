@@ -144,9 +144,22 @@ def blind_spots(session: Session, slug: str) -> list[BlindSpot]:
         .group_by(Milestone.slug, Outlet.slug, Outlet.name).order_by(func.lower(Outlet.name))
     ):
         reporters.setdefault(milestone_slug, []).append(OutletRef(outlet_slug, name))
-    # A milestone no outlet reported is nobody's blind spot in particular: only what others saw counts.
+    # A milestone no outlet reported is nobody's blind spot in particular: only what others saw counts; nor
+    # is one dated after the outlet's last loaded article, which could not have told it.
+    last_seen = _last_day_covered(session, slug)
     return [BlindSpot(m, reporters[m.slug]) for m in queries._milestone_refs(session)
-            if m.slug in reporters and slug not in {o.slug for o in reporters[m.slug]}]
+            if m.slug in reporters and slug not in {o.slug for o in reporters[m.slug]}
+            and last_seen is not None and m.date <= last_seen]
+
+
+def _last_day_covered(session: Session, slug: str) -> dt.date | None:
+    """The last day an outlet's loaded articles can speak of: its latest publication, or latest dated report."""
+    published, reported = session.execute(
+        select(func.max(Article.published), func.max(Report.date))
+        .select_from(Article).join(Outlet, Article.outlet_id == Outlet.id)
+        .outerjoin(Report, Report.article_id == Article.id).where(Outlet.slug == slug)
+    ).one()
+    return max((day for day in (published, reported) if day is not None), default=None)
 
 
 # -- coverage ------------------------------------------------------------------------------------
