@@ -286,10 +286,12 @@ class FigureGroup:
     label: str  # "killed · soldiers"
     figures: list[FigureItem]
     outlets: int  # how many outlets give a figure here
-    disagreement: bool  # at least two outlets, and their values differ
+    disagreement: bool  # at least two outlets give different values for the same period
     note: str  # "RT: 50 (the last 24 hours) · Al Jazeera: almost 200 (period not given)"
     topic: str | None = None  # on /figures: the milestone slug, or the report kind when there is none
     topic_title: str | None = None
+    # outlets give different values over different periods (or one gives none): no disagreement, and said so
+    not_comparable: bool = False
 
 
 @dataclass(frozen=True)
@@ -327,20 +329,33 @@ def _figure_group(unit: str, subject: str | None, figures: list[FigureItem]) -> 
     figures = sorted(figures, key=lambda f: (f.outlet is None, f.outlet.name.lower() if f.outlet else "",
                                              f.source, f.value))
     outlets = {f.outlet.slug if f.outlet else None for f in figures}
-    values = {f.value for f in figures}
-    disagreement = len(outlets) > 1 and len(values) > 1
+    disagreement = any(_outlets_differ(same) for same in _by_period(figures).values())
+    not_comparable = not disagreement and _outlets_differ(figures)
     note = ""
-    if disagreement:
+    if disagreement or not_comparable:
         note = " · ".join(
             f"{f.outlet.name if f.outlet else 'Unknown outlet'}: {f.display}"
             + (f" ({f.period})" if f.period else (" (period not given)" if _periods_differ(figures) else ""))
             for f in figures)
     return FigureGroup(unit, subject, f"{unit} · {subject}" if subject else unit, figures, len(outlets),
-                       disagreement, note)
+                       disagreement, note, not_comparable=not_comparable)
 
 
 def _periods_differ(figures: list[FigureItem]) -> bool:
-    return len({f.period for f in figures}) > 1
+    return len(_by_period(figures)) > 1
+
+
+def _by_period(figures: list[FigureItem]) -> dict[str | None, list[FigureItem]]:
+    """Figures by the period they count over: only figures over the same period can disagree."""
+    periods: dict[str | None, list[FigureItem]] = {}
+    for f in figures:
+        periods.setdefault(" ".join(f.period.lower().split()) if f.period else None, []).append(f)
+    return periods
+
+
+def _outlets_differ(figures: list[FigureItem]) -> bool:
+    """At least two outlets, and their values differ."""
+    return len({f.outlet.slug if f.outlet else None for f in figures}) > 1 and len({f.value for f in figures}) > 1
 
 
 @dataclass(frozen=True)
