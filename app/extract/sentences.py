@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from app.catalog import Catalog
@@ -11,6 +12,12 @@ from app.extract.text import split_sentences
 from app.extract.timex import UNDATED_KINDS, TimeExpression, find_expressions
 
 ATTACH_REACH = 60  # a time expression dates a milestone phrase this close, even across a comma
+# The longest stretch read as one sentence, and so the longest quote a report stores. News sentences run to
+# a few hundred characters; past this the text is a run-on list or a dump, where every expression's
+# whole-sentence reading would make extraction quadratic and every report would copy the whole of it.
+MAX_SENTENCE_CHARS = 600
+# Where an overlong sentence is cut, best first: a clause break, a comma, any space.
+CUT_POINTS = (events.CLAUSE_BREAK, re.compile(r",\s"), re.compile(r"\s"))
 
 
 @dataclass(frozen=True)
@@ -43,12 +50,52 @@ class Sentence:
 
 def analyse(text: str, catalog: Catalog) -> list[Sentence]:
     sentences = []
-    for start, end in split_sentences(text):
+    for start, end in (piece for span in split_sentences(text) for piece in capped(text, *span)):
         body = text[start:end]
         wire = published.WIRE_DATELINE.match(body)  # "BEIRUT, Sept 19 (Reuters) -" dates the story, not an event
         expressions = tuple(e for e in find_expressions(body) if not wire or e.start >= wire.end())
         sentences.append(Sentence(start, end, body, expressions, tuple(events.milestone_matches(body, catalog))))
     return sentences
+
+
+def capped(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The sentence at start:end, cut into pieces of at most MAX_SENTENCE_CHARS at its latest clause break
+    (else comma, else space) that fits; each piece's span is its text's, with no space at either end."""
+    pieces: list[tuple[int, int]] = []
+    while end - start > MAX_SENTENCE_CHARS:
+        cut, resume = _cut(text, start, start + MAX_SENTENCE_CHARS)
+        if text[start:cut].strip():
+            pieces.append(_stripped(text, start, cut))
+        start = resume
+        while start < end and text[start].isspace():
+            start += 1
+    if text[start:end].strip():
+        pieces.append(_stripped(text, start, end))
+    return pieces
+
+
+def _cut(text: str, start: int, limit: int) -> tuple[int, int]:
+    """Where a piece starting at start ends (at most limit) and where the next begins: at the last cut point
+    in the piece's second half, a comma or semicolon kept with the clause it closes."""
+    for pattern in CUT_POINTS:
+        last = None
+        for last in pattern.finditer(text, start + MAX_SENTENCE_CHARS // 2, limit):  # noqa: B007 (the last one)
+            pass
+        if last is None:
+            continue
+        at = last.start()
+        if text[at] in ",;":
+            return at + 1, at + 1
+        return at, at
+    return limit, limit  # not one space in the stretch: cut it where the limit falls
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while start < end and text[start].isspace():
+        start += 1
+    return start, end
 
 
 def attached_match(sentence: Sentence, expr: TimeExpression,
