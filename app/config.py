@@ -9,6 +9,10 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "sqlite:///timeline.db"  # a SQLite file in the working folder
+# The longest one article may take to extract. The seeds take a few hundredths of a second each; an article
+# still running after this is pathological text, rejected so that it cannot hold up the load.
+EXTRACT_TIMEOUT_S = 20.0
+TIMEOUT_VARIABLE = "TIMELINE_EXTRACT_TIMEOUT"  # seconds, overriding EXTRACT_TIMEOUT_S
 OFF_VALUES = frozenset({"0", "false", "no", "off"})  # TIMELINE_PAGE_CACHE=0 (or false, no, off) turns it off
 
 
@@ -29,6 +33,9 @@ class Settings:
     # default) served 48 day pages a second and 2 threads 70. A database far away, with time spent waiting
     # on it, is served better by more.
     page_threads: int | None = None
+    # Seconds one article may take to extract before the load rejects it (app/workers.py reads it from the
+    # environment itself, so every caller of the loader keeps it).
+    extract_timeout: float = EXTRACT_TIMEOUT_S
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -46,8 +53,24 @@ def settings_from_env(environ: dict[str, str] | None = None, **overrides: object
         values["page_cache"] = env["TIMELINE_PAGE_CACHE"].strip().lower() not in OFF_VALUES
     if env.get("TIMELINE_PAGE_THREADS"):
         values["page_threads"] = _positive_int("TIMELINE_PAGE_THREADS", env["TIMELINE_PAGE_THREADS"])
+    if env.get(TIMEOUT_VARIABLE):
+        values["extract_timeout"] = extract_timeout(env)
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)  # type: ignore[arg-type]
+
+
+def extract_timeout(environ: dict[str, str] | None = None) -> float:
+    """The per-article extraction time limit: TIMELINE_EXTRACT_TIMEOUT seconds when set, else EXTRACT_TIMEOUT_S."""
+    text = (os.environ if environ is None else environ).get(TIMEOUT_VARIABLE, "").strip()
+    if not text:
+        return EXTRACT_TIMEOUT_S
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise ValueError(f"{TIMEOUT_VARIABLE} must be a number of seconds above 0, not {text!r}")
+    return seconds
 
 
 def _positive_int(name: str, text: str) -> int:

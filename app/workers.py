@@ -15,18 +15,20 @@ import contextlib
 import os
 import pickle
 import queue
+import select
 import signal
 import struct
 import subprocess
 import sys
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from app.catalog import Catalog
-from app.config import usable_cores
+from app.config import extract_timeout, usable_cores
 from app.extract.article import extract_article
 from app.extract.text import decode_bytes
 from app.extract.types import ExtractedArticle, KnownMeta, RejectedFile
@@ -38,6 +40,14 @@ MIN_FILES_FOR_WORKERS = 40
 PROJECT_ROOT = Path(__file__).resolve().parent.parent  # so the worker imports this very code
 FRAME_HEADER = struct.Struct("!Q")  # the pickle's length
 STOP = None  # to a sender: close the worker's input, and the worker exits
+# A fresh worker's start (interpreter, imports, catalogue) is not its first article's time: until it says
+# READY its first article gets this much longer.
+WORKER_START_S = 30.0
+READY = "ready"  # from a worker: started, the catalogue read; its clock starts now
+
+
+def too_slow(seconds: float) -> RejectedFile:
+    return RejectedFile(f"took longer than {seconds:g} s to extract")
 
 
 @dataclass(frozen=True)
@@ -84,14 +94,17 @@ class _Worker:
     process: subprocess.Popen[bytes]
     outbox: queue.SimpleQueue[object]  # what the sender thread writes to the worker, in order
     waiting: deque[Ticket] = field(default_factory=deque)  # sent, not yet answered, oldest first
+    busy_since: float = 0.0  # time.monotonic() when it could start on its oldest waiting job
+    ready: bool = False  # it has said READY
 
 
 class ExtractionPool:
     """submit() files, then result() each ticket in the order submitted. With no workers, submit extracts."""
 
-    def __init__(self, catalog: Catalog, processes: int) -> None:
+    def __init__(self, catalog: Catalog, processes: int, timeout: float | None = None) -> None:
         self.catalog = catalog
         self.processes = processes
+        self.timeout = extract_timeout() if timeout is None else timeout
         self._workers: list[_Worker] = []
         self._next = 0  # round robin: with results taken in order, each worker answers in order too
 
@@ -119,11 +132,13 @@ class ExtractionPool:
     def submit(self, job: Job) -> Ticket:
         ticket = Ticket(job)
         if not self._workers:
-            ticket.outcome = extract_file(job, self.catalog)
+            ticket.outcome = extract_in_process(job, self.catalog, self.timeout)
             return ticket
         ticket.worker = self._next
         self._next = (self._next + 1) % len(self._workers)
         worker = self._workers[ticket.worker]
+        if not worker.waiting:
+            worker.busy_since = time.monotonic()
         worker.waiting.append(ticket)
         worker.outbox.put(job)
         return ticket
@@ -131,18 +146,30 @@ class ExtractionPool:
     def result(self, ticket: Ticket) -> Outcome:
         while ticket.outcome is None:
             worker = self._workers[ticket.worker]
+            # The clock of the worker's oldest job runs from when it could start on it: when it was sent to an
+            # idle worker, or when the job before it was answered.
+            left = (worker.busy_since + self.timeout + (0.0 if worker.ready else WORKER_START_S)
+                    - time.monotonic())
+            if not _readable(worker.process.stdout, left):  # type: ignore[arg-type]
+                worker.process.kill()
+                self._replace(ticket.worker, too_slow(self.timeout))
+                continue
             outcome = read_frame(worker.process.stdout)  # type: ignore[arg-type]
             if outcome is None:  # end of file: the worker died
                 self._replace(ticket.worker)
+            elif outcome == READY:
+                worker.ready, worker.busy_since = True, time.monotonic()
             else:
                 worker.waiting.popleft().outcome = outcome
+                worker.busy_since = time.monotonic()
         return ticket.outcome
 
     def _start(self) -> _Worker:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT),
                                                                           os.environ.get("PYTHONPATH")]))}
+        # Unbuffered, so that a frame waiting in the pipe is what select() sees: nothing hides in a buffer.
         process = subprocess.Popen([sys.executable, "-m", "app.workers"], stdin=subprocess.PIPE,
-                                   stdout=subprocess.PIPE, env=env)
+                                   stdout=subprocess.PIPE, env=env, bufsize=0)
         outbox: queue.SimpleQueue[object] = queue.SimpleQueue()
         # Writing from a thread of its own: a big job can fill the pipe while the worker is itself blocked
         # writing an outcome, and this process must still be free to read it.
@@ -151,19 +178,57 @@ class ExtractionPool:
         outbox.put(self.catalog)
         return _Worker(process, outbox)
 
-    def _replace(self, index: int) -> None:
-        """The worker died: its oldest job killed it and is rejected; the rest go to a new worker."""
+    def _replace(self, index: int, reason: RejectedFile | None = None) -> None:
+        """The worker died (or was killed): its oldest job is rejected; the rest go to a new worker."""
         dead = self._workers[index]
         code = dead.process.wait()
         dead.outbox.put(STOP)
         dead.process.stdout.close()  # type: ignore[union-attr]
         culprit = dead.waiting.popleft()
-        culprit.outcome = RejectedFile(f"extraction stopped its process (exit code {code})")
+        culprit.outcome = reason or RejectedFile(f"extraction stopped its process (exit code {code})")
         fresh = self._start()
         self._workers[index] = fresh
+        fresh.busy_since = time.monotonic()
         for ticket in dead.waiting:
             fresh.waiting.append(ticket)
             fresh.outbox.put(ticket.job)
+
+
+def _readable(stream: IO[bytes], seconds: float) -> bool:
+    """Whether the worker's output has something to read (an outcome, or end of file) within seconds."""
+    ready, _, _ = select.select([stream], [], [], max(0.0, seconds))
+    return bool(ready)
+
+
+class _Expired(BaseException):  # not an Exception: extract_file must not catch it as a failure
+    """Raised by the alarm in the loader's own process when an article takes too long."""
+
+
+# After the first alarm it rings again this often: a library's bare "except:" may swallow one.
+ALARM_REPEAT_S = 0.25
+
+
+def extract_in_process(job: Job, catalog: Catalog, timeout: float) -> Outcome:
+    """extract_file in this process, stopped by an alarm after timeout seconds where signals allow one (the
+    main thread of a Unix process); the alarm interrupts Python code, a single regex runs to its end."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        return extract_file(job, catalog)
+    running = True
+
+    def expire(signum: int, frame: object) -> None:
+        if running:
+            raise _Expired
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, timeout, ALARM_REPEAT_S)
+    try:
+        return extract_file(job, catalog)
+    except _Expired:
+        return too_slow(timeout)
+    finally:
+        running = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def write_frame(stream: IO[bytes], value: object) -> None:
@@ -174,12 +239,21 @@ def write_frame(stream: IO[bytes], value: object) -> None:
 
 def read_frame(stream: IO[bytes]) -> object | None:
     """The next value, or None at end of file."""
-    header = stream.read(FRAME_HEADER.size)
+    header = _read_exactly(stream, FRAME_HEADER.size)
     if len(header) < FRAME_HEADER.size:
         return None
     (size,) = FRAME_HEADER.unpack(header)
-    data = stream.read(size)
+    data = _read_exactly(stream, size)
     return pickle.loads(data) if len(data) == size else None
+
+
+def _read_exactly(stream: IO[bytes], size: int) -> bytes:
+    """size bytes, or fewer at end of file: an unbuffered pipe returns what has arrived so far."""
+    chunks: list[bytes] = []
+    while size > 0 and (chunk := stream.read(size)):
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
 
 
 def _send_all(stream: IO[bytes], outbox: queue.SimpleQueue[object]) -> None:
@@ -198,6 +272,7 @@ def main() -> None:
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print must not corrupt the outcomes
     catalog = read_frame(source)
     assert isinstance(catalog, Catalog)
+    write_frame(results, READY)
     while (job := read_frame(source)) is not None:
         assert isinstance(job, Job)
         try:

@@ -378,3 +378,24 @@ def test_reports_go_in_a_few_multi_row_statements_and_the_data_version_moves(eng
         assert 0 < moved < 10
     else:  # SQLite has row triggers only: one per row written
         assert moved >= reports
+
+
+# Many dated clauses: linear to extract, yet this many take far longer than the limit the test sets.
+SLOW_CLAUSE = "Mortars hit the old market on Thursday and the council met again about it on Saturday "
+
+
+@pytest.mark.parametrize("jobs", [0, 2])
+def test_an_article_over_the_time_limit_is_rejected_by_name_and_the_rest_load_in_order(
+        engine, catalog, tmp_path, monkeypatch, jobs):
+    from tests.test_load_processes import write_corpus
+
+    monkeypatch.setenv("TIMELINE_EXTRACT_TIMEOUT", "1")
+    names = write_corpus(tmp_path / "corpus", count=41)
+    write(tmp_path / "corpus", "article_020_slow.txt", "Shelling log\n\n" + SLOW_CLAUSE * 30_000)
+    seen = []
+    summary = load_paths(engine, [tmp_path / "corpus"], catalog=catalog, progress=seen.append, jobs=jobs)
+    assert [r.source for r in seen] == sorted([*names, "article_020_slow.txt"])
+    slow = next(r for r in seen if r.source == "article_020_slow.txt")
+    assert slow.status == "rejected" and slow.detail == "took longer than 1 s to extract"
+    assert summary.loaded == len(names) and summary.rejected == [("article_020_slow.txt", slow.detail)]
+    assert sources(engine) == names

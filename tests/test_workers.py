@@ -60,3 +60,34 @@ def test_small_loads_extract_in_process_unless_told_otherwise():
     assert worker_count(MIN_FILES_FOR_WORKERS, None) >= 1
     assert worker_count(3, 2) == 2
     assert worker_count(10_000, 0) == 0
+
+
+# Dated clauses, linear to extract but a few megabytes of them take far longer than the limits set below.
+SLOW_CLAUSE = "Shelling resumed near the airport on Friday while monitors said the convoy was held up on Sunday "
+SHORT_LIMIT_S = 1.0
+
+
+def slow_job() -> Job:
+    return Job((SLOW_CLAUSE * 30_000).encode(), "slow.txt", None)
+
+
+def test_an_article_over_the_time_limit_is_rejected_and_its_worker_replaced(catalog: Catalog):
+    jobs = seed_jobs()
+    jobs.insert(1, slow_job())
+    with ExtractionPool(catalog, processes=2, timeout=SHORT_LIMIT_S) as pool:
+        first = pool._workers[1].process
+        tickets = [pool.submit(job) for job in jobs]
+        outcomes = [pool.result(ticket) for ticket in tickets]
+        assert pool._workers[1].process is not first and pool._workers[1].process.poll() is None
+    assert isinstance(outcomes[1], RejectedFile)
+    assert str(outcomes[1]) == "took longer than 1 s to extract"
+    assert outcomes[:1] + outcomes[2:] == [extract_file(job, catalog) for job in jobs[:1] + jobs[2:]]
+
+
+def test_in_process_extraction_keeps_the_time_limit_too_and_leaves_no_alarm_behind(catalog: Catalog):
+    handler = signal.getsignal(signal.SIGALRM)
+    with ExtractionPool(catalog, processes=0, timeout=SHORT_LIMIT_S) as pool:
+        slow = pool.submit(slow_job())
+    assert isinstance(slow.outcome, RejectedFile), slow.outcome
+    assert str(slow.outcome) == "took longer than 1 s to extract"
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0) and signal.getsignal(signal.SIGALRM) == handler

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from app.catalog import Party
 from app.extract.caseless import Caseless, fast_variant
+from app.extract.spans import TakenSpans
 
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40,
@@ -64,7 +65,7 @@ def find_figures(sentence: str) -> list[Figure]:
     units = {unit for word, unit in _UNIT_BY_WORD if word in lowered}
     if not units or not NUMBER_HINT.search(sentence, lowered):
         return []  # most sentences give no number, or no unit
-    taken: list[tuple[int, int]] = []
+    taken = TakenSpans()
     figures: list[Figure] = []
     period = PERIOD.search(sentence) if "hours" in lowered else None
     same_length = len(lowered) == len(sentence)  # spans in the lower-cased text are spans in the sentence
@@ -72,14 +73,14 @@ def find_figures(sentence: str) -> list[Figure]:
         if unit not in units:
             continue
         for match in (fast.finditer(lowered) if fast and same_length else pattern.finditer(sentence)):
-            if any(match.start() < e and s < match.end() for s, e in taken):
+            if taken.overlaps(match.start(), match.end()):
                 continue
             value = _value(match["number"])
             if value is None or (unit in ("hours", "days") and value > 1000):
                 continue
             if unit == "hours" and period and match.start() >= period.start() and match.end() <= period.end():
                 continue  # "the last 24 hours" is the period a figure covers, not a figure
-            taken.append(match.span())
+            taken.add(*match.span())
             qualifier = (match.groupdict().get("qualifier") or "").lower() or None
             figures.append(Figure(value, unit, _subject(match), qualifier,
                                   period.group(0).strip() if period and unit == "violations" else None,

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from app.extract.caseless import fast_variant
+from app.extract.spans import TakenSpans
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -134,7 +135,7 @@ def find_expressions(sentence: str) -> list[TimeExpression]:
     if not open_gates:
         return []
     same_length = len(lowered) == len(sentence)  # spans in the lower-cased text are spans in the sentence
-    taken: list[tuple[int, int]] = []
+    taken = TakenSpans()
     found: list[TimeExpression] = []
     for kind, pattern, fast in _RUNNABLE:
         if kind not in open_gates:
@@ -143,11 +144,11 @@ def find_expressions(sentence: str) -> list[TimeExpression]:
             continue  # "September 17" was taken whole by month_day: no "month" match could be kept
         for match in (fast.finditer(lowered) if fast and same_length else pattern.finditer(sentence)):
             start, end = match.span()
-            if any(start < t_end and t_start < end for t_start, t_end in taken):
+            if taken.overlaps(start, end):
                 continue
             if kind == "numeric_date" and not _plausible_numeric(match):
                 continue
-            taken.append((start, end))
+            taken.add(start, end)
             # The words as written, from the spans: the match may be over the lower-cased text.
             fields = tuple((name, sentence[match.start(name):match.end(name)])
                            for name, value in match.groupdict().items() if value is not None)
@@ -169,7 +170,7 @@ def _open_gates(sentence: str, lowered: str) -> set[str]:
     return kinds
 
 
-def _gate_words_taken(kind: str, sentence: str, lowered: str, taken: list[tuple[int, int]]) -> bool:
+def _gate_words_taken(kind: str, sentence: str, lowered: str, taken: TakenSpans) -> bool:
     """Whether every place the sentence has one of the kind's gate words is inside a span earlier patterns
     took. A match of the kind holds such a word, so it would overlap that span and be dropped: running the
     pattern could find nothing. (Spans in the lower-cased sentence are the sentence's: same length.)"""
@@ -177,10 +178,7 @@ def _gate_words_taken(kind: str, sentence: str, lowered: str, taken: list[tuple[
         text = lowered if lower_case else sentence
         at = text.find(word)
         while at != -1:
-            for t_start, t_end in taken:
-                if t_start <= at < t_end:
-                    break
-            else:
+            if not taken.covers(at):
                 return False
             at = text.find(word, at + 1)
     return True

@@ -1,0 +1,19 @@
+"""Settings from the environment: the extraction time limit."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.config import EXTRACT_TIMEOUT_S, extract_timeout, settings_from_env
+
+
+def test_the_extraction_time_limit_has_a_default_and_an_environment_variable():
+    assert extract_timeout({}) == EXTRACT_TIMEOUT_S == settings_from_env({}).extract_timeout
+    assert extract_timeout({"TIMELINE_EXTRACT_TIMEOUT": "2.5"}) == 2.5
+    assert settings_from_env({"TIMELINE_EXTRACT_TIMEOUT": " 7 "}).extract_timeout == 7
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon", "inf", "nan"])
+def test_a_bad_extraction_time_limit_is_refused_by_name(value):
+    with pytest.raises(ValueError, match="TIMELINE_EXTRACT_TIMEOUT"):
+        settings_from_env({"TIMELINE_EXTRACT_TIMEOUT": value})
