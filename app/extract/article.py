@@ -5,6 +5,7 @@ milestones they name -> publication date (dateline, else inferred from the text'
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from app.catalog import Catalog
@@ -25,8 +26,9 @@ def extract_article(
 ) -> ExtractedArticle:
     """Everything the loader stores about one article. Pure: no files, no database."""
     known = known or KnownMeta()
-    page, meta = html_to_text(raw) if looks_like_html(raw, source) else (raw, PageMeta())
-    text = clean_text(page)
+    is_html = looks_like_html(raw, source)
+    page, meta = html_to_text(raw) if is_html else (raw, PageMeta())
+    text = page if is_html else clean_text(page)  # trafilatura has already dropped the page's furniture
     sentences = analyse(text, catalog)
     outlet = (known.outlet, "manifest") if known.outlet else _outlet(page, catalog, known.url or meta.url,
                                                                      meta.site_name)
@@ -53,12 +55,22 @@ def publication(known: KnownMeta, meta: PageMeta, text: str, sentences: list[Sen
     dateline = published.find_dateline(lines, catalog.window_start.year)
     meta_day = published.parse_meta_date(meta.published)
     if dateline and meta_day and meta_day != dateline.date:
-        return Published(dateline.date, f"{dateline.basis} (page metadata says {meta_day}; the visible dateline wins)")
+        return _dateline_or_metadata(dateline, meta_day, meta.published or "")
     if dateline:
         return dateline
     if meta_day:
         return Published(meta_day, f"page metadata '{meta.published}'")
     return published.infer_published(clues(sentences, catalog), catalog)
+
+
+def _dateline_or_metadata(dateline: Published, meta_day: dt.date, written: str) -> Published:
+    """A visible dateline with its year wins over the page's metadata; one without a year guessed its
+    year from the timeline's frame, so the metadata's full date wins unless they name the same day."""
+    assert dateline.date is not None
+    same_day = (dateline.date.month, dateline.date.day) == (meta_day.month, meta_day.day)
+    if dateline.year_given or same_day:
+        return Published(dateline.date, f"{dateline.basis} (page metadata says {meta_day}; the visible dateline wins)")
+    return Published(meta_day, f"page metadata '{written}' (over the dateline without a year: {dateline.basis})")
 
 
 # --- title --------------------------------------------------------------------------------------

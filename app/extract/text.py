@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import string
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from dataclasses import dataclass
 
 from app.extract.types import RejectedFile
 
@@ -58,6 +58,9 @@ def _decode(data: bytes) -> str:
         data = data[3:]
     if b"\x00" in data:
         return _decode_utf16_without_bom(data)
+    declared = _declared_charset(data)
+    if declared and declared != "utf-8":  # UTF-8 keeps its own checks below
+        return data.decode(declared, errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -65,10 +68,35 @@ def _decode(data: bytes) -> str:
             return data[:exc.start].decode("utf-8")  # a file cut off inside its last character
         if UTF8_MULTIBYTE.search(data):
             raise RejectedFile(f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}") from exc
+    if _looks_like_html_bytes(data):
+        # Browsers read an undeclared page's bytes as Windows-1252, a superset of Latin-1's letters.
+        return data.decode("cp1252", errors="replace")
     # Latin-1 decodes any byte, so only accept it when the bytes look like Western text.
     if any(0x80 <= b < 0xA0 for b in data):
         raise RejectedFile("not UTF-8 or Latin-1 text")
     return data.decode("latin-1")
+
+
+CHARSET_SNIFF_BYTES = 4096  # browsers look for <meta charset> in the page's first kilobytes (1024 by the spec)
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def _looks_like_html_bytes(data: bytes) -> bool:
+    return looks_like_html(data[:CHARSET_SNIFF_BYTES].decode("ascii", errors="replace"))
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The encoding an HTML page declares in <meta charset> or http-equiv, when Python knows it."""
+    match = META_CHARSET.search(data[:CHARSET_SNIFF_BYTES])
+    if not match or not _looks_like_html_bytes(data):
+        return None
+    name = match[1].decode("ascii").lower()
+    if name in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"):
+        name = "cp1252"  # what browsers do: the WHATWG encoding standard maps these labels to Windows-1252
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
 
 
 def _decode_utf16_without_bom(data: bytes) -> str:
@@ -85,21 +113,15 @@ def _decode_utf16_without_bom(data: bytes) -> str:
 
 # --- HTML -------------------------------------------------------------------------------------
 
-# Elements whose text is never the article: code, navigation, forms, embedded media.
-SKIPPED_TAGS = frozenset({
-    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
-    "iframe", "svg", "button", "select", "figure", "menu",
-})
-BLOCK_TAGS = frozenset({
-    "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "tr",
-    "blockquote", "pre", "time", "dd", "dt", "ul", "ol", "table", "hr",
-})
-# <meta> names that carry the page's own metadata.
-META_PUBLISHED = ("article:published_time", "og:published_time", "datepublished", "pubdate",
-                  "publish-date", "date", "dc.date", "dc.date.issued", "sailthru.date")
-META_SITE = ("og:site_name", "application-name", "publisher")
-META_URL = ("og:url",)
-META_TITLE = ("og:title", "twitter:title")
+# Trafilatura finds the story among the page's furniture with lxml, whose parser is linear even on
+# unterminated markup (Python's html.parser is quadratic on a run of unclosed "<!--").
+HTML_OPTIONS = {
+    "with_metadata": True,  # title, site name, URL and the publication date
+    "include_comments": False,  # readers' comments are not the story
+    "include_tables": True,  # casualty and aid figures are often tabulated
+    # htmldate: search the whole page when the metadata has no date; prefer "published" to "updated".
+    "date_extraction_params": {"extensive_search": True, "original_date": True},
+}
 
 
 @dataclass
@@ -110,66 +132,6 @@ class PageMeta:
     published: str | None = None  # as written, parsed later
 
 
-@dataclass
-class _PageParser(HTMLParser):
-    chunks: list[str] = field(default_factory=list)
-    meta: PageMeta = field(default_factory=PageMeta)
-    skip_depth: int = 0
-    in_title: bool = False
-    title_parts: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k.lower(): (v or "") for k, v in attrs}
-        if tag == "meta":
-            self._meta(values)
-        elif tag == "link" and values.get("rel", "").lower() == "canonical":
-            self.meta.url = self.meta.url or values.get("href") or None
-        elif tag == "time" and values.get("datetime") and not self.meta.published and self.skip_depth == 0:
-            self.meta.published = values["datetime"]
-        if tag in SKIPPED_TAGS:
-            self.skip_depth += 1
-        elif tag == "title":
-            self.in_title = True
-        elif tag in BLOCK_TAGS:
-            self.chunks.append("\n")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag in SKIPPED_TAGS:
-            self.skip_depth -= 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in SKIPPED_TAGS and self.skip_depth:
-            self.skip_depth -= 1
-        elif tag == "title":
-            self.in_title = False
-        elif tag in BLOCK_TAGS:
-            self.chunks.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self.in_title:
-            self.title_parts.append(data)
-        elif self.skip_depth == 0:
-            self.chunks.append(data)
-
-    def _meta(self, values: dict[str, str]) -> None:
-        key = (values.get("property") or values.get("name") or values.get("itemprop") or "").lower()
-        content = values.get("content", "").strip()
-        if not content:
-            return
-        if key in META_PUBLISHED and not self.meta.published:
-            self.meta.published = content
-        elif key in META_SITE and not self.meta.site_name:
-            self.meta.site_name = content
-        elif key in META_URL and not self.meta.url:
-            self.meta.url = content
-        elif key in META_TITLE and not self.meta.title:
-            self.meta.title = content
-
-
 def looks_like_html(raw: str, source: str = "") -> bool:
     if source.lower().endswith((".html", ".htm")):
         return True
@@ -178,15 +140,18 @@ def looks_like_html(raw: str, source: str = "") -> bool:
 
 
 def html_to_text(raw: str) -> tuple[str, PageMeta]:
-    """Visible text of the page's content (navigation, scripts and forms dropped) and its metadata."""
-    parser = _PageParser()
-    parser.feed(raw)
-    parser.close()
-    meta = parser.meta
-    page_title = " ".join("".join(parser.title_parts).split())
-    if page_title and not meta.title:
-        meta.title = page_title
-    return "".join(parser.chunks), meta
+    """The page's story, one paragraph a line with a blank line between (clean_text's shape), and its
+    metadata. A page trafilatura finds no story in gives empty text."""
+    import trafilatura  # imported here: plain-text articles never pay for loading it
+
+    document = trafilatura.bare_extraction(raw, **HTML_OPTIONS)
+    if document is None:
+        return "", PageMeta()
+    lines = (" ".join(line.split()) for line in (document.text or "").split("\n"))
+    text = "\n\n".join(line for line in lines if line)
+    meta = PageMeta(title=document.title or None, url=document.url or None,
+                    site_name=document.sitename or None, published=document.date or None)
+    return text, meta
 
 
 # --- page furniture -----------------------------------------------------------------------------
