@@ -70,6 +70,24 @@ def test_html_metadata_and_visible_dateline():
     assert day == dt.date(2016, 9, 21) and "metadata says 2016-09-22" in basis
 
 
+def test_metadata_with_a_year_beats_a_dateline_without_one():
+    story = "<p>The army announced an offensive on Aleppo on Thursday, and rebels said they would resist.</p>" * 4
+    page = ("<html><head><meta property='article:published_time' content='2015-03-12T10:00:00Z'></head>"
+            f"<body><article><p>March 14</p>{story}</article></body></html>")
+    day, basis = published(page, "p.html")
+    assert day == dt.date(2015, 3, 12) and "dateline without a year" in basis
+    agreeing = page.replace("March 14", "March 12")
+    assert published(agreeing, "p.html")[0].month == 3 and published(agreeing, "p.html")[0].day == 12
+
+
+def test_json_ld_date_published_is_read():
+    story = "<p>Officials said on Tuesday that the convoy had reached the town after a long delay.</p>" * 4
+    page = ('<html><head><script type="application/ld+json">{"@context": "https://schema.org", '
+            '"@type": "NewsArticle", "headline": "Convoy arrives", "datePublished": "2016-09-20T09:30:00Z"}'
+            f"</script></head><body><article>{story}</article></body></html>")
+    assert published(page, "p.html")[0] == dt.date(2016, 9, 20)
+
+
 def test_manifest_wins():
     day, basis = published("The truce took effect on Monday.", known=KnownMeta(published=dt.date(2016, 9, 13)))
     assert (day, basis) == (dt.date(2016, 9, 13), "manifest")

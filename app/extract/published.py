@@ -36,6 +36,7 @@ CONTEXT_WEIGHT = 1  # "on Saturday" in a sentence presuming the truce in force i
 class Published:
     date: dt.date | None
     basis: str
+    year_given: bool = True  # False: a dateline without a year, which took the timeline's
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,10 @@ def find_dateline(lines: Sequence[str], default_year: int) -> Published | None:
             res = resolve(expr, None, truce_start=dt.date(default_year, 1, 1), default_year=default_year)
             if res.date is not None:
                 basis = f"dateline '{text.strip()}'"
-                if expr.get("year") is None:
+                year_given = expr.get("year") is not None
+                if not year_given:
                     basis += f" (year {res.date.year} from the timeline's frame)"
-                found.append((bool(UPDATED_LABEL.match(line)), Published(res.date, basis)))
+                found.append((bool(UPDATED_LABEL.match(line)), Published(res.date, basis, year_given)))
     if not found:
         return None
     return sorted(found, key=lambda item: item[0])[0][1]  # "published" before "updated"
