@@ -34,6 +34,7 @@ def article_dict(article: Article) -> dict[str, Any]:
         "published": article.published.isoformat() if article.published else None,
         "published_basis": article.published_basis,
         "outlet_basis": article.outlet_basis,
+        "text": article.text,  # the cleaned story text that report spans point into
         "id": article.id,
     }
 

@@ -14,7 +14,7 @@ from app.export import CSV_FIELDS, export_data, export_text, reports_csv, to_jso
 from app.models import Article, Milestone, Outlet, Report
 
 ARTICLE_KEYS = {"source", "outlet", "outlet_slug", "title", "url", "published", "published_basis",
-                "outlet_basis", "id"}
+                "outlet_basis", "text", "id"}
 REPORT_KEYS = {"source", "outlet", "date", "precision", "kind", "milestone", "basis", "reasoning",
                "quote", "span", "speaker", "article_id", "id"}
 
@@ -55,6 +55,7 @@ def test_articles_carry_exactly_the_contract_fields(filled):
     assert first["published"] == "2016-09-18"
     assert first["published_basis"] == "dateline '18 Sep, 2016 21:09'"
     assert (second["outlet"], second["outlet_slug"], second["published"]) == (None, None, None)
+    assert first["text"] == "..."  # the cleaned story text, as stored
 
 
 def test_reports_carry_exactly_the_contract_fields_in_source_then_position_order(filled):
