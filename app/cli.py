@@ -130,14 +130,25 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
     with Session(engine) as session:
         text = export_text(session, args.format)
     if args.output is None:
-        sys.stdout.buffer.write(text.encode("utf-8"))
-        sys.stdout.flush()
+        try:
+            sys.stdout.buffer.write(text.encode("utf-8"))
+            sys.stdout.flush()
+        except OSError as exc:  # a full disk, or a closed pipe (`| head`)
+            _quiet_stdout()
+            raise CliError(f"cannot write the export: {exc.strerror or exc}") from exc
     else:
         try:
             args.output.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise CliError(f"cannot write {args.output}: {exc.strerror or exc}") from exc
     return EXIT_OK
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device so the interpreter's flush at exit cannot fail a second time."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -11,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
+from app.formats import csv_text
 from app.models import Article, Claim, Figure, Report
 
 EXPORT_FORMATS = ("json", "csv")
@@ -113,14 +112,8 @@ def to_json(data: dict[str, Any]) -> str:
 
 def reports_csv(reports: Iterable[dict[str, Any]]) -> str:
     """Report dicts as CSV, one row each, with a header row."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for report in reports:
-        row = {k: v for k, v in report.items() if k != "span"}
-        row["span_start"], row["span_end"] = report["span"]
-        writer.writerow(row)
-    return out.getvalue()
+    return csv_text(CSV_FIELDS, ({**report, "span_start": report["span"][0], "span_end": report["span"][1]}
+                                 for report in reports))
 
 
 def export_text(session: Session, fmt: str) -> str:

@@ -26,14 +26,30 @@ TIMELINE_HEADLINE_CHARS = 90  # a TimelineJS slide headline: the quote's opening
 # -- CSV -----------------------------------------------------------------------------------------
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_text(fields: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
-    """A header row and one row per mapping (missing keys empty, extra keys ignored)."""
+    """A header row and one row per mapping (missing keys empty, extra keys ignored), no cell a formula.
+
+    Rows end in CRLF (RFC 4180), so the writer also quotes a cell holding a lone carriage return."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\n", extrasaction="ignore")
+    writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\r\n", extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "" if row.get(k) is None else row.get(k) for k in fields})
+        writer.writerow({k: csv_cell(row.get(k)) for k in fields})
     return out.getvalue()
+
+
+def csv_cell(value: Any) -> Any:
+    """The value as a CSV cell: empty for None, and text a spreadsheet would run as a formula made inert by a
+    leading apostrophe (numbers we write stay numbers)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 # -- iCalendar -----------------------------------------------------------------------------------

@@ -81,6 +81,29 @@ def test_export_to_a_file_and_as_csv(tmp_path, db):
     assert csv_text.startswith("source,outlet,date,precision,kind,milestone,")
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs the /dev/full device (Linux)")
+def test_export_to_a_full_disk_is_one_line_and_exit_1(tmp_path, db):
+    run("load", str(SEEDS_DIR), cwd=tmp_path, db=db)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TIMELINE_")} | {"TIMELINE_DATABASE_URL": db}
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([timeline_script(), "export"], cwd=tmp_path, env=env, stdout=full,
+                                stderr=subprocess.PIPE, text=True, timeout=COMMAND_TIMEOUT_S)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == ["timeline: error: cannot write the export: No space left on device"]
+
+
+def test_export_into_a_closed_pipe_is_one_line(tmp_path, db):
+    run("load", str(SEEDS_DIR), cwd=tmp_path, db=db)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TIMELINE_")} | {"TIMELINE_DATABASE_URL": db}
+    reader, writer = os.pipe()
+    os.close(reader)
+    with os.fdopen(writer, "w") as closed:
+        result = subprocess.run([timeline_script(), "export"], cwd=tmp_path, env=env, stdout=closed,
+                                stderr=subprocess.PIPE, text=True, timeout=COMMAND_TIMEOUT_S)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
 def test_the_db_option_wins_over_the_environment(tmp_path):
     chosen = tmp_path / "chosen.db"
     result = run("--db", f"sqlite:///{chosen}", "migrate", cwd=tmp_path, db=f"sqlite:///{tmp_path / 'env.db'}")

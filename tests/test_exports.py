@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from app.catalog import Catalog
 from app.config import Settings
 from app.export import CSV_FIELDS
-from app.formats import ICS_LINE_OCTETS, FeedEntry, atom, ics_escape, ics_fold
+from app.formats import ICS_LINE_OCTETS, FeedEntry, atom, csv_text, ics_escape, ics_fold
 from app.load import load_paths
 from app.render import VARY
 from app.web import create_app
@@ -213,3 +213,16 @@ def test_timelinejs_json_has_timelinejs_3s_shape(client: TestClient) -> None:
     assert groups == {"RT", "Al Jazeera", "Alwaght", "Asharq Al-Awsat", "YourNewsWire"}
     only_rt = client.get("/timeline.js.json?outlet=rt").json()
     assert {e["group"] for e in only_rt["events"]} == {"Milestones", "RT"}
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_that_a_spreadsheet_would_run_are_made_inert(start: str) -> None:
+    text = csv_text(["quote", "count"], [{"quote": f'{start}HYPERLINK("http://x.example","click")', "count": -3}])
+    (row,) = list(csv.DictReader(io.StringIO(text)))
+    assert row["quote"] == f"'{start}HYPERLINK(\"http://x.example\",\"click\")"
+    assert row["count"] == "-3"  # a number we write stays a number
+
+
+def test_csv_quotes_a_lone_carriage_return_so_rows_never_split() -> None:
+    text = csv_text(["source", "n"], [{"source": "a\rb.txt", "n": 1}, {"source": "c.txt", "n": 2}])
+    assert [r["source"] for r in csv.DictReader(io.StringIO(text, newline=""))] == ["a\rb.txt", "c.txt"]
