@@ -73,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="extraction processes (default: one per core when there are "
                            f"{MIN_FILES_FOR_WORKERS} files or more; "
                            "0: extract in this process)")
+    load.add_argument("--follow-links", action="store_true",
+                      help="also follow symbolic links that lead out of the folders given (off: reported, skipped)")
 
     export = _command(commands, "export", "export articles and reports", run_export, db)
     export.add_argument("--format", choices=EXPORT_FORMATS, default="json", help="json (default) or csv")
@@ -120,7 +122,8 @@ def run_load(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError(f"no such file or folder: {', '.join(missing)}", EXIT_USAGE)
     engine = _engine(settings)
     migrate(engine)
-    summary = load_paths(engine, args.paths, catalog=_catalog(settings), progress=_print_progress, jobs=args.jobs)
+    summary = load_paths(engine, args.paths, catalog=_catalog(settings), progress=_print_progress, jobs=args.jobs,
+                         follow_links=args.follow_links)
     print(summary_line(summary))
     return EXIT_FAILED if summary.rejected else EXIT_OK
 

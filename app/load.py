@@ -83,15 +83,16 @@ Progress = Callable[[FileResult], None]
 
 def load_paths(
     engine: Engine, paths: Iterable[Path | str], *, catalog: Catalog, progress: Progress | None = None,
-    jobs: int | None = None,
+    jobs: int | None = None, follow_links: bool = False,
 ) -> LoadSummary:
     """Sync the catalogue, then load every article file under the paths; bad files are reported, not fatal.
 
-    jobs: extraction processes (None: one per core for a load big enough to gain from them; 0: none)."""
+    jobs: extraction processes (None: one per core for a load big enough to gain from them; 0: none).
+    follow_links: also follow symbolic links that lead out of the folders given (never by default)."""
     sync_catalog(engine, catalog)
     summary = LoadSummary()
     # List everything first: a snapshot, so files written while loading are not chased.
-    items = list(iter_article_files(Path(p) for p in paths))
+    items = list(iter_article_files((Path(p) for p in paths), follow_links=follow_links))
     processes = worker_count(len(items), jobs)
     # A small load goes file by file: each one's line is printed as soon as it is written.
     batch = WRITE_BATCH if processes or len(items) >= MIN_FILES_FOR_WORKERS else 1
@@ -133,12 +134,15 @@ def _sync_catalog(engine: Engine, catalog: Catalog) -> None:
 # -- finding files -------------------------------------------------------------------------------
 
 
-def iter_article_files(paths: Iterable[Path]) -> Iterator[ArticleFile | FileResult]:
-    """Article files under the paths in sorted order; a path that cannot be read yields a rejection."""
+def iter_article_files(paths: Iterable[Path], *, follow_links: bool = False) -> Iterator[ArticleFile | FileResult]:
+    """Article files under the paths in sorted order; a path that cannot be read yields a rejection.
+
+    A link inside a folder that leads out of it is not followed (it could serve any file of the machine)
+    unless follow_links is set; a path named on the command line is the user's choice and is followed."""
     seen_dirs: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            yield from _walk(path, path, seen_dirs)
+            yield from _walk(path, path, seen_dirs, None if follow_links else path.resolve())
         elif path.is_file():
             if path.name not in CATALOGUE_FILES:
                 manifest = yield from _manifest(path.parent, path.parent)
@@ -147,7 +151,7 @@ def iter_article_files(paths: Iterable[Path]) -> Iterator[ArticleFile | FileResu
             yield FileResult(str(path), "rejected", _not_a_file(path) if path.exists() else "no such file or folder")
 
 
-def _walk(folder: Path, root: Path, seen_dirs: set[Path]) -> Iterator[ArticleFile | FileResult]:
+def _walk(folder: Path, root: Path, seen_dirs: set[Path], fence: Path | None) -> Iterator[ArticleFile | FileResult]:
     resolved = folder.resolve()
     if resolved in seen_dirs:  # a symlink loop, or the same folder named twice
         return
@@ -161,12 +165,24 @@ def _walk(folder: Path, root: Path, seen_dirs: set[Path]) -> Iterator[ArticleFil
     for entry in entries:
         if entry.name.startswith("."):  # editor and VCS droppings (.git, .DS_Store), never articles
             continue
+        if fence is not None and entry.is_symlink() and not _inside(entry, fence):
+            if entry.is_dir() or _is_article_name(entry.name):
+                yield FileResult(_relative(entry, root), "rejected",
+                                 "a link out of the folder given: not followed (--follow-links follows it)")
+            continue
         if entry.is_dir():
-            yield from _walk(entry, root, seen_dirs)
+            yield from _walk(entry, root, seen_dirs, fence)
         elif entry.is_file() and _is_article_name(entry.name):
             yield ArticleFile(entry, _relative(entry, root), manifest.get(entry.name))
         elif _is_article_name(entry.name):  # a broken or looping link, a pipe, a socket: say why it is skipped
             yield FileResult(_relative(entry, root), "rejected", _not_a_file(entry))
+
+
+def _inside(link: Path, fence: Path) -> bool:
+    try:
+        return link.resolve().is_relative_to(fence)
+    except (OSError, RuntimeError):  # a loop: the walk reports it as a broken link
+        return True
 
 
 def _not_a_file(path: Path) -> str:

@@ -399,3 +399,21 @@ def test_an_article_over_the_time_limit_is_rejected_by_name_and_the_rest_load_in
     assert slow.status == "rejected" and slow.detail == "took longer than 1 s to extract"
     assert summary.loaded == len(names) and summary.rejected == [("article_020_slow.txt", slow.detail)]
     assert sources(engine) == names
+
+
+def test_a_link_out_of_the_folder_is_not_followed_unless_asked(engine, catalog, tmp_path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("A private file about the ceasefire in Syria, never to be served.\n")
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "story.txt").write_text("An article about the ceasefire in Syria, long enough to be one.\n")
+    (folder / "secret.txt").symlink_to(outside / "secret.txt")
+    (folder / "elsewhere").symlink_to(outside, target_is_directory=True)
+    (folder / "sub" / "alias.txt").symlink_to(folder / "story.txt")  # inside the tree: followed
+    summary = load_paths(engine, [folder], catalog=catalog)
+    rejected = dict(summary.rejected)
+    assert set(rejected) == {"secret.txt", "elsewhere"}
+    assert all("not followed" in reason for reason in rejected.values())
+    followed = load_paths(engine, [folder], catalog=catalog, follow_links=True)
+    assert not followed.rejected
