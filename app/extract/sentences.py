@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from app.catalog import Catalog
 from app.extract import events, published
 from app.extract.events import PhraseMatch
-from app.extract.text import split_sentences
+from app.extract.text import split_sentences, trimmed_span
 from app.extract.timex import UNDATED_KINDS, TimeExpression, find_expressions
 
 ATTACH_REACH = 60  # a time expression dates a milestone phrase this close, even across a comma
@@ -65,12 +65,12 @@ def capped(text: str, start: int, end: int) -> list[tuple[int, int]]:
     while end - start > MAX_SENTENCE_CHARS:
         cut, resume = _cut(text, start, start + MAX_SENTENCE_CHARS)
         if text[start:cut].strip():
-            pieces.append(_stripped(text, start, cut))
+            pieces.append(trimmed_span(text, start, cut))
         start = resume
         while start < end and text[start].isspace():
             start += 1
     if text[start:end].strip():
-        pieces.append(_stripped(text, start, end))
+        pieces.append(trimmed_span(text, start, end))
     return pieces
 
 
@@ -88,14 +88,6 @@ def _cut(text: str, start: int, limit: int) -> tuple[int, int]:
             return at + 1, at + 1
         return at, at
     return limit, limit  # not one space in the stretch: cut it where the limit falls
-
-
-def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    while start < end and text[start].isspace():
-        start += 1
-    return start, end
 
 
 def attached_match(sentence: Sentence, expr: TimeExpression,

@@ -240,12 +240,12 @@ def _split_paragraph(text: str, start: int, end: int) -> list[tuple[int, int]]:
             match = SENTENCE_END.match(text, i)
             stop = match.end() if match else i + 1
             if _ends_sentence(text, begin, i, stop, end):
-                spans.append(_trimmed(text, begin, stop))
+                spans.append(trimmed_span(text, begin, stop))
                 begin = stop
                 depth, straight_open = 0, False
             resume = stop
     if text[begin:end].strip():
-        spans.append(_trimmed(text, begin, end))
+        spans.append(trimmed_span(text, begin, end))
     return spans
 
 
@@ -256,7 +256,7 @@ def _ends_sentence(text: str, begin: int, dot: int, stop: int, end: int) -> bool
         return True
     if not text[stop].isspace():
         return False  # "U.S." or "3.5"
-    after = _trimmed(text, stop, end)[0]  # the first character after the stop's white space
+    after = trimmed_span(text, stop, end)[0]  # the first character after the stop's white space
     if after == end or not (text[after].isupper() or text[after].isdigit() or text[after] in "\"'“‘(["):
         return False
     if text[dot] == ".":
@@ -276,7 +276,8 @@ def _word_start(text: str, begin: int, end: int) -> int:
     return end
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+def trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """start:end without white space at either end."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
