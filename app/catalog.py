@@ -8,6 +8,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlparse
 
 from app.extract.caseless import Caseless
 from app.extract.types import KINDS, KnownMeta
@@ -59,6 +60,9 @@ class OutletSpec:
     aliases: tuple[str, ...]  # other names the outlet goes by ("Russia Today")
     marks: tuple[re.Pattern[str], ...]  # patterns only the outlet's own pages carry
     mark_hints: frozenset[str] = frozenset()  # words one of which any mark's match contains
+    domains: tuple[str, ...] = ()  # hosts of its own pages, the homepage's among them
+    country: str | None = None
+    agency: bool = False  # a wire agency, whose copy other outlets run
 
 
 @dataclass(frozen=True)
@@ -137,10 +141,16 @@ def _milestone(entry: dict) -> MilestoneSpec:
 
 
 def _outlet(entry: dict) -> OutletSpec:
+    homepage = entry.get("homepage", "")
+    domains = [d.lower().removeprefix("www.") for d in entry.get("domains", [])]
+    home_host = (urlparse(homepage).hostname or "").removeprefix("www.")
+    if home_host and home_host not in domains:
+        domains.insert(0, home_host)
     return OutletSpec(
-        slug=entry["slug"], name=entry["name"], homepage=entry.get("homepage", ""),
+        slug=entry["slug"], name=entry["name"], homepage=homepage,
         description=entry.get("description", ""), aliases=tuple(entry.get("aliases", ())),
         marks=_patterns(entry.get("marks", [])), mark_hints=required_words(entry.get("marks", [])),
+        domains=tuple(domains), country=entry.get("country"), agency=bool(entry.get("agency", False)),
     )
 
 

@@ -22,17 +22,20 @@ CSV_FIELDS = tuple(f for f in REPORT_FIELDS if f != "span") + ("span_start", "sp
 
 
 def article_dict(article: Article) -> dict[str, Any]:
-    """One article as the export shows it (its outlet must be loaded)."""
+    """One article as the export shows it (its outlet and agency must be loaded)."""
     outlet = article.outlet
     return {
         "source": article.source,
         "outlet": outlet.name if outlet else None,
         "outlet_slug": outlet.slug if outlet else None,
+        "agency": article.agency.name if article.agency else None,  # the wire agency whose copy it runs
         "title": article.title,
         "url": article.url,
         "published": article.published.isoformat() if article.published else None,
         "published_basis": article.published_basis,
         "outlet_basis": article.outlet_basis,
+        "outlet_catalogued": outlet.catalogued if outlet else None,
+        "agency_basis": article.agency_basis,
         "text": article.text,  # the cleaned story text that report spans point into
         "id": article.id,
     }
@@ -75,7 +78,7 @@ def reports_select() -> Select[tuple[Report]]:
 
 def export_data(session: Session) -> dict[str, list[dict[str, Any]]]:
     articles = session.scalars(
-        select(Article).options(joinedload(Article.outlet)).order_by(Article.source)
+        select(Article).options(joinedload(Article.outlet), joinedload(Article.agency)).order_by(Article.source)
     )
     return {
         "articles": [article_dict(a) for a in articles],

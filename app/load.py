@@ -8,8 +8,11 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, Engine, delete, insert, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -23,6 +26,7 @@ from app.workers import MIN_FILES_FOR_WORKERS, ExtractionPool, Job, Ticket, work
 
 FIGURE_TEXT_CHARS = 300  # the column's width; a figure's words are far shorter
 CLAIM_TEXT_CHARS = 300
+OUTLET_NAME_CHARS = 200  # the outlet table's name column
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})  # what a folder walk picks up
 # Never read more than this into memory: a bigger file is rejected from its size alone, before it is opened.
 MAX_READ_BYTES = MAX_ARTICLE_BYTES
@@ -122,6 +126,7 @@ def _sync_catalog(engine: Engine, catalog: Catalog) -> None:
         for spec in catalog.outlets:
             row = outlets.get(spec.slug) or Outlet(slug=spec.slug)
             row.name, row.homepage, row.description = spec.name, spec.homepage, spec.description
+            row.country, row.agency, row.catalogued, row.basis = spec.country, spec.agency, True, None
             session.add(row)
         milestones = {m.slug: m for m in session.scalars(select(Milestone))}
         for spec in catalog.milestones:
@@ -374,12 +379,13 @@ def _write(engine: Engine, articles: list[Extracted]) -> list[FileResult]:
 
 def _insert_articles(connection: Connection, articles: list[Extracted]) -> None:
     """All the articles in one statement, then all their reports, figures and claims in one each."""
-    outlets = _ids_by_slug(connection, Outlet)
+    outlets = _add_publishers(connection, articles, _ids_by_slug(connection, Outlet))
     milestones = _ids_by_slug(connection, Milestone)
     ids = connection.execute(insert(Article).returning(Article.id, sort_by_parameter_order=True), [
         {"source": a.source, "content_hash": a.digest, "outlet_id": outlets.get(a.article.outlet or ""),
          "title": a.article.title, "url": a.article.url, "published": a.article.published,
          "published_basis": a.article.published_basis, "outlet_basis": a.article.outlet_basis,
+         "agency_id": outlets.get(a.article.agency or ""), "agency_basis": a.article.agency_basis,
          "text": a.article.text}
         for a in articles
     ]).scalars().all()
@@ -400,6 +406,25 @@ def _insert_articles(connection: Connection, articles: list[Extracted]) -> None:
          "accused": c.accused, "text": c.text[:CLAIM_TEXT_CHARS], "speaker": c.speaker}
         for article_id, extracted in written for c in extracted.claims
     ])
+
+
+def _add_publishers(connection: Connection, articles: list[Extracted], outlets: dict[str, int]) -> dict[str, int]:
+    """Publishers outside the catalogue that these articles' own marks name: one row each, flagged as not
+    catalogued, with the marks that named it. A slug another loader has just added is left as it is."""
+    new = {a.article.outlet: a.article for a in articles
+           if a.article.outlet and a.article.outlet_name and a.article.outlet not in outlets}
+    if not new:
+        return outlets
+    rows = [{"slug": slug, "name": article.outlet_name[:OUTLET_NAME_CHARS], "homepage": _homepage(article.url),
+             "catalogued": False, "basis": article.outlet_basis} for slug, article in new.items()]
+    dialect_insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    connection.execute(dialect_insert(Outlet).on_conflict_do_nothing(index_elements=["slug"]), rows)
+    return _ids_by_slug(connection, Outlet)
+
+
+def _homepage(url: str | None) -> str | None:
+    parts = urlsplit(url) if url else None
+    return f"{parts.scheme}://{parts.netloc}" if parts and parts.scheme in ("http", "https") and parts.netloc else None
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Float, ForeignKey, Index, MetaData, String, Text
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, MetaData, String, Text, false, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Named constraints keep Alembic's batch mode (SQLite) and PostgreSQL migrations predictable.
@@ -29,8 +29,13 @@ class Outlet(Base):
     name: Mapped[str] = mapped_column(String(200))
     homepage: Mapped[str | None] = mapped_column(String(500))
     description: Mapped[str | None] = mapped_column(Text)
+    country: Mapped[str | None] = mapped_column(String(80))
+    agency: Mapped[bool] = mapped_column(default=False, server_default=false())  # a wire agency
+    # False for a publisher outside seeds/outlets.toml, known only from its pages' own marks.
+    catalogued: Mapped[bool] = mapped_column(default=True, server_default=true())
+    basis: Mapped[str | None] = mapped_column(Text)  # for one outside the catalogue: the marks that named it
 
-    articles: Mapped[list[Article]] = relationship(back_populates="outlet")
+    articles: Mapped[list[Article]] = relationship(back_populates="outlet", foreign_keys="Article.outlet_id")
 
     def __repr__(self) -> str:
         return f"Outlet({self.slug!r})"
@@ -49,9 +54,13 @@ class Article(Base):
     # How the publication date was known: "dateline '18 Sep, 2016 21:09'", "manifest", "inferred ...".
     published_basis: Mapped[str | None] = mapped_column(Text)
     outlet_basis: Mapped[str | None] = mapped_column(Text)
+    # The wire agency whose copy the article runs ("(Reuters) -"); the host stays the outlet.
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("outlet.id"), index=True)
+    agency_basis: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
 
-    outlet: Mapped[Outlet | None] = relationship(back_populates="articles")
+    outlet: Mapped[Outlet | None] = relationship(back_populates="articles", foreign_keys=[outlet_id])
+    agency: Mapped[Outlet | None] = relationship(foreign_keys=[agency_id])
     reports: Mapped[list[Report]] = relationship(
         back_populates="article", cascade="all, delete-orphan", order_by="Report.position"
     )

@@ -1,5 +1,6 @@
 """The catalogues load, and the cheap word test in front of each milestone's phrases never hides a match."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,37 @@ def test_manifest_dates_bare_or_quoted_and_a_bad_one_is_named(tmp_path):
     (tmp_path / "manifest.toml").write_text('[file."c.txt"]\npublished = "Sunday"\n')
     with pytest.raises(ValueError, match="'c.txt': published must be a date like 2016-09-18, not 'Sunday'"):
         load_manifest(tmp_path)
+
+
+ORIGINAL_OUTLETS = {  # slugs and names the seeds' scores and the pages' links rely on
+    "alwaght": "Alwaght", "rt": "RT", "al-jazeera": "Al Jazeera", "asharq-al-awsat": "Asharq Al-Awsat",
+    "yournewswire": "YourNewsWire", "reuters": "Reuters", "associated-press": "Associated Press", "afp": "AFP",
+    "bbc": "BBC", "the-guardian": "The Guardian", "tass": "TASS", "sputnik": "Sputnik", "sana": "SANA",
+    "middle-east-eye": "Middle East Eye", "al-monitor": "Al-Monitor", "press-tv": "Press TV",
+}
+MIN_OUTLETS = 150  # the wires, broadcasters, papers, UN bodies, NGOs and analysts readers of this war meet
+
+
+def test_the_outlet_catalogue_is_large_and_well_formed():
+    outlets = CATALOG.outlets
+    assert len(outlets) >= MIN_OUTLETS
+    slugs = [o.slug for o in outlets]
+    assert len(set(slugs)) == len(slugs)
+    assert all(re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug) for slug in slugs)
+    assert all(o.name and o.description and o.country and o.domains and o.marks for o in outlets)
+    assert {o.slug: o.name for o in outlets if o.slug in ORIGINAL_OUTLETS} == ORIGINAL_OUTLETS
+
+
+def test_wire_agencies_are_flagged_and_homepages_are_among_the_domains():
+    agencies = {o.slug for o in CATALOG.outlets if o.agency}
+    assert {"reuters", "associated-press", "afp", "tass", "xinhua", "anadolu-agency", "ians", "dpa"} <= agencies
+    assert not agencies & {"bbc", "the-guardian", "al-jazeera", "hrw", "stratfor"}
+    assert CATALOG.outlet("rt").domains[0] == "rt.com" and CATALOG.outlet("bbc").domains[:2] == ("bbc.com", "bbc.co.uk")
+
+
+def test_names_and_domains_are_not_shared_between_outlets():
+    owners: dict[str, set[str]] = {}
+    for outlet in CATALOG.outlets:
+        for name in (outlet.name, *outlet.aliases, *outlet.domains):
+            owners.setdefault(name.lower(), set()).add(outlet.slug)
+    assert {name: slugs for name, slugs in owners.items() if len(slugs) > 1} == {}

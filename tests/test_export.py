@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from app.export import CSV_FIELDS, export_data, export_text, reports_csv, to_json
 from app.models import Article, Milestone, Outlet, Report
 
-ARTICLE_KEYS = {"source", "outlet", "outlet_slug", "title", "url", "published", "published_basis",
-                "outlet_basis", "text", "id"}
+ARTICLE_KEYS = {"source", "outlet", "outlet_slug", "agency", "title", "url", "published", "published_basis",
+                "outlet_basis", "outlet_catalogued", "agency_basis", "text", "id"}
 REPORT_KEYS = {"source", "outlet", "date", "precision", "kind", "milestone", "basis", "reasoning",
                "quote", "span", "speaker", "article_id", "id"}
 
@@ -56,6 +56,17 @@ def test_articles_carry_exactly_the_contract_fields(filled):
     assert first["published_basis"] == "dateline '18 Sep, 2016 21:09'"
     assert (second["outlet"], second["outlet_slug"], second["published"]) == (None, None, None)
     assert first["text"] == "..."  # the cleaned story text, as stored
+
+
+def test_an_article_names_its_host_and_the_wire_agency_whose_copy_it_runs(session):
+    host = Outlet(slug="the-daily-planet", name="The Daily Planet", catalogued=False, basis="title suffix")
+    agency = Outlet(slug="afp", name="AFP", agency=True)
+    session.add(Article(source="w.txt", content_hash="w" * 64, text="...", outlet=host, agency=agency,
+                        agency_basis="wire dateline 'BEIRUT (AFP) -'"))
+    session.commit()
+    [article] = export_data(session)["articles"]
+    assert (article["outlet"], article["outlet_catalogued"], article["agency"]) == ("The Daily Planet", False, "AFP")
+    assert article["agency_basis"] == "wire dateline 'BEIRUT (AFP) -'"
 
 
 def test_reports_carry_exactly_the_contract_fields_in_source_then_position_order(filled):

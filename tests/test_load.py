@@ -421,3 +421,49 @@ def test_a_link_out_of_the_folder_is_not_followed_unless_asked(engine, catalog, 
     assert all("not followed" in reason for reason in rejected.values())
     followed = load_paths(engine, [folder], catalog=catalog, follow_links=True)
     assert not followed.rejected
+
+
+# -- outlets outside the catalogue, wire agencies (real extractor) -------------------------------
+
+WIRE_STORY = ("Aid convoy waits at the border | The Harbour Gazette\n\n"
+              "BEIRUT (AP) — Aid trucks waited at the Turkish border on Tuesday as the truce held for a second "
+              "day, officials said.\n\nThe convoy had been due to cross on Monday.\n")
+
+
+def test_a_publisher_outside_the_catalogue_is_stored_flagged_with_its_basis(engine, catalog, tmp_path):
+    write(tmp_path, "a.txt", WIRE_STORY)
+    write(tmp_path, "b.txt", WIRE_STORY.replace("Tuesday", "Wednesday"))  # the same publisher again: one row
+    load_paths(engine, [tmp_path], catalog=catalog)
+    with Session(engine) as session:
+        gazette = session.scalar(select(Outlet).where(Outlet.slug == "the-harbour-gazette"))
+        assert gazette.name == "The Harbour Gazette" and gazette.catalogued is False
+        assert "title suffix" in gazette.basis
+        stored = session.scalars(select(Article).order_by(Article.source)).all()
+        assert [a.outlet.slug for a in stored] == ["the-harbour-gazette"] * 2
+        assert [a.agency.slug for a in stored] == ["associated-press"] * 2
+        assert "BEIRUT (AP)" in stored[0].agency_basis
+        assert session.scalar(select(Outlet.catalogued).where(Outlet.slug == "reuters")) is True
+    exported = export_data(Session(engine))["articles"][0]
+    assert (exported["outlet"], exported["agency"]) == ("The Harbour Gazette", "Associated Press")
+
+
+def test_a_publisher_later_added_to_the_catalogue_becomes_catalogued(engine, catalog, tmp_path):
+    write(tmp_path, "a.txt", WIRE_STORY)
+    load_paths(engine, [tmp_path], catalog=catalog)
+    added = dataclasses.replace(catalog.outlets[0], slug="the-harbour-gazette", name="The Harbour Gazette",
+                                country="Lebanon")
+    load_paths(engine, [], catalog=dataclasses.replace(catalog, outlets=(*catalog.outlets, added)))
+    with Session(engine) as session:
+        gazette = session.scalar(select(Outlet).where(Outlet.slug == "the-harbour-gazette"))
+        assert (gazette.catalogued, gazette.basis, gazette.country) == (True, None, "Lebanon")
+        assert session.scalar(select(func.count()).select_from(Article).where(Article.outlet_id == gazette.id)) == 1
+
+
+def test_plain_wire_copy_is_credited_to_the_agency(engine, catalog, tmp_path):
+    write(tmp_path, "a.txt", "MOSCOW, September 20. /TASS/. The truce can still be saved, the Kremlin said on "
+                             "Tuesday.\n\nTalks were to resume in Geneva.\n")
+    load_paths(engine, [tmp_path], catalog=catalog)
+    with Session(engine) as session:
+        stored = session.scalar(select(Article))
+        assert (stored.outlet.slug, stored.agency.slug) == ("tass", "tass")
+        assert stored.outlet_basis.startswith("wire copy")

@@ -11,8 +11,9 @@ import re
 from app.catalog import Catalog
 from app.extract import published
 from app.extract.clues import clues
-from app.extract.outlets import detect_outlet
+from app.extract.outlets import OutletGuess, detect_outlet
 from app.extract.published import Published
+from app.extract.publishers import page_marks
 from app.extract.reports import build_reports
 from app.extract.sentences import Sentence, analyse, is_dateline, is_prose
 from app.extract.text import PageMeta, clean_text, html_to_text, looks_like_html
@@ -30,21 +31,18 @@ def extract_article(
     page, meta = html_to_text(raw) if is_html else (raw, PageMeta())
     text = page if is_html else clean_text(page)  # trafilatura has already dropped the page's furniture
     sentences = analyse(text, catalog)
-    outlet = (known.outlet, "manifest") if known.outlet else _outlet(page, catalog, known.url or meta.url,
-                                                                     meta.site_name)
+    outlet = detect_outlet(page, catalog, url=known.url or meta.url, site_name=meta.site_name,
+                           marks=page_marks(raw) if is_html else None)
+    if known.outlet:  # the user's word for the host; the wire credit still comes from the page
+        outlet = OutletGuess(known.outlet, "manifest", agency=outlet.agency, agency_basis=outlet.agency_basis)
     when = publication(known, meta, text, sentences, catalog)
     reports, figures, claims = build_reports(sentences, when.date, catalog)
     return ExtractedArticle(
         text=text, title=known.title or meta.title or guess_title(text), url=known.url or meta.url,
-        outlet=outlet[0], outlet_basis=outlet[1], published=when.date, published_basis=when.basis,
+        outlet=outlet.slug, outlet_basis=outlet.basis, published=when.date, published_basis=when.basis,
         reports=tuple(reports), figures=tuple(figures), claims=tuple(claims),
+        outlet_name=outlet.name, agency=outlet.agency, agency_basis=outlet.agency_basis,
     )
-
-
-def _outlet(page: str, catalog: Catalog, url: str | None, site_name: str | None) -> tuple[str | None, str | None]:
-    guess = detect_outlet(page, catalog, url=url, site_name=site_name)
-    return guess.slug, guess.basis
-
 
 
 def publication(known: KnownMeta, meta: PageMeta, text: str, sentences: list[Sentence],

@@ -1,4 +1,7 @@
-"""Which outlet published an article, from the page's own marks; never the outlet it quotes."""
+"""Which outlet published an article, from the page's own marks; never the outlet it quotes.
+
+Three answers: the host (the site whose page it is: a catalogued outlet, else a publisher named by the
+page's own marks), and the wire agency whose copy it runs ("(Reuters) -", "/TASS/", "By AFP")."""
 
 from __future__ import annotations
 
@@ -8,8 +11,11 @@ from functools import lru_cache
 from urllib.parse import urlparse
 
 from app.catalog import Catalog, OutletSpec
+from app.extract import publishers
+from app.extract.publishers import Evidence, PageMarks
 
 TOP_LINES = 6  # a site's title bar and the story's credit sit in the first lines
+TOP_CHARS = 2000  # ... within the page's first characters
 STRONG = 5  # a mark only the outlet's own page carries
 WEAK = 1  # a hint, e.g. "told RT": an interview the outlet did itself, but copyable
 QUOTED = -4  # "RT reports:", "according to RT": somebody else's story
@@ -20,69 +26,115 @@ THRESHOLD = 2  # less than this is not enough to name an outlet
 class OutletGuess:
     slug: str | None
     basis: str | None
+    name: str | None = None  # set for a publisher outside the catalogue (its slug is made from it)
+    agency: str | None = None  # slug of the catalogued wire agency whose copy the article runs
+    agency_basis: str | None = None
+
+    @property
+    def catalogued(self) -> bool:
+        return self.slug is None or self.name is None
 
 
-def detect_outlet(text: str, catalog: Catalog, *, url: str | None = None,
-                  site_name: str | None = None) -> OutletGuess:
-    """The best-supported outlet with the evidence for it, or None when nothing is convincing."""
+def detect_outlet(text: str, catalog: Catalog, *, url: str | None = None, site_name: str | None = None,
+                  marks: PageMarks | None = None) -> OutletGuess:
+    """The host with the evidence for it and the agency whose copy it runs; None where nothing convinces.
+    url and site_name are the page metadata's; marks what the HTML page itself says (title, publisher)."""
+    marks = marks or PageMarks()
+    url = url or marks.canonical
+    site_names = tuple(publishers.site_name(n) for n in (*marks.site_names, site_name)
+                       if n and n.strip() and not publishers.is_domain(n))
+    top = _top_lines(text, marks.title)
+    agency = _agency(text, catalog)
+    host = _catalogued_host(text, top, catalog, url, site_names)
+    found = host or _publisher(text, top, url, site_names, catalog)
+    if found is None and agency is not None:
+        found = OutletGuess(agency.slug, f"wire copy: {agency.agency_basis}")
+    if found is None:
+        return OutletGuess(None, "no mark of a known outlet or publisher in the page",
+                           agency=agency and agency.slug, agency_basis=agency and agency.agency_basis)
+    return OutletGuess(found.slug, found.basis, found.name,
+                       agency=agency and agency.slug, agency_basis=agency and agency.agency_basis)
+
+
+def _top_lines(text: str, title: str | None) -> list[str]:
+    lines = [" ".join(line.split()) for line in text.lstrip()[:TOP_CHARS].split("\n") if line.strip()]
+    return ([title] if title else []) + lines[:TOP_LINES]
+
+
+# --- the catalogue ---------------------------------------------------------------------------------
+
+
+def _catalogued_host(text: str, top: list[str], catalog: Catalog, url: str | None,
+                     site_names: tuple[str, ...]) -> OutletGuess | None:
+    """The best-supported catalogued outlet as host. A page whose address is known is only ever the
+    outlet of that address: a namesake elsewhere (guardian.ng is not the UK Guardian) is not it."""
+    host = _host(url)
+    if host:
+        owner = next((o for o in catalog.outlets if _owns(o, host)), None)
+        return OutletGuess(owner.slug, f"URL {url}") if owner else None
     best: tuple[int, OutletSpec, list[str]] | None = None
     lowered = text.lower()
-    top = text.lstrip()[:2000].split("\n")
-    top = [" ".join(line.split()) for line in top if line.strip()][:TOP_LINES]
     for outlet in catalog.outlets:
-        if not (_names_the_site(outlet, url, site_name) or _mentioned(outlet, text, lowered)):
+        named_site = any(_is_site_name(outlet, n) for n in site_names)
+        if not (named_site or _mentioned(outlet, text, lowered)):
             continue  # a page that never names an outlet and has no mark of it is not that outlet
-        score, evidence = _score(outlet, text, top, url, site_name)
+        score, evidence = _score(outlet, text, top, site_names)
         if score >= THRESHOLD and (best is None or score > best[0]):
             best = (score, outlet, evidence)
-    if best is None:
-        return OutletGuess(None, "no mark of a known outlet in the page")
-    return OutletGuess(best[1].slug, "; ".join(best[2]))
+    return OutletGuess(best[1].slug, "; ".join(best[2])) if best else None
 
 
 def _names(outlet: OutletSpec) -> list[str]:
     return [outlet.name, *outlet.aliases]
 
 
-SHORT_NAME = 3  # "RT", "AP", "BBC": such names count only in capitals; longer ones in any case
+SHORT_NAME = 3  # "RT", "AP", "BBC": such names count only in capitals
 
 
-@lru_cache(maxsize=256)
+def _name_is_cased(name: str) -> bool:
+    """Acronyms ("TASS", "SANA"), short names and one-word names ("Dawn", "Time") are the outlet's only
+    as written (or in capitals): in lower case they are ordinary words ("at dawn", "Syrians")."""
+    return len(name) <= SHORT_NAME or name.isupper() or " " not in name
+
+
+@lru_cache(maxsize=1024)
+def _name_pattern(outlet: OutletSpec) -> str:
+    names = []
+    for name in sorted(_names(outlet), key=len, reverse=True):  # the longest alias first: "BBC World News"
+        if _name_is_cased(name):
+            names.append(re.escape(name) if name.isupper() else f"(?:{re.escape(name)}|{re.escape(name.upper())})")
+        else:
+            names.append(f"(?i:{re.escape(name)})")
+    # Look-arounds rather than \b: names may end in "!" or ".", where \b never matches.
+    return r"(?<![\w@.-])(?:" + "|".join(names) + r")(?!\w)"
+
+
+@lru_cache(maxsize=1024)
 def _name_regex(outlet: OutletSpec) -> re.Pattern[str]:
     return re.compile(_name_pattern(outlet))
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=1024)
 def _searchable_names(outlet: OutletSpec) -> tuple[tuple[str, bool], ...]:
-    """(name, short): a short name as written, to find in the text; a longer one lower-cased."""
-    return tuple((name, True) if len(name) <= SHORT_NAME else (name.lower(), False) for name in _names(outlet))
+    """(name, cased): a cased name as written, to find in the text; another lower-cased."""
+    return tuple((name, True) if _name_is_cased(name) else (name.lower(), False) for name in _names(outlet))
 
 
 def _mentioned(outlet: OutletSpec, text: str, lowered: str) -> bool:
     """Whether the page names the outlet or may carry one of its marks: plain substring tests first."""
-    named = any(name in (text if short else lowered) for name, short in _searchable_names(outlet))
+    named = any(name in (text if cased else lowered) or (cased and name.upper() in text)
+                for name, cased in _searchable_names(outlet))
     if named and _name_regex(outlet).search(text):
         return True
     hinted = not outlet.mark_hints or any(word in lowered for word in outlet.mark_hints)
     return hinted and any(mark.search(text) for mark in outlet.marks)
 
 
-def _name_pattern(outlet: OutletSpec) -> str:
-    names = [re.escape(n) if len(n) <= SHORT_NAME else f"(?i:{re.escape(n)})" for n in _names(outlet)]
-    return r"(?:" + "|".join(names) + r")"
-
-
-def _names_the_site(outlet: OutletSpec, url: str | None, site_name: str | None) -> bool:
-    """Whether the page's address or its metadata's site name is the outlet's."""
-    return bool((url and _same_site(url, outlet.homepage)) or (site_name and _is_site_name(outlet, site_name)))
-
-
 def _is_site_name(outlet: OutletSpec, site_name: str) -> bool:
-    return re.fullmatch(_name_pattern(outlet), site_name.strip(), re.IGNORECASE) is not None
+    return _name_regex(outlet).fullmatch(site_name.strip()) is not None
 
 
-def _score(outlet: OutletSpec, text: str, top: list[str], url: str | None,
-           site_name: str | None) -> tuple[int, list[str]]:
+def _score(outlet: OutletSpec, text: str, top: list[str], site_names: tuple[str, ...]) -> tuple[int, list[str]]:
     score, evidence = 0, []
     name = _name_pattern(outlet)
 
@@ -91,13 +143,12 @@ def _score(outlet: OutletSpec, text: str, top: list[str], url: str | None,
         score += points
         evidence.append(why)
 
-    if url and _same_site(url, outlet.homepage):
-        add(STRONG * 2, f"URL {url}")
-    if site_name and _is_site_name(outlet, site_name):
-        add(STRONG * 2, f"page metadata names the site '{site_name}'")
+    named = next((n for n in site_names if _is_site_name(outlet, n)), None)
+    if named:
+        add(STRONG * 2, f"page metadata names the site '{named}'")
     for mark in outlet.marks:
         found = mark.search(text)
-        if found:
+        if found and not publishers.is_photo_credit(text, found.start(), found.end()):
             add(STRONG, f"page carries '{found.group(0)}'")
             break
     for line in top:
@@ -105,10 +156,9 @@ def _score(outlet: OutletSpec, text: str, top: list[str], url: str | None,
         if why:
             add(STRONG, f"{why} '{line[:80]}'")
             break
-    found = re.search(r"^\s*(?i:source|©|copyright)\s*:?\s*(?:©\s*)?(?:(?:19|20)\d\d\s+)?" + name + r"\b",
-                      text, re.MULTILINE)
-    if found:
-        add(STRONG, f"credit line '{found.group(0).strip()}'")
+    for credit in publishers.credit_lines(text, name):
+        add(STRONG, credit)
+        break
     _interviews_and_quotes(name, text, add)
     return score, evidence
 
@@ -116,8 +166,10 @@ def _score(outlet: OutletSpec, text: str, top: list[str], url: str | None,
 # Around a mention of an outlet: the outlet's own interview or reporter, or somebody quoting it.
 OWN_BEFORE = re.compile(r"\b(?:told|confirmed to|in an interview with|speaking to|said to)\s+$")
 OWN_AFTER = re.compile(r"^'s\s+[A-Z]\w+\s+[A-Z]\w+,\s+reporting\b")
-QUOTED_BEFORE = re.compile(r"\b(?:according to|as cited by|cited by|quoted by|reported by|via)\s+$", re.IGNORECASE)
-QUOTED_AFTER = re.compile(r"^\s+(?:reports?|reported|cited|quoted|says|said)\b\s*:?")
+QUOTED_BEFORE = re.compile(r"\b(?:according to|as cited by|cited by|quoted by|reported by|via|citing|"
+                           r"quoting)\s+(?:the\s+)?$", re.IGNORECASE)
+QUOTED_AFTER = re.compile(r"^\s+(?:reports?|reported|cited|quoted|says|said|news agency reported|"
+                          r"agency (?:said|reported))\b\s*:?")
 CONTEXT_CHARS = 40  # how far around a mention its markers are looked for
 
 
@@ -125,18 +177,17 @@ def _top_line_mark(name: str, line: str) -> str | None:
     """How a line at the top of the page names its own outlet, if it does."""
     if re.fullmatch(name + r"(?:\s+(?i:news|online|english))?", line):
         return "masthead"
-    if re.match(name + r"\s*[-–—:|]\s*\S", line) or re.search(r"[|–—-]\s*" + name + r"\b[^|]*$", line):
+    if re.match(name + r"\s*[-–—|]\s*\S", line):  # not ":", which opens a quoted headline ("Kremlin: ...")
         return "title or credit line"
-    if re.match(r"[A-Z][\w ,.'-]{1,40}\(" + name + r"\)\s*[-–—]", line):
-        return "wire dateline"
-    if re.match(r"[A-Z][\w .'-]{1,30},\s+" + name + r"\s*[-–—]", line):
-        return "dateline credit"
+    suffix = re.search(r"\s[|–—-]\s*" + name + r"[^|]{0,20}$", line)
+    if suffix and not publishers.is_photo_credit(line, suffix.start(), suffix.end()):
+        return "title suffix"
     return None
 
 
 def _interviews_and_quotes(name: str, text: str, add) -> None:
     own, quoted = [], []
-    for mention in re.finditer(r"\b" + name + r"\b", text):
+    for mention in re.finditer(name, text):
         before = text[max(0, mention.start() - CONTEXT_CHARS):mention.start()]
         after = text[mention.end():mention.end() + CONTEXT_CHARS]
         own_before, own_after = OWN_BEFORE.search(before), OWN_AFTER.match(after)
@@ -152,7 +203,61 @@ def _interviews_and_quotes(name: str, text: str, add) -> None:
         add(QUOTED, f"quotes it ('{quoted[0]}' cited as a source)")
 
 
-def _same_site(url: str, homepage: str) -> bool:
-    host = (urlparse(url).hostname or "").removeprefix("www.")
-    home = (urlparse(homepage).hostname or "").removeprefix("www.")
-    return bool(host and home) and (host == home or host.endswith("." + home) or home.endswith("." + host))
+def _host(url: str | None) -> str:
+    return (urlparse(url).hostname or "").lower().removeprefix("www.") if url else ""
+
+
+def _owns(outlet: OutletSpec, host: str) -> bool:
+    return any(host == domain or host.endswith("." + domain) for domain in outlet.domains)
+
+
+# --- wire agencies ---------------------------------------------------------------------------------
+
+
+def _agency(text: str, catalog: Catalog) -> OutletGuess | None:
+    """The outlet whose wire credit opens the story, with the credit: the first one found."""
+    searched = publishers.opening(text) + "\n" + publishers.closing(text)
+    lowered = searched.lower()
+    best: tuple[int, OutletSpec, str] | None = None
+    for outlet in catalog.outlets:
+        if not _any_name_in(outlet, searched, lowered):
+            continue
+        found = publishers.wire_credit(text, _name_pattern(outlet), agency=outlet.agency)
+        if found and (best is None or found.start < best[0]):
+            best = (found.start, outlet, found.why)
+    return OutletGuess(best[1].slug, None, agency=best[1].slug, agency_basis=best[2]) if best else None
+
+
+def _any_name_in(outlet: OutletSpec, text: str, lowered: str) -> bool:
+    """A plain substring test in front of the outlet's credit patterns."""
+    return any((name in text or name.upper() in text) if cased else name in lowered
+               for name, cased in _searchable_names(outlet))
+
+
+# --- publishers outside the catalogue ---------------------------------------------------------------
+
+
+def _publisher(text: str, top: list[str], url: str | None, site_names: tuple[str, ...],
+               catalog: Catalog) -> OutletGuess | None:
+    """A publisher the catalogue does not know, named by the page's own marks; its domain, failing all."""
+    found: Evidence | None = None
+    if site_names:
+        found = Evidence(site_names[0], f"page metadata names the site '{site_names[0]}'")
+    found = found or publishers.named_by_marks(text, top)
+    host = _host(url)
+    if found is None and host:
+        found = Evidence(host, f"URL {url}")
+    if found is None:
+        return None
+    known = _catalogued_name(found.name, catalog)
+    if known and not host:
+        return OutletGuess(known.slug, found.why)
+    name = found.name
+    if known or catalog.outlet(publishers.slug_for(name)) is not None:
+        # A namesake of a catalogued outlet at another address: named apart, so neither is taken for the other.
+        name = f"{name} ({host or 'not in the catalogue'})"
+    return OutletGuess(publishers.slug_for(name), found.why, name=name)
+
+
+def _catalogued_name(name: str, catalog: Catalog) -> OutletSpec | None:
+    return next((o for o in catalog.outlets if _is_site_name(o, name)), None)

@@ -79,3 +79,8 @@ class ExtractedArticle:
     reports: tuple[ExtractedReport, ...] = field(default_factory=tuple)
     figures: tuple[ExtractedFigure, ...] = field(default_factory=tuple)
     claims: tuple[ExtractedClaim, ...] = field(default_factory=tuple)
+    # A publisher outside the catalogue: its display name (the slug above is made from it); None when the
+    # outlet is catalogued or unknown.
+    outlet_name: str | None = None
+    agency: str | None = None  # slug of the wire agency whose copy the article runs
+    agency_basis: str | None = None
