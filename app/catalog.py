@@ -45,6 +45,14 @@ class MilestoneSpec:
     reference_also: tuple[frozenset[str], ...] = ()
     # The same for the milestone as a whole: a sentence with none of these is passed over at once.
     hints: frozenset[str] = frozenset()
+    # Other days a text may give it ("announced on September 10": late on the 9th in Geneva, the 10th in
+    # Damascus): a date among these, or the date itself, is this milestone's.
+    also_dated: tuple[dt.date, ...] = ()
+
+    @property
+    def days(self) -> tuple[dt.date, ...]:
+        """Every day a text may date it on, its own date first."""
+        return (self.date, *self.also_dated)
 
     def may_match(self, lowered: str) -> bool:
         return not self.hints or any(word in lowered for word in self.hints)
@@ -124,10 +132,24 @@ def _matchers(items: list[str]) -> tuple[Caseless, ...]:
     return tuple(Caseless(p) for p in items)
 
 
-def _milestone(entry: dict) -> MilestoneSpec:
+WORD_CLASS = re.compile(r"\{([a-z_]+)\}")  # "{truce}" in a phrase; "{0,40}" stays a repeat
+
+
+def expand_words(pattern: str, words: dict[str, str]) -> str:
+    """The pattern with each "{name}" replaced by the [words] table's alternation of that name, so that
+    every phrase spells "cease-fire", "ceasefire" and "cease fire" alike."""
+    def replace(found: re.Match[str]) -> str:
+        if found.group(1) not in words:
+            raise ValueError(f"milestone phrase {pattern!r}: no word class {found.group(1)!r} in [words]")
+        return f"(?:{words[found.group(1)]})"
+    return WORD_CLASS.sub(replace, pattern)
+
+
+def _milestone(entry: dict, words: dict[str, str]) -> MilestoneSpec:
     if entry["kind"] not in KINDS:
         raise ValueError(f"milestone {entry['slug']}: unknown kind {entry['kind']!r}")
-    phrases, references = entry.get("phrases", []), entry.get("references", [])
+    phrases = [expand_words(p, words) for p in entry.get("phrases", [])]
+    references = [expand_words(p, words) for p in entry.get("references", [])]
     return MilestoneSpec(
         slug=entry["slug"], date=entry["date"], kind=entry["kind"], title=entry["title"],
         summary=entry["summary"], sources=tuple(entry.get("sources", ())),
@@ -136,7 +158,7 @@ def _milestone(entry: dict) -> MilestoneSpec:
         reference_hints=tuple(required_words([p]) for p in references),
         phrase_also=tuple(second_required_words(p) for p in phrases),
         reference_also=tuple(second_required_words(p) for p in references),
-        hints=required_words(phrases + references),
+        hints=required_words(phrases + references), also_dated=tuple(entry.get("also_dated", ())),
     )
 
 
@@ -170,12 +192,13 @@ def load_catalog(folder: Path) -> Catalog:
     milestones = tomllib.loads((folder / MILESTONES_FILE).read_text(encoding="utf-8"))
     outlets = tomllib.loads((folder / OUTLETS_FILE).read_text(encoding="utf-8"))
     window = milestones["window"]
+    words = milestones.get("words", {})
     return Catalog(
-        milestones=tuple(sorted((_milestone(m) for m in milestones["milestone"]), key=lambda m: m.date)),
+        milestones=tuple(sorted((_milestone(m, words) for m in milestones["milestone"]), key=lambda m: m.date)),
         outlets=tuple(_outlet(o) for o in outlets["outlet"]),
         agreement=window["agreement"], truce_start=window["truce_start"],
         window_start=window["start"], window_end=window["end"],
-        in_force=_matchers(window.get("in_force", [])), parties=_parties(folder),
+        in_force=_matchers([expand_words(p, words) for p in window.get("in_force", [])]), parties=_parties(folder),
     )
 
 

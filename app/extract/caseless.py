@@ -50,6 +50,12 @@ class Caseless:
                 return self._fast.search(lowered)
         return self._fallback.search(text)
 
+    def finditer_in(self, text: str, lowered: str) -> Iterator[re.Match[str]]:
+        """finditer, given text.lower() as lowered."""
+        if self._fast is not None and len(lowered) == len(text):
+            return self._fast.finditer(lowered)
+        return self._fallback.finditer(text)
+
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         if self._fast is not None:
             lowered = text.lower()

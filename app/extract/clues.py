@@ -32,7 +32,8 @@ def clues(sentences: list[Sentence], catalog: Catalog) -> list[published.Clue]:
 def _expression_clues(sentence: Sentence, expr: TimeExpression, catalog: Catalog) -> list[published.Clue]:
     future = sentence.is_future(expr)
     if expr.kind in ("month", "truce_day", "truce_after") or expr.kind in published.ABSOLUTE_KINDS:
-        past_event = expr.kind != "month" and not future
+        # A time set ahead ("a truce starting on September 12") sets no lower bound on publication.
+        past_event = expr.kind != "month" and not future and not sentence.is_scheduled(expr)
         return [published.absolute_after_clue(expr, catalog)] if past_event else []
     found = []
     if not events.dates_a_statement(sentence.text, expr.start, expr.end):

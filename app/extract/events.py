@@ -17,6 +17,12 @@ HYPOTHETICAL_REACH = 45  # characters before a phrase in which a conditional wor
 FUTURE = Caseless(r"\b(will|is due to|are due to|is expected to|are expected to|is scheduled|"
                   r"are scheduled|plans? to|next|upcoming|is set to|are set to)\b")
 FUTURE_REACH = 60  # characters before an expression in which a future marker governs it
+# Words that set a time rather than tell what happened at it: "a truce starting on Monday", "effective from
+# sundown on Monday", "due to expire on Friday", "until 23:59 on Sunday". Such a time may lie on either side
+# of publication.
+SCHEDULED = Caseless(r"\b(starting|beginning|effective|due|set to|scheduled|slated|expir\w*|runs? out|running out|"
+                     r"until|till|deadline|to (?:begin|start|end|take effect|come into (?:effect|force)))\b")
+SCHEDULED_REACH = 40  # characters before an expression in which such a word sets it
 # Verbs of saying, as they date a statement: "said on Thursday", "on Saturday Putin asked".
 SPEECH_VERBS = (r"said|says|saying|told|tells|added|adds|noted|notes|stressed|asked|confirmed|explained|"
                 r"warned|insisted|acknowledged|reiterated|pointed out|criticized|criticised|complained|"
@@ -76,39 +82,46 @@ class PhraseMatch:
 
 
 def milestone_matches(sentence: str, catalog: Catalog) -> list[PhraseMatch]:
-    """Every milestone a phrase in the sentence signals, with where it was said."""
+    """Every milestone a phrase in the sentence signals, with where it was said: per milestone the leftmost
+    phrase that no other milestone of its kind claims more fully."""
     found: list[PhraseMatch] = []
     lowered = sentence.lower()
     present = catalog.hints_in(lowered)
     for milestone in catalog.milestones_hinted(present):
-        match = first_match(milestone.phrases, milestone.phrase_hints, sentence, lowered, present,
-                            milestone.phrase_also)
-        reference = match is None
+        spans = phrase_spans(milestone.phrases, milestone.phrase_hints, sentence, lowered, present,
+                             milestone.phrase_also)
+        reference = not spans
         if reference and milestone.references:
-            match = first_match(milestone.references, milestone.reference_hints, sentence, lowered, present,
-                                milestone.reference_also)
-        if match:
-            found.append(PhraseMatch(milestone, match.start(), match.end(),
-                                     is_hypothetical(sentence, match.start(), match.end()), reference))
-    return found
+            spans = phrase_spans(milestone.references, milestone.reference_hints, sentence, lowered, present,
+                                 milestone.reference_also)
+        found.extend(PhraseMatch(milestone, start, end, is_hypothetical(sentence, start, end), reference)
+                     for start, end in spans)
+    kept = [m for m in found if not any(_outdone(m, other) for other in found)]
+    return [m for i, m in enumerate(kept) if all(o.milestone is not m.milestone for o in kept[:i])]
 
 
-def first_match(patterns: tuple[Caseless, ...], hints: tuple[frozenset[str], ...], sentence: str,
-                lowered: str, present: set[str], also: tuple[frozenset[str], ...]) -> re.Match[str] | None:
-    """The leftmost match of any of the patterns, the earlier pattern winning a tie: what one alternation of
-    them all would find, but running only the patterns whose hint words the sentence holds (and, when the
-    pattern runs the fast way, one of its words in also: MilestoneSpec.phrase_also)."""
-    best: tuple[int, int, re.Match[str]] | None = None
+def _outdone(match: PhraseMatch, other: PhraseMatch) -> bool:
+    """Whether another milestone of the same kind claims the same words more fully: "extended the truce by
+    48 hours" is the 48-hour extension, though "extended the truce" alone could be either."""
+    return (other.milestone.kind == match.milestone.kind and other.milestone is not match.milestone
+            and other.reference == match.reference and other.start <= match.start and match.end <= other.end
+            and other.end - other.start > match.end - match.start)
+
+
+def phrase_spans(patterns: tuple[Caseless, ...], hints: tuple[frozenset[str], ...], sentence: str,
+                 lowered: str, present: set[str], also: tuple[frozenset[str], ...]) -> list[tuple[int, int]]:
+    """Where any of the patterns match, leftmost first (the earlier pattern first at one place), running only
+    the patterns whose hint words the sentence holds (and, when the pattern runs the fast way, one of its
+    words in also: MilestoneSpec.phrase_also)."""
+    found: list[tuple[int, int, int]] = []
     for order, (pattern, words) in enumerate(zip(patterns, hints, strict=True)):
         if words and words.isdisjoint(present):
             continue
         if (also[order] and pattern.runs_fast(sentence, lowered)
                 and not any(word in lowered for word in also[order])):
             continue
-        match = pattern.search(sentence, lowered)
-        if match and (best is None or match.start() < best[0]):
-            best = (match.start(), order, match)
-    return best[2] if best else None
+        found.extend((match.start(), order, match.end()) for match in pattern.finditer_in(sentence, lowered))
+    return [(start, end) for start, _, end in sorted(found)]
 
 
 def is_hypothetical(sentence: str, position: int, end: int | None = None) -> bool:
@@ -138,6 +151,11 @@ def _clause_breaks(sentence: str) -> tuple[tuple[int, int], ...]:
 def is_future(sentence: str, start: int) -> bool:
     clause_start = clause_bounds(sentence, start)[0]
     return bool(FUTURE.search(sentence[max(clause_start, start - FUTURE_REACH):start]))
+
+
+def is_scheduled(sentence: str, start: int) -> bool:
+    clause_start = clause_bounds(sentence, start)[0]
+    return bool(SCHEDULED.search(sentence[max(clause_start, start - SCHEDULED_REACH):start]))
 
 
 def dates_a_statement(sentence: str, start: int, end: int) -> bool:

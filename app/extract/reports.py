@@ -9,6 +9,7 @@ from app.catalog import Catalog
 from app.extract import events
 from app.extract.events import PhraseMatch
 from app.extract.figures import find_claims, find_figures
+from app.extract.published import ABSOLUTE_KINDS
 from app.extract.resolve import Resolution, fmt, resolve
 from app.extract.sentences import Sentence, attached_match, is_dateline, is_prose
 from app.extract.timex import TimeExpression
@@ -100,12 +101,12 @@ def sentence_reports(sentence: Sentence, day: dt.date | None, catalog: Catalog,
     """The dated events one sentence carries: one per time expression, one per milestone it names
     without a date, and otherwise the statement itself when it is reported speech."""
     reports: list[ExtractedReport] = []
-    consumed: list[PhraseMatch] = []
+    consumed: dict[TimeExpression, PhraseMatch] = {}  # each expression and the milestone phrase it dates
     for expr in sentence.dated_expressions:
         report, match = _expression_report(sentence, expr, day, catalog, speaker)
         reports.append(report)
         if match:
-            consumed.append(match)
+            consumed[expr] = match
     if is_prose(sentence.text):  # a headline or teaser is not where an undated event is reported
         reports.extend(_mention_reports(sentence, day, consumed, speaker))
     # Publication only dates the saying when the sentence dates nothing else: beside a dated event
@@ -118,9 +119,9 @@ def sentence_reports(sentence: Sentence, day: dt.date | None, catalog: Catalog,
 
 def _expression_report(sentence: Sentence, expr: TimeExpression, day: dt.date | None, catalog: Catalog,
                        speaker: str | None) -> tuple[ExtractedReport, PhraseMatch | None]:
-    future = sentence.is_future(expr)
+    future, scheduled = sentence.is_future(expr), sentence.is_scheduled(expr)
     res = resolve(expr, day, truce_start=catalog.truce_start, future=future,
-                  default_year=catalog.window_start.year)
+                  default_year=catalog.window_start.year, scheduled=scheduled)
     speech = events.dates_a_statement(sentence.text, expr.start, expr.end)
     match = _milestone_for(sentence, expr, res)
     if speech and match and not match.start <= expr.start < match.end:
@@ -130,12 +131,15 @@ def _expression_report(sentence: Sentence, expr: TimeExpression, day: dt.date | 
         m = match.milestone
         kind, date, precision = m.kind, m.date, "day"
         reasoning = (f"{res.reasoning}; that is the day of the {m.title.lower()}" if res.date == m.date
-                     else f"{res.reasoning}; it names the {m.title.lower()}, on {fmt(m.date)}")
+                     else f"{res.reasoning}; it names the {m.title.lower()}, on {fmt(m.date)}"
+                     + (" (dated a day apart by some sources)" if res.date in m.also_dated else ""))
     else:
         kind = _kind(clause, sentence.text, speech)
         date, precision, reasoning = res.date, res.precision, res.reasoning
-        if day and date and date > day and not future:
+        if day and date and date > day and not (future or scheduled or expr.kind in ABSOLUTE_KINDS):
             date, reasoning = day, f"{reasoning}, after publication; so no later than publication ({fmt(day)})"
+        elif day and date and date > day:
+            reasoning = f"{reasoning}; after publication ({fmt(day)}): a time set ahead"
     report = _report(sentence, date, precision, expr.text, reasoning, kind,
                      match.milestone.slug if match else None, speaker)
     return report, match
@@ -144,7 +148,7 @@ def _expression_report(sentence: Sentence, expr: TimeExpression, day: dt.date | 
 def _milestone_for(sentence: Sentence, expr: TimeExpression, res: Resolution) -> PhraseMatch | None:
     if res.date is None:
         return attached_match(sentence, expr)
-    consistent = [m for m in sentence.real_matches if res.contains(m.milestone.date)]
+    consistent = [m for m in sentence.real_matches if any(res.contains(day) for day in m.milestone.days)]
     return attached_match(sentence, expr, among=consistent)
 
 
@@ -156,15 +160,18 @@ def _kind(clause: str, sentence: str, speech: bool) -> str:
     return kind
 
 
-def _mention_reports(sentence: Sentence, day: dt.date | None, consumed: list[PhraseMatch],
+def _mention_reports(sentence: Sentence, day: dt.date | None, consumed: dict[TimeExpression, PhraseMatch],
                      speaker: str | None) -> list[ExtractedReport]:
     reports = []
-    seen = {m.milestone.slug for m in consumed}
-    for match in sentence.real_matches:
+    seen = {m.milestone.slug for m in consumed.values()}
+    for match in _likeliest(sentence.real_matches, day):
         m = match.milestone
-        if match.reference or m.slug in seen or any(_overlaps(match, c) for c in consumed):
+        if match.reference or m.slug in seen or any(_overlaps(match, c) for c in consumed.values()):
             continue
-        if sentence.expression_for(match) is not None:  # the phrase is about the time its clause names
+        near = sentence.expression_for(match)
+        # The phrase is about the time its clause names, unless that time dates another phrase: in "brokered
+        # last month, began to unravel when aircraft bombed ...", "last month" is the brokering's.
+        if near is not None and consumed.get(near, match) is match:
             continue
         if day is not None and m.date > day:
             continue  # an article cannot report as past what had not happened yet
@@ -174,6 +181,17 @@ def _mention_reports(sentence: Sentence, day: dt.date | None, consumed: list[Phr
                                f"no date in the sentence; '{words}' names the {m.title.lower()}, "
                                f"on {fmt(m.date)}", m.kind, m.slug, speaker))
     return reports
+
+
+def _likeliest(matches: list[PhraseMatch], day: dt.date | None) -> list[PhraseMatch]:
+    """Where the same words name several milestones of one kind (the truce was extended twice, the Security
+    Council met twice), the latest one by publication: an article tells the news of its day."""
+    def beaten(match: PhraseMatch) -> bool:
+        m = match.milestone
+        return day is not None and any(
+            o.milestone.kind == m.kind and (o.start, o.end) == (match.start, match.end)
+            and m.date < o.milestone.date <= day for o in matches)
+    return [match for match in matches if not beaten(match)]
 
 
 def _overlaps(a: PhraseMatch, b: PhraseMatch) -> bool:

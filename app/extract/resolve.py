@@ -74,15 +74,19 @@ RESOLUTIONS_KEPT = 65_536
 
 
 def resolve(expr: TimeExpression, anchor: dt.date | None, *, truce_start: dt.date,
-            future: bool = False, default_year: int | None = None) -> Resolution:
-    """The date the expression names, counted from anchor (normally the publication date)."""
+            future: bool = False, default_year: int | None = None, scheduled: bool = False) -> Resolution:
+    """The date the expression names, counted from anchor (normally the publication date).
+
+    future: the clause looks forward ("will meet on Tuesday"). scheduled: the clause names a set time that
+    may lie on either side of publication ("a truce starting on Monday", "effective from sundown on
+    Monday"), so a weekday is the nearest one."""
     # Where the expression stands in its sentence does not change what it names: that is left out of the key.
-    return _resolve(expr.kind, expr.text, expr.fields, anchor, truce_start, future, default_year)
+    return _resolve(expr.kind, expr.text, expr.fields, anchor, truce_start, future, default_year, scheduled)
 
 
 @lru_cache(maxsize=RESOLUTIONS_KEPT)
 def _resolve(kind: str, text: str, fields: tuple[tuple[str, str], ...], anchor: dt.date | None,
-             truce_start: dt.date, future: bool, default_year: int | None) -> Resolution:
+             truce_start: dt.date, future: bool, default_year: int | None, scheduled: bool) -> Resolution:
     expr = TimeExpression(kind, text, 0, len(text), fields)
     if expr.kind in ("iso_date", "numeric_date", "month_day", "day_month"):
         return _absolute(expr, anchor, future, default_year)
@@ -92,7 +96,9 @@ def _resolve(kind: str, text: str, fields: tuple[tuple[str, str], ...], anchor: 
         return _month(expr, anchor, future, default_year)
     if anchor is None:
         return unknown(f"'{expr.text}' needs the publication date, which is unknown")
-    handler = {"weekday": _weekday, "relative_day": _relative_day, "relative_week": _relative_week,
+    if expr.kind == "weekday":
+        return _weekday(expr, anchor, future, scheduled)
+    handler = {"relative_day": _relative_day, "relative_week": _relative_week, "relative_month": _relative_month,
                "days_ago": _days_ago, "last_hours": _last_hours}[expr.kind]
     return handler(expr, anchor, future)
 
@@ -183,16 +189,26 @@ def _month(expr: TimeExpression, anchor: dt.date | None, future: bool,
     return Resolution(first, "month", first, last, why)
 
 
-def _weekday(expr: TimeExpression, anchor: dt.date, future: bool) -> Resolution:
+def _weekday(expr: TimeExpression, anchor: dt.date, future: bool, scheduled: bool) -> Resolution:
     target = WEEKDAYS.index(expr.get("weekday") or "Monday")
     rel = (expr.get("rel") or "").lower()
+    back = (anchor.weekday() - target) % 7
+    ahead = (target - anchor.weekday()) % 7
     if rel == "next" or (future and rel != "last"):
-        ahead = (target - anchor.weekday()) % 7 or 7
+        # "will meet on Tuesday", said on a Tuesday, is that day; "next Tuesday" is a week on.
+        ahead = 7 if rel == "next" and ahead == 0 else ahead
         day = anchor + dt.timedelta(days=ahead)
+        same = " (the same day)" if ahead == 0 else ""
+
         def why() -> str:
-            return f"the {WEEKDAYS[target]} after publication ({fmt(anchor)}), future tense"
+            return f"the {WEEKDAYS[target]} on or after publication ({fmt(anchor)}){same}, future tense"
+    elif scheduled and rel not in ("last", "since"):
+        offset = ahead if ahead < back else -back
+        day = anchor + dt.timedelta(days=offset)
+
+        def why() -> str:
+            return f"a set time: the {WEEKDAYS[target]} nearest publication ({fmt(anchor)}), {_days_from(offset)}"
     else:
-        back = (anchor.weekday() - target) % 7
         if rel == "last" and back == 0:
             back = 7
         day = anchor - dt.timedelta(days=back)
@@ -201,6 +217,13 @@ def _weekday(expr: TimeExpression, anchor: dt.date, future: bool) -> Resolution:
         def why() -> str:
             return f"the {WEEKDAYS[target]} on or before publication ({fmt(anchor)}){same}"
     return day_resolution(day, why)
+
+
+def _days_from(offset: int) -> str:
+    if offset == 0:
+        return "the same day"
+    count = f"{abs(offset)} day{'s' if abs(offset) > 1 else ''}"
+    return f"{count} {'after' if offset > 0 else 'before'} it"
 
 
 def _relative_day(expr: TimeExpression, anchor: dt.date, future: bool) -> Resolution:
@@ -221,6 +244,8 @@ def _relative_week(expr: TimeExpression, anchor: dt.date, future: bool) -> Resol
     elif rel == "later this":
         first = min(last, anchor + dt.timedelta(days=1))
     if expr.text.lower().endswith("weekend"):
+        if rel == "the" and anchor.weekday() < 5 and not future:  # "the weekend strike", told on a weekday
+            shift = -7
         first = monday + dt.timedelta(days=shift + 5)
         last = first + dt.timedelta(days=1)
 
@@ -234,8 +259,26 @@ def _days_ago(expr: TimeExpression, anchor: dt.date, future: bool) -> Resolution
     count = count_value(expr.get("count") or "1")
     days = count * (7 if (expr.get("unit") or "").startswith("week") else 1)
     day = anchor - dt.timedelta(days=days)
-    precision = "day" if days < 7 else "week"
-    return Resolution(day, precision, day, day, lambda: f"{days} days before publication ({fmt(anchor)})")
+    if (expr.get("unit") or "").startswith("day"):  # "ten days ago" names a day, however far back
+        return day_resolution(day, lambda: f"{days} days before publication ({fmt(anchor)})")
+    first, last = day - dt.timedelta(days=3), min(anchor, day + dt.timedelta(days=3))  # "two weeks ago": about then
+    return Resolution(day, "week", first, last,
+                      lambda: f"{days} days before publication ({fmt(anchor)}), give or take a few days")
+
+
+def _relative_month(expr: TimeExpression, anchor: dt.date, future: bool) -> Resolution:
+    rel = " ".join((expr.get("rel") or "").lower().split())
+    shift = {"last": -1, "the previous": -1, "next": 1, "the following": 1}.get(rel, 0)
+    index = anchor.year * 12 + anchor.month - 1 + shift
+    first = dt.date(index // 12, index % 12 + 1, 1)
+    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    if rel == "earlier this":
+        last = max(first, anchor - dt.timedelta(days=1))
+
+    def why() -> str:
+        return f"'{expr.text}' from publication ({fmt(anchor)}): {MONTHS[first.month - 1]} {first.year}"
+
+    return Resolution(first, "month", first, last, why)
 
 
 def _last_hours(expr: TimeExpression, anchor: dt.date, future: bool) -> Resolution:

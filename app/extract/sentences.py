@@ -47,6 +47,10 @@ class Sentence:
     def is_future(self, expr: TimeExpression) -> bool:
         return expr.points_forward or events.is_future(self.text, expr.start)
 
+    def is_scheduled(self, expr: TimeExpression) -> bool:
+        """Whether the expression sets a time ("starting on Monday"), which may be after publication."""
+        return events.is_scheduled(self.text, expr.start)
+
 
 def analyse(text: str, catalog: Catalog) -> list[Sentence]:
     sentences = []
