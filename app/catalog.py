@@ -50,6 +50,11 @@ class MilestoneSpec:
     also_dated: tuple[dt.date, ...] = ()
 
     @property
+    def named(self) -> str:
+        """How a sentence of reasoning names it: titles are headlines ("The truce takes effect"), not nouns."""
+        return f"the milestone “{self.title}”"
+
+    @property
     def days(self) -> tuple[dt.date, ...]:
         """Every day a text may date it on, its own date first."""
         return (self.date, *self.also_dated)

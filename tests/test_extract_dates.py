@@ -145,3 +145,57 @@ def test_the_gates_never_hide_an_expression():
     assert len(sentences) > 250
     for sentence in sentences:
         assert [(e.kind, e.text, e.start) for e in find_expressions(sentence)] == ungated_expressions(sentence)
+
+
+SAT_10 = dt.date(2016, 9, 10)
+WED_14 = dt.date(2016, 9, 14)
+
+
+def scheduled(sentence: str, anchor: dt.date):
+    return resolve(only(sentence), anchor, truce_start=TRUCE_START, scheduled=True, default_year=2016)
+
+
+@pytest.mark.parametrize("sentence, anchor, expected", [
+    ("A nationwide truce effective from sundown on Monday.", SAT_10, dt.date(2016, 9, 12)),  # two days on
+    ("The truce starting on Monday has mostly held.", WED_14, dt.date(2016, 9, 12)),  # two days back
+    ("The pause is due to expire on Wednesday.", WED_14, WED_14),  # the same day
+    ("The truce runs until Friday.", SUN_18, dt.date(2016, 9, 16)),
+])
+def test_a_set_time_is_the_nearest_such_day(sentence, anchor, expected):
+    result = scheduled(sentence, anchor)
+    assert result.date == expected, result.reasoning
+    assert "nearest" in result.reasoning
+
+
+def test_a_set_time_said_last_is_still_last():
+    assert scheduled("It started last Monday.", SAT_10).date == dt.date(2016, 9, 5)  # not the coming one
+
+
+def test_future_weekday_on_that_very_day_is_that_day():
+    tuesday = dt.date(2016, 9, 20)
+    result = resolved("Ministers will meet later on Tuesday.", anchor=tuesday, future=True)
+    assert result.date == tuesday, result.reasoning
+    assert resolved("They meet again next Tuesday.", anchor=tuesday, future=True).date == dt.date(2016, 9, 27)
+
+
+def test_days_ago_is_a_day_however_many():
+    result = resolved("The deal was struck ten days ago.")
+    assert (result.date, result.precision) == (dt.date(2016, 9, 8), "day")
+
+
+def test_weeks_ago_is_about_then():
+    result = resolved("Talks began two weeks ago.")
+    assert result.precision == "week"
+    assert result.contains(dt.date(2016, 9, 4)) and result.contains(dt.date(2016, 9, 6))
+    assert not result.contains(dt.date(2016, 9, 12))
+
+
+def test_last_month_is_the_month_before_publication():
+    result = resolved("Its terms were agreed last month.", anchor=dt.date(2016, 10, 3))
+    assert (result.first, result.last, result.precision) == (dt.date(2016, 9, 1), dt.date(2016, 9, 30), "month")
+
+
+def test_the_weekend_told_on_a_weekday_is_the_one_before():
+    monday = dt.date(2016, 9, 19)
+    result = resolved("The weekend strike killed dozens of soldiers.", anchor=monday)
+    assert (result.first, result.last) == (dt.date(2016, 9, 17), dt.date(2016, 9, 18))

@@ -106,3 +106,63 @@ def test_a_surname_is_the_full_name_given_earlier():
             "“Aid can move,” Petrov added on Tuesday.")
     article = extract_article(text, source="a.txt", catalog=CATALOG)
     assert {r.speaker for r in article.reports} == {"Igor Petrov"}
+
+
+@pytest.mark.parametrize("sentence, slug", [
+    # The deal, however it is made and spelled.
+    ("Moscow and Washington hammered out a truce plan overnight.", "geneva-agreement"),
+    ("Kerry and Lavrov unveiled the accord after a day of haggling.", "geneva-agreement"),
+    ("The two powers finalised an arrangement on Syria.", "geneva-agreement"),
+    ("Both capitals are now bound by the terms of the deal.", "geneva-agreement"),
+    # The truce taking effect.
+    ("The cease-fire came into effect at sundown.", "truce-begins"),
+    ("A nationwide cease fire starting at sunset held in most places.", "truce-begins"),
+    ("The truce, coming into force at dusk, brought quiet.", "truce-begins"),
+    ("Shops reopened with the onset of the cessation of hostilities.", "truce-begins"),
+    # Its end.
+    ("The pact fell apart within a week.", "truce-collapse"),
+    ("By Tuesday the cease-fire was in tatters.", "truce-collapse"),
+    ("The week-long truce came to an end amid heavy bombing.", "truce-collapse"),
+    # The strike near Deir ez-Zor, in the spellings agencies use.
+    ("Warplanes struck Syrian government forces outside the city.", "deir-ezzor-airstrike"),
+    ("Fighting went on around Deir al-Zour.", "deir-ezzor-airstrike"),
+    ("Residents of Deir el-Zor reported explosions.", "deir-ezzor-airstrike"),
+    ("The US-led coalition killed dozens of Syrian soldiers by mistake.", "deir-ezzor-airstrike"),
+    # The convoy.
+    ("Bombs hit a line of aid lorries west of Aleppo.", "aid-convoy-attack"),
+    ("Relief trucks were targeted as they unloaded.", "aid-convoy-attack"),
+    # The council's emergency meeting.
+    ("Moscow demanded an emergency session of the Security Council.", "unsc-emergency-meeting"),
+    ("The United Nations called an emergency meeting that night.", "unsc-emergency-meeting"),
+])
+def test_milestone_phrases_in_many_styles(sentence, slug):
+    assert slug in milestones_in(sentence), milestones_in(sentence)
+
+
+def test_a_reference_in_other_words():
+    for sentence in ("Both sides must respect the Russo-American agreement.",
+                     "Critics of the Sept. 9 cease-fire deal were many.",
+                     "The US-Russian truce plan was never published."):
+        matches = events.milestone_matches(sentence, CATALOG)
+        assert [(m.milestone.slug, m.reference) for m in matches] == [("geneva-agreement", True)], sentence
+
+
+def test_a_milestone_claiming_the_words_more_fully_wins_over_its_kind():
+    # "extended ... by 72 hours" is the second extension; "extended the truce" alone could be either.
+    assert milestones_in("The truce was extended by 72 hours on Friday.") == {"second-extension"}
+    assert milestones_in("Moscow and Washington extended the truce.") == {"first-extension", "second-extension"}
+    both = "Russia prolonged the truce for 48 hours, and later it was extended for another 72 hours."
+    assert milestones_in(both) == {"first-extension", "second-extension"}
+
+
+@pytest.mark.parametrize("sentence, word, expected", [
+    ("The deal calls for a truce starting on Monday.", "Monday", True),
+    ("A ceasefire effective from sundown on Monday.", "Monday", True),
+    ("The truce is due to expire on Friday.", "Friday", True),
+    ("The army kept firing until Friday.", "Friday", True),
+    ("Rebels shelled the town on Monday.", "Monday", False),
+    ("Starting the engines, the drivers left on Monday, after a long wait at the border crossing.",
+     "Monday", False),  # the word is too far back to set the time
+])
+def test_words_that_set_a_time(sentence, word, expected):
+    assert events.is_scheduled(sentence, sentence.index(word)) is expected

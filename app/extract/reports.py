@@ -130,8 +130,8 @@ def _expression_report(sentence: Sentence, expr: TimeExpression, day: dt.date | 
     if match:
         m = match.milestone
         kind, date, precision = m.kind, m.date, "day"
-        reasoning = (f"{res.reasoning}; that is the day of the {m.title.lower()}" if res.date == m.date
-                     else f"{res.reasoning}; it names the {m.title.lower()}, on {fmt(m.date)}"
+        reasoning = (f"{res.reasoning}; that is the day of {m.named}" if res.date == m.date
+                     else f"{res.reasoning}; it names {m.named}, on {fmt(m.date)}"
                      + (" (dated a day apart by some sources)" if res.date in m.also_dated else ""))
     else:
         kind = _kind(clause, sentence.text, speech)
@@ -178,7 +178,7 @@ def _mention_reports(sentence: Sentence, day: dt.date | None, consumed: dict[Tim
         seen.add(m.slug)
         words = sentence.text[match.start:match.end]
         reports.append(_report(sentence, m.date, "day", words,
-                               f"no date in the sentence; '{words}' names the {m.title.lower()}, "
+                               f"no date in the sentence; '{words}' names {m.named}, "
                                f"on {fmt(m.date)}", m.kind, m.slug, speaker))
     return reports
 

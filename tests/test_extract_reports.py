@@ -1,0 +1,55 @@
+"""The reports sentences carry, on short texts written for these tests: dates set ahead, phrases that
+share one time expression, and the milestone a plain mention is about."""
+
+import datetime as dt
+from pathlib import Path
+
+from app.catalog import load_catalog
+from app.extract.reports import build_reports
+from app.extract.sentences import analyse
+
+CATALOG = load_catalog(Path(__file__).resolve().parent.parent / "seeds")
+
+
+def reports(text: str, published: dt.date):
+    return build_reports(analyse(text, CATALOG), published, CATALOG)[0]
+
+
+def by_milestone(text: str, published: dt.date) -> dict[str | None, dt.date | None]:
+    return {r.milestone: r.date for r in reports(text, published)}
+
+
+def test_an_explicit_date_after_publication_is_a_time_set_ahead():
+    found = reports("The plan calls for a cease-fire starting on Sept. 12.", dt.date(2016, 9, 10))
+    assert [(r.date, r.kind) for r in found] == [(dt.date(2016, 9, 12), "truce_start")]
+    assert found[0].reasoning.endswith("that is the day of the milestone “The truce takes effect”")
+
+
+def test_a_weekday_set_ahead_is_the_coming_one():
+    found = reports("Diplomats hailed a ceasefire effective from sundown on Monday.", dt.date(2016, 9, 10))
+    assert [(r.date, r.milestone) for r in found] == [(dt.date(2016, 9, 12), "truce-begins")]
+
+
+def test_a_past_weekday_beyond_publication_is_still_capped_at_publication():
+    found = reports("Shelling was heard in the old city tomorrow, residents claimed.", dt.date(2016, 9, 15))
+    assert found[0].date == dt.date(2016, 9, 16)  # "tomorrow" points forward whatever the verb
+
+
+def test_one_time_expression_dates_one_phrase_and_the_others_are_mentions():
+    text = ("The ceasefire, agreed between Moscow and Washington last month, began to fall apart after "
+            "coalition jets bombed Syrian army positions.")
+    found = by_milestone(text, dt.date(2016, 10, 4))
+    assert found["geneva-agreement"] == dt.date(2016, 9, 9)
+    assert found["deir-ezzor-airstrike"] == dt.date(2016, 9, 17)
+
+
+def test_the_agreement_dated_a_day_later_is_still_the_agreement():
+    found = reports("The deal was announced on September 10 after marathon talks.", dt.date(2016, 9, 12))
+    assert [(r.date, r.kind, r.milestone) for r in found] == [(dt.date(2016, 9, 9), "agreement", "geneva-agreement")]
+    assert "a day apart" in found[0].reasoning
+
+
+def test_a_mention_of_a_milestone_that_happened_twice_is_the_latest_by_publication():
+    text = "Russia said the truce had been extended."
+    assert by_milestone(text, dt.date(2016, 9, 15)) == {"first-extension": dt.date(2016, 9, 14)}
+    assert by_milestone(text, dt.date(2016, 9, 17)) == {"second-extension": dt.date(2016, 9, 16)}
