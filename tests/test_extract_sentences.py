@@ -1,10 +1,14 @@
-"""Sentences as extraction reads them: overlong ones are cut into pieces no longer than the cap."""
+"""Sentences as extraction reads them: overlong ones cut into pieces no longer than the cap, hard-wrapped
+lines read as one sentence, and the dates heading a sentence (datelines, list items) kept apart."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from app.catalog import Catalog
 from app.extract.article import extract_article
-from app.extract.sentences import MAX_SENTENCE_CHARS, analyse, capped
+from app.extract.sentences import MAX_SENTENCE_CHARS, analyse, capped, heading_end
+from app.extract.text import split_sentences
 from app.extract.timex import find_expressions
 
 RUN_ON_CLAUSE = "the monitors logged shelling near the bakery on Friday and the convoy waited at the bridge on Sunday "
@@ -47,3 +51,68 @@ def test_a_run_on_article_quotes_no_more_than_the_cap_and_reports_no_more_than_i
     for report in article.reports:
         assert len(report.quote) <= MAX_SENTENCE_CHARS
         assert article.text[report.start:report.end] == report.quote  # the span still points at the quote
+
+
+def _sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in split_sentences(text)]
+
+
+def test_a_hard_wrapped_paragraph_is_read_across_its_line_breaks():
+    text = ("ANKARA, Sept 11 - Turkish officials welcomed the plan on\n"
+            "Sunday, saying a truce starting at dusk on Monday would let\n"
+            "aid reach the north.\n"
+            "Fighting went on elsewhere.")
+    assert [" ".join(s.split()) for s in _sentences(text)] == [
+        "ANKARA, Sept 11 - Turkish officials welcomed the plan on Sunday, saying a truce starting at dusk on "
+        "Monday would let aid reach the north.",
+        "Fighting went on elsewhere.",
+    ]
+
+
+def test_lines_that_close_or_start_anew_are_not_joined():
+    text = "World news\nMiddle East\nTruce holds for a second day\n\nThe guns were quiet, residents said."
+    assert _sentences(text) == ["World news", "Middle East", "Truce holds for a second day",
+                                "The guns were quiet, residents said."]
+
+
+def test_a_wrapped_sentence_reads_as_one_line_with_its_offsets_kept(catalog: Catalog):
+    text = "Relief agencies said the trucks were\nstill waiting at the border on Friday."
+    [sentence] = analyse(text, catalog)
+    assert "\n" not in sentence.text and len(sentence.text) == sentence.end - sentence.start
+    assert [e.text for e in sentence.expressions] == ["on Friday"]
+
+
+def _heading(sentence: str) -> tuple[str, str | None]:
+    end, item = heading_end(sentence, find_expressions(sentence))
+    return sentence[:end].strip(), item.text if item else None
+
+
+def test_datelines_head_a_sentence_and_date_no_event():
+    assert _heading("Moscow, Sep 18 (IANS) The coalition's planes struck the hills.") == (
+        "Moscow, Sep 18 (IANS)", None)
+    assert _heading("BEIRUT, Sept. 19 (Reuters) - Aid was delayed again.") == ("BEIRUT, Sept. 19 (Reuters) -", None)
+    assert _heading("date 2016-09-09 GENEVA, Sept 10 The two ministers spoke late.") == (
+        "date 2016-09-09 GENEVA, Sept 10", None)
+    assert _heading("Published: 21/09/2016 The council will meet.") == ("Published: 21/09/2016", None)
+
+
+def test_a_list_item_is_headed_by_its_date():
+    assert _heading("• 14 September 2016: On Tuesday the monitors counted few breaches.") == (
+        "• 14 September 2016:", "14 September 2016")
+    assert _heading("September 20, 2016 - Ministers met in New York.") == ("September 20, 2016 -", "September 20, 2016")
+
+
+def test_a_date_that_is_part_of_the_sentence_heads_nothing():
+    for sentence in ("September 9 was the day the deal was struck.",
+                     "On 12 September the truce took effect.",
+                     "12 September 2016",
+                     "Sept 12: truce begins"):
+        assert _heading(sentence) == ("", None), sentence
+
+
+def test_a_list_items_relative_dates_count_from_its_heading(catalog: Catalog):
+    text = "• 21 September 2016: On Monday, the envoy said the convoy had been hit."
+    article = extract_article(text, source="chronology.txt", catalog=catalog)
+    dates = {r.basis: r.date for r in article.reports}
+    assert dates.get("On Monday") == dt.date(2016, 9, 19), article.reports
+    assert "21 September 2016" not in dates  # the heading itself is no event

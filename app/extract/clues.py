@@ -17,6 +17,8 @@ def clues(sentences: list[Sentence], catalog: Catalog) -> list[published.Clue]:
     found: list[published.Clue] = []
     mentioned: dict[str, published.Clue] = {}
     for sentence in sentences:
+        # A date heading the sentence (a dateline, a list item's date) is no event, but it is not after publication.
+        found.extend(published.absolute_after_clue(expr, catalog) for expr in sentence.heading)
         for expr in sentence.dated_expressions:
             found.extend(_expression_clues(sentence, expr, catalog))
         for match in sentence.real_matches:

@@ -36,7 +36,7 @@ def build_reports(sentences: list[Sentence], day: dt.date | None, catalog: Catal
         last_named = speaker or last_named
         if speaker:
             named.append(speaker)
-        found = sentence_reports(sentence, day, catalog, speaker)
+        found = sentence_reports(sentence, _item_day(sentence, day, catalog) or day, catalog, speaker)
         if found:
             reports.extend(found)
             claims.extend(sentence_claims(sentence, speaker, catalog))
@@ -48,6 +48,14 @@ def build_reports(sentences: list[Sentence], day: dt.date | None, catalog: Catal
             # "...bombing on Saturday. Some 62 soldiers were killed": the figures go with the bombing.
             figures.extend(sentence_figures(sentence, sentence if continued else last_reported))
     return reports, figures, claims
+
+
+def _item_day(sentence: Sentence, day: dt.date | None, catalog: Catalog) -> dt.date | None:
+    """The date heading the sentence's list item, which its own relative dates count from."""
+    if sentence.item_date is None:
+        return None
+    return resolve(sentence.item_date, day, truce_start=catalog.truce_start,
+                   default_year=catalog.window_start.year).date
 
 
 def _full_name(name: str | None, named: list[str]) -> str | None:
@@ -111,6 +119,10 @@ def sentence_reports(sentence: Sentence, day: dt.date | None, catalog: Catalog,
         reports.extend(_mention_reports(sentence, day, consumed, speaker))
     # Publication only dates the saying when the sentence dates nothing else: beside a dated event
     # it is a guess the sentence does not support.
+    if not reports and sentence.item_date is not None and day is not None:  # day: the item's (build_reports)
+        reports.append(_report(sentence, day, "day", sentence.item_date.text,
+                               f"no date of its own; the date heading its list item ({fmt(day)})",
+                               _kind(sentence.text, sentence.text, False), None, speaker))
     if (not reports and not sentence.dated_expressions and events.has_reported_speech(sentence.text)
             and is_prose(sentence.text)):
         reports.append(_statement_report(sentence, day, speaker))

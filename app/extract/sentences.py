@@ -25,8 +25,12 @@ class Sentence:
     start: int
     end: int
     text: str
-    expressions: tuple[TimeExpression, ...]
+    expressions: tuple[TimeExpression, ...]  # the sentence's own, after any heading (see heading_end)
     matches: tuple[PhraseMatch, ...]
+    # "• 13 September 2016: On Monday, Kerry said ...": the date heading a list item, which the item's own
+    # relative dates count from. A dateline or a "date 2016-09-09" label heads nothing and is left out.
+    item_date: TimeExpression | None = None
+    heading: tuple[TimeExpression, ...] = ()  # the heading's dates: no events, but clues to publication
 
     @property
     def real_matches(self) -> list[PhraseMatch]:
@@ -55,11 +59,46 @@ class Sentence:
 def analyse(text: str, catalog: Catalog) -> list[Sentence]:
     sentences = []
     for start, end in (piece for span in split_sentences(text) for piece in capped(text, *span)):
-        body = text[start:end]
-        wire = published.WIRE_DATELINE.match(body)  # "BEIRUT, Sept 19 (Reuters) -" dates the story, not an event
-        expressions = tuple(e for e in find_expressions(body) if not wire or e.start >= wire.end())
-        sentences.append(Sentence(start, end, body, expressions, tuple(events.milestone_matches(body, catalog))))
+        body = text[start:end].replace("\n", " ")  # a hard-wrapped sentence reads as one line; offsets kept
+        found = find_expressions(body)
+        end_of_heading, item = heading_end(body, found)
+        expressions = tuple(e for e in found if e.start >= end_of_heading)
+        sentences.append(Sentence(start, end, body, expressions, tuple(events.milestone_matches(body, catalog)),
+                                  item_date=item, heading=tuple(e for e in found if e.start < end_of_heading)))
     return sentences
+
+
+# What may stand before a date that heads a sentence: a bullet, a label, a place ("GENEVA, ").
+HEADING_GAP = re.compile(r"\s*(?P<bullet>[•*·▪–—-]\s*)?(?P<label>(?:date|dated|published|posted|updated|filed)\b"
+                         r"\s*:?\s*)?(?P<place>[A-Z][A-Za-z'’.-]*(?:[ -][A-Z][A-Za-z'’.-]*){0,3},\s*)?",
+                         re.IGNORECASE)
+# And after it: an agency's credit, a dash or a colon ("Sept 18 (IANS)", "13 September 2016:").
+HEADING_TAIL = re.compile(r"\s*(?P<agency>\([^()]{2,40}\))?\s*(?P<stop>[-–—:|]\s*)?")
+SENTENCE_PROPER = re.compile(r"[\"“‘'A-Z]")  # what follows a heading: the sentence, starting anew
+MIN_WORDS_AFTER_HEADING = 3
+
+
+def heading_end(body: str, found: list[TimeExpression]) -> tuple[int, TimeExpression | None]:
+    """Where the dates heading the sentence end (0: none) and, for a list item, its date. A heading is one or
+    more explicit dates at the very start, each after no more than a bullet, a label or a place, followed by
+    the sentence proper: "Moscow, Sep 18 (IANS) The ...", "• 13 September 2016: On Monday ...", "date
+    2016-09-09 GENEVA, Sept 10 The ...". A place, a label or an agency makes it a dateline; a bullet or a
+    bare date with a colon, a list item."""
+    position, dateline, last = 0, False, None
+    for expr in found:
+        gap = HEADING_GAP.fullmatch(body, position, expr.start)
+        if expr.kind not in published.ABSOLUTE_KINDS or gap is None:
+            break
+        tail = HEADING_TAIL.match(body, expr.end)
+        dateline = dateline or bool(gap["label"] or gap["place"] or tail["agency"])
+        position, last = tail.end(), expr
+        if not (tail["stop"] or tail["agency"] or SENTENCE_PROPER.match(body, position)):
+            return 0, None  # "September 9 was the day ...": the date is the sentence's subject
+    if last is None or not SENTENCE_PROPER.match(body, position):
+        return 0, None
+    if len(body[position:].split()) < MIN_WORDS_AFTER_HEADING:
+        return 0, None  # a date line with a word or two after it is a dateline (is_dateline), not a heading
+    return position, (None if dateline else last)
 
 
 def capped(text: str, start: int, end: int) -> list[tuple[int, int]]:

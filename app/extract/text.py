@@ -215,8 +215,42 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _paragraphs(text: str):
+    """Line runs: a line, joined with the next when the text is hard-wrapped there (see _wraps_into)."""
+    start = end = None
     for match in re.finditer(r"[^\n]+", text):
-        yield match.start(), match.end()
+        if start is not None and not _wraps_into(text, end, match.start()):
+            yield start, end
+            start = None
+        if start is None:
+            start = match.start()
+        end = match.end()
+    if start is not None:
+        yield start, end
+
+
+WRAP_ENDS = frozenset(".!?:;\"”’)]|")  # a line ending so closes what it says; any other may wrap
+# A line ending in one of these cannot end there: "... welcomed the plan on / Sunday".
+RUN_ON_WORDS = frozenset("a an the of on in at to for from by with and or but that than as into".split())
+
+
+def _wraps_into(text: str, line_end: int, next_start: int) -> bool:
+    """Whether the line ending at line_end runs on into the next line, as wire copy wrapped at a fixed width
+    does: one newline between them, no closing punctuation, and the next line going on in lower case (or the
+    line ending in a comma). A headline over a story and a list of links both stop at such a break."""
+    if next_start != line_end + 1:
+        return False  # a blank line: a new paragraph
+    last = text[line_end - 1]
+    following = text[next_start]
+    if last in WRAP_ENDS:
+        return False
+    return following.islower() or last == "," or _last_word(text, line_end) in RUN_ON_WORDS
+
+
+def _last_word(text: str, end: int) -> str:
+    """The line's last word, lower-cased, read from its last few characters only (RUN_ON_WORDS are short)."""
+    tail = text[max(0, end - 6):end]
+    words = tail.split()
+    return words[-1].lower() if words and (len(words) > 1 or end - 6 <= 0 or tail[0].isspace()) else ""
 
 
 def _split_paragraph(text: str, start: int, end: int) -> list[tuple[int, int]]:
