@@ -134,6 +134,10 @@ def test_a_surname_is_the_full_name_given_earlier():
     # The council's emergency meeting.
     ("Moscow demanded an emergency session of the Security Council.", "unsc-emergency-meeting"),
     ("The United Nations called an emergency meeting that night.", "unsc-emergency-meeting"),
+    ("Moscow asked for an emergency UN Security Council session.", "unsc-emergency-meeting"),
+    # Fighting resuming is the truce's end.
+    ("Government forces resumed military operations around the city.", "truce-collapse"),
+    ("Set to begin at dusk, the cease-fire was greeted with relief.", "truce-begins"),
 ])
 def test_milestone_phrases_in_many_styles(sentence, slug):
     assert slug in milestones_in(sentence), milestones_in(sentence)
@@ -166,3 +170,9 @@ def test_a_milestone_claiming_the_words_more_fully_wins_over_its_kind():
 ])
 def test_words_that_set_a_time(sentence, word, expected):
     assert events.is_scheduled(sentence, sentence.index(word)) is expected
+
+
+def test_a_truces_start_and_end_as_set_out_are_references_that_date_it_only_with_a_date():
+    sentence = "The regime of calm applies nationwide as of 19:00 on 12 September and until midnight on the 18th."
+    matches = {m.milestone.slug: m.reference for m in events.milestone_matches(sentence, CATALOG)}
+    assert matches == {"truce-begins": True, "army-declares-truce-over": True}

@@ -101,10 +101,10 @@ def milestone_matches(sentence: str, catalog: Catalog) -> list[PhraseMatch]:
 
 
 def _outdone(match: PhraseMatch, other: PhraseMatch) -> bool:
-    """Whether another milestone of the same kind claims the same words more fully: "extended the truce by
-    48 hours" is the 48-hour extension, though "extended the truce" alone could be either."""
+    """Whether another milestone of the same kind claims some of the same words with more of them: "the truce
+    was extended by 48 hours" is the 48-hour extension, though "the truce was extended" could be either."""
     return (other.milestone.kind == match.milestone.kind and other.milestone is not match.milestone
-            and other.reference == match.reference and other.start <= match.start and match.end <= other.end
+            and other.reference == match.reference and other.start < match.end and match.start < other.end
             and other.end - other.start > match.end - match.start)
 
 
@@ -163,6 +163,8 @@ def dates_a_statement(sentence: str, start: int, end: int) -> bool:
 
     The verb must sit close by with no comma between: in "brokered on September 9, the spokesman
     said" the date belongs to the brokering, not to the saying."""
+    if sentence[start:end].endswith(("'s", "’s")):
+        return False  # "acknowledged Saturday's strike": the day is the strike's
     before = sentence[max(0, start - SPEECH_REACH):start]
     after = sentence[end:end + SPEECH_REACH]
     before_clause = re.split(r"[,;:.]", before)[-1]

@@ -142,9 +142,13 @@ def _expression_report(sentence: Sentence, expr: TimeExpression, day: dt.date | 
     if match:
         m = match.milestone
         kind, date, precision = m.kind, m.date, "day"
-        reasoning = (f"{res.reasoning}; that is the day of {m.named}" if res.date == m.date
-                     else f"{res.reasoning}; it names {m.named}, on {fmt(m.date)}"
-                     + (" (dated a day apart by some sources)" if res.date in m.also_dated else ""))
+        if res.date == m.date:
+            reasoning = f"{res.reasoning}; that is the day of {m.named}"
+        elif res.date in m.also_dated:  # the text's own day, which sources give it too: kept as the text says
+            date = res.date
+            reasoning = f"{res.reasoning}; that is {m.named}, which sources date {fmt(m.date)} or this day"
+        else:
+            reasoning = f"{res.reasoning}; it names {m.named}, on {fmt(m.date)}"
     else:
         kind = _kind(clause, sentence.text, speech)
         date, precision, reasoning = res.date, res.precision, res.reasoning

@@ -64,7 +64,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|this\s+(?:morning|afternoon|evening)|earlier\s+today|later\s+today)\b", re.IGNORECASE)),
     ("weekday", re.compile(
         r"\b(?:(?P<rel>(?i:last|this|next|on|late|early|since|by|until|from))\s+)?" + _WEEKDAY
-        + r"(?:'s)?(?:\s+(?:morning|afternoon|evening|night))?\b")),
+        + r"(?:['’]s)?(?:\s+(?:morning|afternoon|evening|night))?\b")),
     ("month", re.compile(
         r"\b(?P<rel>in|during|since|of|early|late|mid-?|last|next|this|until|by|from)\s+(?:early\s+|late\s+)?"
         r"(?P<month>" + "|".join(MONTHS) + r")(?:\s+" + _YEAR + r")?\b")),
