@@ -4,6 +4,7 @@ write them in batches, each article whole or not at all."""
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -137,21 +138,64 @@ def _sync_catalog(engine: Engine, catalog: Catalog) -> None:
 def iter_article_files(paths: Iterable[Path], *, follow_links: bool = False) -> Iterator[ArticleFile | FileResult]:
     """Article files under the paths in sorted order; a path that cannot be read yields a rejection.
 
+    Names are relative to the closest folder holding every path given (a file counts as its folder): one
+    folder's files keep their plain names, and d1/x.txt and d2/x.txt stay apart. The same file named twice (a
+    file and a folder holding it, or the same path twice) is listed once.
+
     A link inside a folder that leads out of it is not followed (it could serve any file of the machine)
     unless follow_links is set; a path named on the command line is the user's choice and is followed."""
+    paths = list(paths)
+    base = _names_base(paths)
+    listed: set[str] = set()
+    for item in _list(paths, base, follow_links):
+        # Names are lexical paths below one base, so one name is one file: a second sighting adds nothing.
+        if item.source not in listed:
+            listed.add(item.source)
+            yield item
+
+
+def _names_base(paths: list[Path]) -> Path:
+    folders = [_lexical(path) if path.is_dir() else _lexical(path).parent for path in paths]
+    return Path(os.path.commonpath(folders)) if folders else Path.cwd()
+
+
+def _lexical(path: Path) -> Path:
+    """The path as written, made absolute, '.' and '..' folded without following links: what the user named."""
+    return Path(os.path.normpath(path.absolute()))
+
+
+def _list(paths: list[Path], base: Path, follow_links: bool) -> Iterator[ArticleFile | FileResult]:
     seen_dirs: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            yield from _walk(path, path, seen_dirs, None if follow_links else path.resolve())
+            yield from _walk(path, _names(path, base), seen_dirs, None if follow_links else path.resolve())
         elif path.is_file():
             if path.name not in CATALOGUE_FILES:
-                manifest = yield from _manifest(path.parent, path.parent)
-                yield ArticleFile(path, path.name, manifest.get(path.name))
+                names = _names(path.parent, base)
+                manifest = yield from _manifest(path.parent, names)
+                yield ArticleFile(path, names.of(path), manifest.get(path.name))
         else:
             yield FileResult(str(path), "rejected", _not_a_file(path) if path.exists() else "no such file or folder")
 
 
-def _walk(folder: Path, root: Path, seen_dirs: set[Path], fence: Path | None) -> Iterator[ArticleFile | FileResult]:
+def _names(folder: Path, base: Path) -> Names:
+    below = _lexical(folder).relative_to(base)
+    return Names(folder, "" if below == Path(".") else below.as_posix())
+
+
+@dataclass(frozen=True)
+class Names:
+    """How the files under one path given are named: their path below it, after its own name below the base."""
+
+    root: Path  # the path given
+    prefix: str  # its name below the base; "" when it is the base
+
+    def of(self, path: Path) -> str:
+        below = path.relative_to(self.root).as_posix() if path != self.root else ""
+        return "/".join(part for part in (self.prefix, below) if part)
+
+
+def _walk(folder: Path, names: Names, seen_dirs: set[Path], fence: Path | None) -> Iterator[ArticleFile | FileResult]:
     resolved = folder.resolve()
     if resolved in seen_dirs:  # a symlink loop, or the same folder named twice
         return
@@ -159,23 +203,23 @@ def _walk(folder: Path, root: Path, seen_dirs: set[Path], fence: Path | None) ->
     try:
         entries = sorted(folder.iterdir(), key=lambda p: p.name)
     except OSError as exc:
-        yield FileResult(_relative(folder, root) or folder.name, "rejected", _reason(exc))
+        yield FileResult(names.of(folder) or folder.name, "rejected", _reason(exc))
         return
-    manifest = yield from _manifest(folder, root)
+    manifest = yield from _manifest(folder, names)
     for entry in entries:
         if entry.name.startswith("."):  # editor and VCS droppings (.git, .DS_Store), never articles
             continue
         if fence is not None and entry.is_symlink() and not _inside(entry, fence):
             if entry.is_dir() or _is_article_name(entry.name):
-                yield FileResult(_relative(entry, root), "rejected",
+                yield FileResult(names.of(entry), "rejected",
                                  "a link out of the folder given: not followed (--follow-links follows it)")
             continue
         if entry.is_dir():
-            yield from _walk(entry, root, seen_dirs, fence)
+            yield from _walk(entry, names, seen_dirs, fence)
         elif entry.is_file() and _is_article_name(entry.name):
-            yield ArticleFile(entry, _relative(entry, root), manifest.get(entry.name))
+            yield ArticleFile(entry, names.of(entry), manifest.get(entry.name))
         elif _is_article_name(entry.name):  # a broken or looping link, a pipe, a socket: say why it is skipped
-            yield FileResult(_relative(entry, root), "rejected", _not_a_file(entry))
+            yield FileResult(names.of(entry), "rejected", _not_a_file(entry))
 
 
 def _inside(link: Path, fence: Path) -> bool:
@@ -197,16 +241,12 @@ def _is_article_name(name: str) -> bool:
     return name not in CATALOGUE_FILES and Path(name).suffix.lower() in ARTICLE_SUFFIXES
 
 
-def _relative(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix() if path != root else ""
-
-
-def _manifest(folder: Path, root: Path) -> Generator[FileResult, None, dict[str, KnownMeta]]:
+def _manifest(folder: Path, names: Names) -> Generator[FileResult, None, dict[str, KnownMeta]]:
     """The folder's manifest; a broken one is reported and its articles load without it."""
     try:
         return load_manifest(folder)
     except (OSError, ValueError) as exc:  # tomllib.TOMLDecodeError is a ValueError
-        yield FileResult(_relative(folder / MANIFEST_FILE, root), "rejected", f"bad manifest: {_reason(exc)}")
+        yield FileResult(names.of(folder / MANIFEST_FILE), "rejected", f"bad manifest: {_reason(exc)}")
         return {}
 
 

@@ -421,3 +421,43 @@ def test_a_link_out_of_the_folder_is_not_followed_unless_asked(engine, catalog, 
     assert all("not followed" in reason for reason in rejected.values())
     followed = load_paths(engine, [folder], catalog=catalog, follow_links=True)
     assert not followed.rejected
+
+
+# -- names ----------------------------------------------------------------------------------------
+
+
+def test_two_folders_keep_their_files_apart_and_a_rerun_changes_nothing(engine, catalog, tmp_path, fake):
+    write(tmp_path, "d1/x.txt", article("2016-09-17 other -") + "first")
+    write(tmp_path, "d2/x.txt", article("2016-09-18 other -") + "second")
+    write(tmp_path, "d2/sub/y.txt", article("2016-09-19 other -"))
+    first = load_paths(engine, [tmp_path / "d1", tmp_path / "d2"], catalog=catalog)
+    again = load_paths(engine, [tmp_path / "d1", tmp_path / "d2"], catalog=catalog)
+    assert sources(engine) == ["d1/x.txt", "d2/sub/y.txt", "d2/x.txt"]
+    assert (first.loaded, first.replaced) == (3, 0)
+    assert (again.loaded, again.replaced, again.unchanged) == (0, 0, 3)
+
+
+def test_names_are_the_same_whichever_way_the_paths_are_written(engine, catalog, tmp_path, fake, monkeypatch):
+    write(tmp_path, "d1/x.txt", article("2016-09-17 other -"))
+    write(tmp_path, "d2/x.txt", article("2016-09-18 other -"))
+    load_paths(engine, [tmp_path / "d1", tmp_path / "d2"], catalog=catalog)
+    monkeypatch.chdir(tmp_path / "d1")
+    again = load_paths(engine, [".", "../d2/"], catalog=catalog)
+    assert (again.loaded, again.unchanged) == (0, 2)
+    assert sources(engine) == ["d1/x.txt", "d2/x.txt"]
+
+
+def test_the_same_file_named_twice_loads_once(engine, catalog, tmp_path, fake):
+    path = write(tmp_path, "d1/x.txt", article("2016-09-17 other -"))
+    seen = []
+    summary = load_paths(engine, [tmp_path / "d1", path, path, tmp_path / "d1"], catalog=catalog,
+                         progress=seen.append)
+    assert [(r.source, r.status) for r in seen] == [("x.txt", "loaded")]
+    assert (summary.loaded, summary.unchanged, summary.rejected) == (1, 0, [])
+
+
+def test_files_of_two_folders_are_named_below_their_common_folder(engine, catalog, tmp_path, fake):
+    one = write(tmp_path, "d1/x.txt", article("2016-09-17 other -"))
+    two = write(tmp_path, "d2/x.txt", article("2016-09-18 other -"))
+    load_paths(engine, [one, two], catalog=catalog)
+    assert sources(engine) == ["d1/x.txt", "d2/x.txt"]
