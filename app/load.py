@@ -15,7 +15,7 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.catalog import CATALOGUE_FILES, MANIFEST_FILE, Catalog, load_manifest
+from app.catalog import CATALOGUE_FILES, MANIFEST_FILE, Catalog, Manifest, load_manifest
 from app.db import WRITE_LOCK, begin_write, insert_rows
 from app.extract.text import MAX_ARTICLE_BYTES
 from app.extract.types import ExtractedArticle, KnownMeta, RejectedFile
@@ -173,7 +173,7 @@ def _list(paths: list[Path], base: Path, follow_links: bool) -> Iterator[Article
             if path.name not in CATALOGUE_FILES:
                 names = _names(path.parent, base)
                 manifest = yield from _manifest(path.parent, names)
-                yield ArticleFile(path, names.of(path), manifest.get(path.name))
+                yield _article_file(path, names.of(path), manifest)
         else:
             yield FileResult(str(path), "rejected", _not_a_file(path) if path.exists() else "no such file or folder")
 
@@ -217,9 +217,17 @@ def _walk(folder: Path, names: Names, seen_dirs: set[Path], fence: Path | None) 
         if entry.is_dir():
             yield from _walk(entry, names, seen_dirs, fence)
         elif entry.is_file() and _is_article_name(entry.name):
-            yield ArticleFile(entry, names.of(entry), manifest.get(entry.name))
+            yield _article_file(entry, names.of(entry), manifest)
         elif _is_article_name(entry.name):  # a broken or looping link, a pipe, a socket: say why it is skipped
             yield FileResult(names.of(entry), "rejected", _not_a_file(entry))
+
+
+def _article_file(path: Path, name: str, manifest: Manifest) -> ArticleFile | FileResult:
+    """The file with its manifest entry. A file whose entry is wrong is rejected rather than loaded without it:
+    its content would then be stored, and a rerun after the entry is put right would find it unchanged."""
+    if path.name in manifest.bad:
+        return FileResult(name, "rejected", f"bad entry in {MANIFEST_FILE}: {manifest.bad[path.name]}")
+    return ArticleFile(path, name, manifest.entries.get(path.name))
 
 
 def _inside(link: Path, fence: Path) -> bool:
@@ -241,13 +249,13 @@ def _is_article_name(name: str) -> bool:
     return name not in CATALOGUE_FILES and Path(name).suffix.lower() in ARTICLE_SUFFIXES
 
 
-def _manifest(folder: Path, names: Names) -> Generator[FileResult, None, dict[str, KnownMeta]]:
+def _manifest(folder: Path, names: Names) -> Generator[FileResult, None, Manifest]:
     """The folder's manifest; a broken one is reported and its articles load without it."""
     try:
         return load_manifest(folder)
     except (OSError, ValueError) as exc:  # tomllib.TOMLDecodeError is a ValueError
         yield FileResult(names.of(folder / MANIFEST_FILE), "rejected", f"bad manifest: {_reason(exc)}")
-        return {}
+        return Manifest()
 
 
 # -- the pipeline: read and look, extract (in workers), write in batches ----------------------------

@@ -41,7 +41,7 @@ def fake_extract(raw: str, *, source: str, catalog, known: KnownMeta | None = No
         for m in EVENT.finditer(raw)
     )
     return ExtractedArticle(
-        text=raw, title=raw.split("\n", 1)[0], url=known.url, outlet=known.outlet,
+        text=raw, title=known.title or raw.split("\n", 1)[0], url=known.url, outlet=known.outlet,
         outlet_basis="manifest" if known.outlet else None, published=known.published,
         published_basis="manifest" if known.published else None, reports=reports,
     )
@@ -200,6 +200,27 @@ def test_a_broken_manifest_is_reported_and_its_articles_still_load(engine, catal
     summary = load_paths(engine, [tmp_path], catalog=catalog)
     assert [name for name, _ in summary.rejected] == [MANIFEST_FILE]
     assert sources(engine) == ["a.txt"]
+
+
+def test_a_wrong_manifest_entry_rejects_its_file_by_name_and_the_rest_load(engine, catalog, tmp_path, fake):
+    for name in ("a.txt", "b.txt", "c.txt", "d.txt"):
+        write(tmp_path, name, article("2016-09-17 other -") + name)
+    write(tmp_path, MANIFEST_FILE, '[file."a.txt"]\ntitle = ["a"]\n[file."b.txt"]\noutlet = "rt"\n'
+                                   '[file."c.txt"]\noutlet = "rt"\npublisehd = 2016-09-18\n')
+    summary = load_paths(engine, [tmp_path], catalog=catalog)
+    assert summary.rejected == [
+        ("a.txt", "bad entry in manifest.toml: title must be a string, not an array"),
+        ("c.txt", "bad entry in manifest.toml: unknown key 'publisehd' (an entry may have outlet, url, "
+                  "published, title)"),
+    ]
+    assert sources(engine) == ["b.txt", "d.txt"]
+    with Session(engine) as session:
+        assert session.scalar(select(Outlet.slug).join(Article.outlet).where(Article.source == "b.txt")) == "rt"
+    # Put right, the entry applies: the file was not stored without it, so it is not "unchanged" now.
+    write(tmp_path, MANIFEST_FILE, '[file."a.txt"]\ntitle = "The title"\n')
+    assert load_paths(engine, [tmp_path], catalog=catalog).loaded == 2
+    with Session(engine) as session:
+        assert session.scalar(select(Article.title).where(Article.source == "a.txt")) == "The title"
 
 
 # -- one transaction per article ----------------------------------------------------------------
