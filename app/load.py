@@ -3,6 +3,7 @@ write them in batches, each article whole or not at all."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections import deque
@@ -19,11 +20,10 @@ from app.catalog import CATALOGUE_FILES, MANIFEST_FILE, Catalog, Manifest, load_
 from app.db import WRITE_LOCK, begin_write, insert_rows
 from app.extract.text import MAX_ARTICLE_BYTES
 from app.extract.types import ExtractedArticle, KnownMeta, RejectedFile
+from app.limits import CLAIM_TEXT_CHARS, FIGURE_TEXT_CHARS, SOURCE_CHARS, fit_title, fit_url
 from app.models import Article, Claim, Figure, Milestone, Outlet, Report
 from app.workers import MIN_FILES_FOR_WORKERS, ExtractionPool, Job, Ticket, worker_count
 
-FIGURE_TEXT_CHARS = 300  # the column's width; a figure's words are far shorter
-CLAIM_TEXT_CHARS = 300
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})  # what a folder walk picks up
 # Never read more than this into memory: a bigger file is rejected from its size alone, before it is opened.
 MAX_READ_BYTES = MAX_ARTICLE_BYTES
@@ -50,11 +50,13 @@ class FileResult:
     detail: str = ""  # the source already holding a duplicate, or the rejection reason
     reports: int = 0  # reports written for this file
     dated: int = 0  # of which carry a date
+    notes: tuple[str, ...] = ()  # what of a written file could not be stored as it was
 
     def describe(self) -> str:
         """One line for people: "loaded a.txt: 12 reports, 9 dated"."""
         if self.status in ("loaded", "replaced"):
-            return f"{self.status} {self.source}: {self.reports} reports, {self.dated} dated"
+            notes = "".join(f"; {note}" for note in self.notes)
+            return f"{self.status} {self.source}: {self.reports} reports, {self.dated} dated{notes}"
         if self.status == "duplicate":
             return f"duplicate {self.source}: same content as {self.detail}"
         if self.status == "rejected":
@@ -268,6 +270,7 @@ class Extracted:
     source: str
     digest: str
     article: ExtractedArticle
+    notes: tuple[str, ...] = ()  # what was changed to fit the columns
 
 
 @dataclass(frozen=True)
@@ -329,6 +332,9 @@ def _read_file(item: ArticleFile | FileResult) -> tuple[ArticleFile, bytes, str]
     try:
         if not _is_utf8(item.source):  # the databases store names as UTF-8; stray bytes would fail in a query
             raise RejectedFile("the file name is not valid UTF-8: rename the file")
+        if len(item.source) > SOURCE_CHARS:  # a cut name would no longer find its file
+            raise RejectedFile(f"the name is {len(item.source):,} characters, over the limit of {SOURCE_CHARS}: "
+                               "rename the file or load a folder nearer to it")
         data = _read(item.path)
     except (RejectedFile, OSError) as exc:
         return FileResult(item.source, "rejected", _reason(exc))
@@ -341,7 +347,14 @@ def _collect(entry: Pending | FileResult, pool: ExtractionPool) -> Entry:
     outcome = pool.result(entry.ticket)
     if isinstance(outcome, RejectedFile):
         return FileResult(entry.source, "rejected", _reason(outcome))
-    return Extracted(entry.source, entry.digest, outcome)
+    return _fitted(Extracted(entry.source, entry.digest, outcome))
+
+
+def _fitted(extracted: Extracted) -> Extracted:
+    """The article with its title and URL fitted to their columns, so both databases store the same."""
+    url, note = fit_url(extracted.article.url)
+    article = dataclasses.replace(extracted.article, title=fit_title(extracted.article.title), url=url)
+    return dataclasses.replace(extracted, article=article, notes=(note,) if note else ())
 
 
 def _is_utf8(name: str) -> bool:
@@ -411,7 +424,8 @@ def _write(engine: Engine, articles: list[Extracted]) -> list[FileResult]:
                 stored.record(article.source, article.digest)
                 new.append(article)
                 dated = sum(1 for r in article.article.reports if r.date is not None)
-                settled = FileResult(article.source, status, reports=len(article.article.reports), dated=dated)
+                settled = FileResult(article.source, status, reports=len(article.article.reports), dated=dated,
+                                     notes=article.notes)
             results.append(settled)
         if replaced:  # the files changed: their reports, figures and claims go too (ON DELETE CASCADE)
             connection.execute(delete(Article).where(Article.id.in_(replaced)))

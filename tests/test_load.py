@@ -223,6 +223,50 @@ def test_a_wrong_manifest_entry_rejects_its_file_by_name_and_the_rest_load(engin
         assert session.scalar(select(Article.title).where(Article.source == "a.txt")) == "The title"
 
 
+# -- column widths: both databases store the same ------------------------------------------------
+
+
+def test_a_long_title_is_cut_at_a_word_and_a_long_url_dropped_on_either_database(engine, catalog, tmp_path, fake):
+    words = [f"word{i:03d}" for i in range(80)]  # a 639-character first line: the fake extractor's title
+    write(tmp_path, "long.txt", " ".join(words) + "\n" + article("2016-09-17 other -"))
+    long_url = "https://example.org/" + "a" * 1_200
+    write(tmp_path, MANIFEST_FILE, f'[file."long.txt"]\nurl = "{long_url}"\n')
+    seen = []
+    summary = load_paths(engine, [tmp_path], catalog=catalog, progress=seen.append)
+    assert (summary.loaded, summary.rejected) == (1, [])
+    with Session(engine) as session:
+        title, url = session.execute(select(Article.title, Article.url)).one()
+    assert title == " ".join(words[:62]) + "…"
+    assert url is None
+    assert seen[0].describe() == ("loaded long.txt: 1 reports, 1 dated; "
+                                  "url not stored: 1,220 characters, over the limit of 1,000")
+
+
+def test_a_page_with_a_long_title_and_og_url_loads_the_same_on_either_database(engine, catalog, tmp_path):
+    words = " ".join(f"word{i:03d}" for i in range(80))
+    page = (f'<!doctype html><html><head><title>{words}</title>'
+            f'<meta property="og:url" content="https://example.org/{"a" * 1_200}"></head><body><article>'
+            "<p>The truce took effect on Monday at sundown, officials in Damascus said on Tuesday.</p>"
+            "<p>On Wednesday, Russia and the United States agreed to extend it by 48 hours.</p>"
+            "</article></body></html>")
+    write(tmp_path, "page.html", page)
+    summary = load_paths(engine, [tmp_path], catalog=catalog)
+    assert (summary.loaded, summary.rejected) == (1, [])
+    with Session(engine) as session:
+        title, url = session.execute(select(Article.title, Article.url)).one()
+    assert (title, url) == (words[:495] + "…", None)
+
+
+def test_a_name_too_long_to_store_is_rejected_on_either_database(engine, catalog, tmp_path, fake):
+    deep = "/".join("f" * 200 for _ in range(3)) + "/x.txt"  # 608 characters below the folder
+    write(tmp_path, deep, article("2016-09-17 other -"))
+    write(tmp_path, "short.txt", article("2016-09-18 other -"))
+    summary = load_paths(engine, [tmp_path], catalog=catalog)
+    assert summary.rejected == [(deep, "the name is 608 characters, over the limit of 500: "
+                                       "rename the file or load a folder nearer to it")]
+    assert sources(engine) == ["short.txt"]
+
+
 # -- one transaction per article ----------------------------------------------------------------
 
 
