@@ -4,6 +4,7 @@ write them in batches, each article whole or not at all."""
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import os
 from collections import deque
@@ -32,6 +33,11 @@ MAX_READ_BYTES = MAX_ARTICLE_BYTES
 CONCURRENT_WRITE_ERRORS = (IntegrityError, StaleDataError, OperationalError)
 # Articles per write transaction in a big load: one commit (and one lock) for many small inserts.
 WRITE_BATCH = 32
+# No room left: on the disk or a quota (OSError), in SQLite's file (SQLITE_FULL), on PostgreSQL's (disk_full).
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+SQLITE_FULL_CODE = 13
+SQLITE_FULL_MESSAGE = "database or disk is full"
+POSTGRES_DISK_FULL_STATE = "53100"
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,7 @@ class LoadSummary:
     reports: int = 0  # reports written by this load
     dated: int = 0
     undated: int = 0
+    stopped: str | None = None  # why the load ended early (no room left); everything counted is committed
 
     @property
     def articles(self) -> int:
@@ -91,11 +98,25 @@ def load_paths(
     """Sync the catalogue, then load every article file under the paths; bad files are reported, not fatal.
 
     jobs: extraction processes (None: one per core for a load big enough to gain from them; 0: none).
-    follow_links: also follow symbolic links that lead out of the folders given (never by default)."""
-    sync_catalog(engine, catalog)
+    follow_links: also follow symbolic links that lead out of the folders given (never by default).
+
+    When the disk fills, the load stops at once: the summary counts what was committed before, and its
+    `stopped` says why (every other error on one file rejects that file only)."""
     summary = LoadSummary()
+    try:
+        _load(engine, [Path(p) for p in paths], catalog, summary, progress, jobs, follow_links)
+    except (OperationalError, OSError) as exc:
+        if not is_disk_full(exc):
+            raise
+        summary.stopped = _reason(getattr(exc, "orig", None) or exc)
+    return summary
+
+
+def _load(engine: Engine, paths: list[Path], catalog: Catalog, summary: LoadSummary, progress: Progress | None,
+          jobs: int | None, follow_links: bool) -> None:
+    sync_catalog(engine, catalog)
     # List everything first: a snapshot, so files written while loading are not chased.
-    items = list(iter_article_files((Path(p) for p in paths), follow_links=follow_links))
+    items = list(iter_article_files(paths, follow_links=follow_links))
     processes = worker_count(len(items), jobs)
     # A small load goes file by file: each one's line is printed as soon as it is written.
     batch = WRITE_BATCH if processes or len(items) >= MIN_FILES_FOR_WORKERS else 1
@@ -104,7 +125,15 @@ def load_paths(
             _count(summary, result)
             if progress is not None:
                 progress(result)
-    return summary
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether the error says there is no room left to write, whichever layer noticed."""
+    cause = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the driver's own error
+    if isinstance(cause, OSError):
+        return cause.errno in DISK_FULL_ERRNOS
+    return (getattr(cause, "sqlite_errorcode", None) == SQLITE_FULL_CODE or SQLITE_FULL_MESSAGE in str(cause)
+            or getattr(cause, "sqlstate", None) == POSTGRES_DISK_FULL_STATE)
 
 
 # -- the catalogue -------------------------------------------------------------------------------
@@ -384,23 +413,26 @@ def _write_batch(engine: Engine, entries: list[Entry]) -> Iterator[FileResult]:
     fails (another loader's write in between, or a value one database refuses), each is written alone, so
     one bad article is rejected by name and the others still load."""
     articles = [e for e in entries if isinstance(e, Extracted)]
-    if not articles:
-        written: list[FileResult] = []
-    else:
+    written: Iterator[FileResult] = iter(())
+    if articles:
         try:
-            written = _write(engine, articles)
-        except (*CONCURRENT_WRITE_ERRORS, DataError):
-            written = [_write_alone(engine, article) for article in articles]
-    outcomes = iter(written)
+            written = iter(_write(engine, articles))
+        except (*CONCURRENT_WRITE_ERRORS, DataError) as exc:
+            if is_disk_full(exc):  # one at a time would not fit either
+                raise
+            # Lazily: each is reported once it is committed, so an error that stops the load loses no report.
+            written = (_write_alone(engine, article) for article in articles)
     for entry in entries:
-        yield next(outcomes) if isinstance(entry, Extracted) else entry
+        yield next(written) if isinstance(entry, Extracted) else entry
 
 
 def _write_alone(engine: Engine, article: Extracted) -> FileResult:
     try:
         try:
             return _write(engine, [article])[0]
-        except CONCURRENT_WRITE_ERRORS:  # another loader stored it meanwhile: looking again finds its work
+        except CONCURRENT_WRITE_ERRORS as exc:  # another loader stored it meanwhile: looking again finds its work
+            if is_disk_full(exc):
+                raise
             return _write(engine, [article])[0]
     except (IntegrityError, DataError) as exc:
         return FileResult(article.source, "rejected", _reason(exc))

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import errno
 import hashlib
 import os
 import re
+import sqlite3
 
+import psycopg
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from app import workers
+from app import load, workers
 from app.catalog import MANIFEST_FILE
 from app.config import Settings
 from app.export import export_data, to_json
@@ -526,3 +530,72 @@ def test_files_of_two_folders_are_named_below_their_common_folder(engine, catalo
     two = write(tmp_path, "d2/x.txt", article("2016-09-18 other -"))
     load_paths(engine, [one, two], catalog=catalog)
     assert sources(engine) == ["d1/x.txt", "d2/x.txt"]
+
+
+# -- a full disk ------------------------------------------------------------------------------------
+
+FULL_DISK_ERRORS = {
+    "sqlite_full": OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full")),
+    "postgres_disk_full": OperationalError("INSERT", {}, psycopg.errors.DiskFull(
+        'could not extend file "base/16384/16385": No space left on device')),
+    "enospc": OSError(errno.ENOSPC, "No space left on device"),
+}
+
+
+def fill_the_disk_after(monkeypatch, writes: int, error: BaseException) -> None:
+    """Every write transaction after the first `writes` fails as a full disk does, before it commits."""
+    real, tried = load._insert_articles, []
+
+    def insert_or_fail(connection, articles):
+        tried.append(articles)
+        if len(tried) > writes:
+            raise error
+        real(connection, articles)
+
+    monkeypatch.setattr(load, "_insert_articles", insert_or_fail)
+
+
+@pytest.mark.parametrize("error", FULL_DISK_ERRORS.values(), ids=FULL_DISK_ERRORS.keys())
+def test_a_full_disk_stops_the_load_reporting_what_was_committed(engine, catalog, tmp_path, fake, monkeypatch,
+                                                                 error):
+    for i in range(5):
+        write(tmp_path, f"{i}.txt", article(f"2016-09-1{i} other -") + str(i))
+    fill_the_disk_after(monkeypatch, 3, error)
+    seen = []
+    summary = load_paths(engine, [tmp_path], catalog=catalog, progress=seen.append)
+    assert [(r.source, r.status) for r in seen] == [("0.txt", "loaded"), ("1.txt", "loaded"), ("2.txt", "loaded")]
+    assert (summary.loaded, summary.reports, summary.rejected) == (3, 3, [])
+    assert summary.stopped and "\n" not in summary.stopped
+    assert ("disk is full" in summary.stopped) or ("No space left on device" in summary.stopped)
+    assert sources(engine) == ["0.txt", "1.txt", "2.txt"]
+
+
+def test_a_full_disk_in_a_big_load_reports_the_batches_committed(engine, catalog, tmp_path, fake, monkeypatch):
+    for i in range(45):  # over the workers' threshold: 32 articles a transaction
+        write(tmp_path, f"{i:02d}.txt", article("2016-09-17 other -") + str(i))
+    fill_the_disk_after(monkeypatch, 1, FULL_DISK_ERRORS["sqlite_full"])
+    seen = []
+    summary = load_paths(engine, [tmp_path], catalog=catalog, progress=seen.append, jobs=0)
+    assert [r.source for r in seen] == [f"{i:02d}.txt" for i in range(32)]
+    assert summary.loaded == 32 and summary.stopped == "database or disk is full"
+    assert count(engine, Article) == 32
+
+
+def test_an_article_committed_alone_before_the_disk_fills_is_reported(engine, catalog, monkeypatch):
+    load_paths(engine, [], catalog=catalog)  # the catalogue only
+
+    def extracted(name: str, kind: str | None) -> Extracted:
+        raw = f"{name}\nEVENT 2016-09-17 {kind or 'NULL'} -\n{FILLER}"
+        return Extracted(name, hashlib.sha256(raw.encode()).hexdigest(),
+                         fake_extract(raw, source=name, catalog=catalog))
+
+    # The batch fails on c's NULL kind; written one at a time, a goes in, c is refused, d finds the disk full.
+    fill_the_disk_after(monkeypatch, 4, FULL_DISK_ERRORS["sqlite_full"])  # the batch, a, c and its second look
+    entries = [extracted("a.txt", "other"), FileResult("b.txt", "unchanged"), extracted("c.txt", None),
+               extracted("d.txt", "statement")]
+    results = []
+    with pytest.raises(OperationalError):
+        results.extend(_write_batch(engine, entries))
+    assert [(r.source, r.status) for r in results] == [("a.txt", "loaded"), ("b.txt", "unchanged"),
+                                                       ("c.txt", "rejected")]
+    assert sources(engine) == ["a.txt"]
