@@ -17,7 +17,7 @@ from app.catalog import Catalog, load_catalog
 from app.config import Settings, settings_from_env
 from app.db import make_engine, migrate
 from app.export import EXPORT_FORMATS, export_text
-from app.load import FileResult, LoadSummary, has_articles, load_paths
+from app.load import FileResult, LoadSummary, has_articles, load_paths, shown
 from app.workers import MIN_FILES_FOR_WORKERS
 
 EXIT_OK = 0
@@ -117,7 +117,7 @@ def run_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_load(args: argparse.Namespace, settings: Settings) -> int:
-    missing = [str(p) for p in args.paths if not p.exists()]
+    missing = [shown(str(p)) for p in args.paths if not p.exists()]
     if missing:
         raise CliError(f"no such file or folder: {', '.join(missing)}", EXIT_USAGE)
     engine = _engine(settings)

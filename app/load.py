@@ -59,15 +59,16 @@ class FileResult:
     notes: tuple[str, ...] = ()  # what of a written file could not be stored as it was
 
     def describe(self) -> str:
-        """One line for people: "loaded a.txt: 12 reports, 9 dated"."""
+        """One line for people: "loaded a.txt: 12 reports, 9 dated"; a newline in a name shows as \\n."""
+        source, detail = shown(self.source), shown(self.detail)
         if self.status in ("loaded", "replaced"):
             notes = "".join(f"; {note}" for note in self.notes)
-            return f"{self.status} {self.source}: {self.reports} reports, {self.dated} dated{notes}"
+            return f"{self.status} {source}: {self.reports} reports, {self.dated} dated{notes}"
         if self.status == "duplicate":
-            return f"duplicate {self.source}: same content as {self.detail}"
+            return f"duplicate {source}: same content as {detail}"
         if self.status == "rejected":
-            return f"rejected {self.source}: {self.detail}"
-        return f"{self.status} {self.source}"
+            return f"rejected {source}: {detail}"
+        return f"{self.status} {source}"
 
 
 @dataclass
@@ -547,6 +548,17 @@ def _count(summary: LoadSummary, result: FileResult) -> None:
         summary.reports += result.reports
         summary.dated += result.dated
         summary.undated += result.reports - result.dated
+
+
+def shown(text: str) -> str:
+    """The text fit for one line of a terminal, for names that may hold anything a file name can: characters
+    that would break the line, move the cursor or hide (controls, format marks, separators, the stray bytes of
+    a name that is not UTF-8) are written as Python escapes, and a backslash doubled so that a name holding a
+    real backslash and an 'n' never looks like one holding a newline. Only the display changes: the name
+    stored is the real one."""
+    if text.isprintable() and "\\" not in text:
+        return text
+    return "".join(char if char.isprintable() and char != "\\" else repr(char)[1:-1] for char in text)
 
 
 def _reason(exc: BaseException) -> str:

@@ -146,6 +146,19 @@ def test_a_full_disk_prints_the_summary_then_one_line_and_exits_1(tmp_path, db, 
         "stored, run the same command again once there is room"]
 
 
+def test_a_name_with_a_newline_keeps_its_progress_line_whole(tmp_path, db, monkeypatch, capsys):
+    from app.cli import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a\nb.txt").write_text(ARTICLE, encoding="utf-8")
+    assert main(["--db", db, "load", str(folder)]) == 0
+    assert capsys.readouterr().err.splitlines() == [r"loaded a\nb.txt: 0 reports, 0 dated"]
+    assert main(["--db", db, "load", str(tmp_path / "no\nsuch")]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "timeline: error: no such file or folder: " + str(tmp_path) + r"/no\nsuch"]
+
+
 def test_a_missing_path_is_one_clear_line(tmp_path, db):
     result = run("load", str(tmp_path / "nowhere"), cwd=tmp_path, db=db)
     assert result.returncode == 2

@@ -21,7 +21,7 @@ from app.catalog import MANIFEST_FILE
 from app.config import Settings
 from app.export import export_data, to_json
 from app.extract.types import ExtractedArticle, ExtractedReport, KnownMeta
-from app.load import MAX_READ_BYTES, Extracted, FileResult, _write_batch, load_paths
+from app.load import MAX_READ_BYTES, Extracted, FileResult, _write_batch, load_paths, shown
 from app.models import Article, Milestone, Outlet, Report
 from app.workers import Job, extract_file
 
@@ -599,3 +599,32 @@ def test_an_article_committed_alone_before_the_disk_fills_is_reported(engine, ca
     assert [(r.source, r.status) for r in results] == [("a.txt", "loaded"), ("b.txt", "unchanged"),
                                                        ("c.txt", "rejected")]
     assert sources(engine) == ["a.txt"]
+
+
+# -- names on the terminal ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "line"), [
+    ("a\nb.txt", r"loaded a\nb.txt: 2 reports, 1 dated"),
+    ("tab\there\r.txt", r"loaded tab\there\r.txt: 2 reports, 1 dated"),
+    ("\x1b[31mred\x1b[0m.txt", r"loaded \x1b[31mred\x1b[0m.txt: 2 reports, 1 dated"),
+    ("txt.\u202eexe.txt", r"loaded txt.\u202eexe.txt: 2 reports, 1 dated"),  # a right-to-left override
+    ("back\\n.txt", r"loaded back\\n.txt: 2 reports, 1 dated"),  # a real backslash: not a newline
+    ("Bericht über Homs — تقرير 2.txt", "loaded Bericht über Homs — تقرير 2.txt: 2 reports, 1 dated"),
+])
+def test_a_name_is_shown_on_one_line_with_its_control_characters_escaped(name, line):
+    assert FileResult(name, "loaded", reports=2, dated=1).describe() == line
+
+
+def test_every_name_in_a_line_is_escaped():
+    assert FileResult("b\n.txt", "duplicate", "a\n.txt").describe() == r"duplicate b\n.txt: same content as a\n.txt"
+    assert FileResult("x\x00.txt", "rejected", "why").describe() == r"rejected x\x00.txt: why"
+    assert shown("bad\udcff name.txt") == r"bad\udcff name.txt"  # a name that is not UTF-8
+
+
+def test_a_name_with_a_newline_is_stored_as_it_is_and_shown_escaped(engine, catalog, tmp_path, fake):
+    write(tmp_path, "a\nb.txt", article("2016-09-17 other -"))
+    seen = []
+    load_paths(engine, [tmp_path], catalog=catalog, progress=seen.append)
+    assert sources(engine) == ["a\nb.txt"]
+    assert [r.describe() for r in seen] == [r"loaded a\nb.txt: 1 reports, 1 dated"]
