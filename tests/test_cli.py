@@ -124,6 +124,22 @@ def test_a_bad_file_is_reported_and_exits_1(tmp_path, db):
     assert [a["source"] for a in exported["articles"]] == ["good.txt"]
 
 
+def test_two_folders_with_the_same_file_name_load_both_and_a_rerun_is_unchanged(tmp_path, db, capsys):
+    from app.cli import main
+
+    for folder, words in (("d1", "first"), ("d2", "second")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.txt").write_text(f"{ARTICLE}The {words} one.\n", encoding="utf-8")
+    command = ["--db", db, "load", str(tmp_path / "d1"), str(tmp_path / "d2")]
+    assert main(command) == 0
+    assert capsys.readouterr().err.splitlines() == ["loaded d1/x.txt: 0 reports, 0 dated",
+                                                    "loaded d2/x.txt: 0 reports, 0 dated"]
+    assert main(command) == 0
+    out, err = capsys.readouterr()
+    assert err.splitlines() == ["unchanged d1/x.txt", "unchanged d2/x.txt"]
+    assert "0 replaced, 2 unchanged" in out
+
+
 def test_a_full_disk_prints_the_summary_then_one_line_and_exits_1(tmp_path, db, monkeypatch, capsys):
     from app import workers
     from app.cli import main
