@@ -17,7 +17,7 @@ from app.catalog import Catalog, load_catalog
 from app.config import Settings, settings_from_env
 from app.db import make_engine, migrate
 from app.export import EXPORT_FORMATS, export_text
-from app.load import FileResult, LoadSummary, has_articles, load_paths
+from app.load import FileResult, LoadSummary, has_articles, load_paths, shown
 from app.workers import MIN_FILES_FOR_WORKERS
 
 EXIT_OK = 0
@@ -117,7 +117,7 @@ def run_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_load(args: argparse.Namespace, settings: Settings) -> int:
-    missing = [str(p) for p in args.paths if not p.exists()]
+    missing = [shown(str(p)) for p in args.paths if not p.exists()]
     if missing:
         raise CliError(f"no such file or folder: {', '.join(missing)}", EXIT_USAGE)
     engine = _engine(settings)
@@ -125,7 +125,15 @@ def run_load(args: argparse.Namespace, settings: Settings) -> int:
     summary = load_paths(engine, args.paths, catalog=_catalog(settings), progress=_print_progress, jobs=args.jobs,
                          follow_links=args.follow_links)
     print(summary_line(summary))
+    _check_finished(summary)
     return EXIT_FAILED if summary.rejected else EXIT_OK
+
+
+def _check_finished(summary: LoadSummary) -> None:
+    """A load that ran out of room says so last, once its summary has counted what it stored."""
+    if summary.stopped:
+        raise CliError(f"out of space, the load stopped: {summary.stopped}; what is reported above is stored, "
+                       "run the same command again once there is room")
 
 
 def run_export(args: argparse.Namespace, settings: Settings) -> int:
@@ -166,6 +174,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
         summary = load_paths(engine, [settings.seeds_dir], catalog=_catalog(settings),
                              progress=_print_progress)
         print(summary_line(summary), file=sys.stderr)
+        _check_finished(summary)
     engine.dispose()
     # Workers are fresh processes: they read the database URL from the environment via get_settings().
     os.environ["TIMELINE_DATABASE_URL"] = settings.database_url

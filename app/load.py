@@ -3,7 +3,10 @@ write them in batches, each article whole or not at all."""
 
 from __future__ import annotations
 
+import dataclasses
+import errno
 import hashlib
+import os
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,16 +20,14 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.catalog import CATALOGUE_FILES, MANIFEST_FILE, Catalog, load_manifest
+from app.catalog import CATALOGUE_FILES, MANIFEST_FILE, Catalog, Manifest, load_manifest
 from app.db import WRITE_LOCK, begin_write, insert_rows
 from app.extract.text import MAX_ARTICLE_BYTES
 from app.extract.types import ExtractedArticle, KnownMeta, RejectedFile
+from app.limits import CLAIM_TEXT_CHARS, FIGURE_TEXT_CHARS, OUTLET_NAME_CHARS, SOURCE_CHARS, fit_title, fit_url
 from app.models import Article, Claim, Figure, Milestone, Outlet, Report
 from app.workers import MIN_FILES_FOR_WORKERS, ExtractionPool, Job, Ticket, worker_count
 
-FIGURE_TEXT_CHARS = 300  # the column's width; a figure's words are far shorter
-CLAIM_TEXT_CHARS = 300
-OUTLET_NAME_CHARS = 200  # the outlet table's name column
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})  # what a folder walk picks up
 # Never read more than this into memory: a bigger file is rejected from its size alone, before it is opened.
 MAX_READ_BYTES = MAX_ARTICLE_BYTES
@@ -35,6 +36,11 @@ MAX_READ_BYTES = MAX_ARTICLE_BYTES
 CONCURRENT_WRITE_ERRORS = (IntegrityError, StaleDataError, OperationalError)
 # Articles per write transaction in a big load: one commit (and one lock) for many small inserts.
 WRITE_BATCH = 32
+# No room left: on the disk or a quota (OSError), in SQLite's file (SQLITE_FULL), on PostgreSQL's (disk_full).
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+SQLITE_FULL_CODE = 13
+SQLITE_FULL_MESSAGE = "database or disk is full"
+POSTGRES_DISK_FULL_STATE = "53100"
 
 
 @dataclass(frozen=True)
@@ -53,16 +59,19 @@ class FileResult:
     detail: str = ""  # the source already holding a duplicate, or the rejection reason
     reports: int = 0  # reports written for this file
     dated: int = 0  # of which carry a date
+    notes: tuple[str, ...] = ()  # what of a written file could not be stored as it was
 
     def describe(self) -> str:
-        """One line for people: "loaded a.txt: 12 reports, 9 dated"."""
+        """One line for people: "loaded a.txt: 12 reports, 9 dated"; a newline in a name shows as \\n."""
+        source, detail = shown(self.source), shown(self.detail)
         if self.status in ("loaded", "replaced"):
-            return f"{self.status} {self.source}: {self.reports} reports, {self.dated} dated"
+            notes = "".join(f"; {note}" for note in self.notes)
+            return f"{self.status} {source}: {self.reports} reports, {self.dated} dated{notes}"
         if self.status == "duplicate":
-            return f"duplicate {self.source}: same content as {self.detail}"
+            return f"duplicate {source}: same content as {detail}"
         if self.status == "rejected":
-            return f"rejected {self.source}: {self.detail}"
-        return f"{self.status} {self.source}"
+            return f"rejected {source}: {detail}"
+        return f"{self.status} {source}"
 
 
 @dataclass
@@ -75,6 +84,7 @@ class LoadSummary:
     reports: int = 0  # reports written by this load
     dated: int = 0
     undated: int = 0
+    stopped: str | None = None  # why the load ended early (no room left); everything counted is committed
 
     @property
     def articles(self) -> int:
@@ -92,11 +102,25 @@ def load_paths(
     """Sync the catalogue, then load every article file under the paths; bad files are reported, not fatal.
 
     jobs: extraction processes (None: one per core for a load big enough to gain from them; 0: none).
-    follow_links: also follow symbolic links that lead out of the folders given (never by default)."""
-    sync_catalog(engine, catalog)
+    follow_links: also follow symbolic links that lead out of the folders given (never by default).
+
+    When the disk fills, the load stops at once: the summary counts what was committed before, and its
+    `stopped` says why (every other error on one file rejects that file only)."""
     summary = LoadSummary()
+    try:
+        _load(engine, [Path(p) for p in paths], catalog, summary, progress, jobs, follow_links)
+    except (OperationalError, OSError) as exc:
+        if not is_disk_full(exc):
+            raise
+        summary.stopped = _reason(getattr(exc, "orig", None) or exc)
+    return summary
+
+
+def _load(engine: Engine, paths: list[Path], catalog: Catalog, summary: LoadSummary, progress: Progress | None,
+          jobs: int | None, follow_links: bool) -> None:
+    sync_catalog(engine, catalog)
     # List everything first: a snapshot, so files written while loading are not chased.
-    items = list(iter_article_files((Path(p) for p in paths), follow_links=follow_links))
+    items = list(iter_article_files(paths, follow_links=follow_links))
     processes = worker_count(len(items), jobs)
     # A small load goes file by file: each one's line is printed as soon as it is written.
     batch = WRITE_BATCH if processes or len(items) >= MIN_FILES_FOR_WORKERS else 1
@@ -105,7 +129,15 @@ def load_paths(
             _count(summary, result)
             if progress is not None:
                 progress(result)
-    return summary
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether the error says there is no room left to write, whichever layer noticed."""
+    cause = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the driver's own error
+    if isinstance(cause, OSError):
+        return cause.errno in DISK_FULL_ERRNOS
+    return (getattr(cause, "sqlite_errorcode", None) == SQLITE_FULL_CODE or SQLITE_FULL_MESSAGE in str(cause)
+            or getattr(cause, "sqlstate", None) == POSTGRES_DISK_FULL_STATE)
 
 
 # -- the catalogue -------------------------------------------------------------------------------
@@ -142,21 +174,64 @@ def _sync_catalog(engine: Engine, catalog: Catalog) -> None:
 def iter_article_files(paths: Iterable[Path], *, follow_links: bool = False) -> Iterator[ArticleFile | FileResult]:
     """Article files under the paths in sorted order; a path that cannot be read yields a rejection.
 
+    Names are relative to the closest folder holding every path given (a file counts as its folder): one
+    folder's files keep their plain names, and d1/x.txt and d2/x.txt stay apart. The same file named twice (a
+    file and a folder holding it, or the same path twice) is listed once.
+
     A link inside a folder that leads out of it is not followed (it could serve any file of the machine)
     unless follow_links is set; a path named on the command line is the user's choice and is followed."""
+    paths = list(paths)
+    base = _names_base(paths)
+    listed: set[str] = set()
+    for item in _list(paths, base, follow_links):
+        # Names are lexical paths below one base, so one name is one file: a second sighting adds nothing.
+        if item.source not in listed:
+            listed.add(item.source)
+            yield item
+
+
+def _names_base(paths: list[Path]) -> Path:
+    folders = [_lexical(path) if path.is_dir() else _lexical(path).parent for path in paths]
+    return Path(os.path.commonpath(folders)) if folders else Path.cwd()
+
+
+def _lexical(path: Path) -> Path:
+    """The path as written, made absolute, '.' and '..' folded without following links: what the user named."""
+    return Path(os.path.normpath(path.absolute()))
+
+
+def _list(paths: list[Path], base: Path, follow_links: bool) -> Iterator[ArticleFile | FileResult]:
     seen_dirs: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            yield from _walk(path, path, seen_dirs, None if follow_links else path.resolve())
+            yield from _walk(path, _names(path, base), seen_dirs, None if follow_links else path.resolve())
         elif path.is_file():
             if path.name not in CATALOGUE_FILES:
-                manifest = yield from _manifest(path.parent, path.parent)
-                yield ArticleFile(path, path.name, manifest.get(path.name))
+                names = _names(path.parent, base)
+                manifest = yield from _manifest(path.parent, names)
+                yield _article_file(path, names.of(path), manifest)
         else:
             yield FileResult(str(path), "rejected", _not_a_file(path) if path.exists() else "no such file or folder")
 
 
-def _walk(folder: Path, root: Path, seen_dirs: set[Path], fence: Path | None) -> Iterator[ArticleFile | FileResult]:
+def _names(folder: Path, base: Path) -> Names:
+    below = _lexical(folder).relative_to(base)
+    return Names(folder, "" if below == Path(".") else below.as_posix())
+
+
+@dataclass(frozen=True)
+class Names:
+    """How the files under one path given are named: their path below it, after its own name below the base."""
+
+    root: Path  # the path given
+    prefix: str  # its name below the base; "" when it is the base
+
+    def of(self, path: Path) -> str:
+        below = path.relative_to(self.root).as_posix() if path != self.root else ""
+        return "/".join(part for part in (self.prefix, below) if part)
+
+
+def _walk(folder: Path, names: Names, seen_dirs: set[Path], fence: Path | None) -> Iterator[ArticleFile | FileResult]:
     resolved = folder.resolve()
     if resolved in seen_dirs:  # a symlink loop, or the same folder named twice
         return
@@ -164,23 +239,31 @@ def _walk(folder: Path, root: Path, seen_dirs: set[Path], fence: Path | None) ->
     try:
         entries = sorted(folder.iterdir(), key=lambda p: p.name)
     except OSError as exc:
-        yield FileResult(_relative(folder, root) or folder.name, "rejected", _reason(exc))
+        yield FileResult(names.of(folder) or folder.name, "rejected", _reason(exc))
         return
-    manifest = yield from _manifest(folder, root)
+    manifest = yield from _manifest(folder, names)
     for entry in entries:
         if entry.name.startswith("."):  # editor and VCS droppings (.git, .DS_Store), never articles
             continue
         if fence is not None and entry.is_symlink() and not _inside(entry, fence):
             if entry.is_dir() or _is_article_name(entry.name):
-                yield FileResult(_relative(entry, root), "rejected",
+                yield FileResult(names.of(entry), "rejected",
                                  "a link out of the folder given: not followed (--follow-links follows it)")
             continue
         if entry.is_dir():
-            yield from _walk(entry, root, seen_dirs, fence)
+            yield from _walk(entry, names, seen_dirs, fence)
         elif entry.is_file() and _is_article_name(entry.name):
-            yield ArticleFile(entry, _relative(entry, root), manifest.get(entry.name))
+            yield _article_file(entry, names.of(entry), manifest)
         elif _is_article_name(entry.name):  # a broken or looping link, a pipe, a socket: say why it is skipped
-            yield FileResult(_relative(entry, root), "rejected", _not_a_file(entry))
+            yield FileResult(names.of(entry), "rejected", _not_a_file(entry))
+
+
+def _article_file(path: Path, name: str, manifest: Manifest) -> ArticleFile | FileResult:
+    """The file with its manifest entry. A file whose entry is wrong is rejected rather than loaded without it:
+    its content would then be stored, and a rerun after the entry is put right would find it unchanged."""
+    if path.name in manifest.bad:
+        return FileResult(name, "rejected", f"bad entry in {MANIFEST_FILE}: {manifest.bad[path.name]}")
+    return ArticleFile(path, name, manifest.entries.get(path.name))
 
 
 def _inside(link: Path, fence: Path) -> bool:
@@ -202,17 +285,13 @@ def _is_article_name(name: str) -> bool:
     return name not in CATALOGUE_FILES and Path(name).suffix.lower() in ARTICLE_SUFFIXES
 
 
-def _relative(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix() if path != root else ""
-
-
-def _manifest(folder: Path, root: Path) -> Generator[FileResult, None, dict[str, KnownMeta]]:
+def _manifest(folder: Path, names: Names) -> Generator[FileResult, None, Manifest]:
     """The folder's manifest; a broken one is reported and its articles load without it."""
     try:
         return load_manifest(folder)
     except (OSError, ValueError) as exc:  # tomllib.TOMLDecodeError is a ValueError
-        yield FileResult(_relative(folder / MANIFEST_FILE, root), "rejected", f"bad manifest: {_reason(exc)}")
-        return {}
+        yield FileResult(names.of(folder / MANIFEST_FILE), "rejected", f"bad manifest: {_reason(exc)}")
+        return Manifest()
 
 
 # -- the pipeline: read and look, extract (in workers), write in batches ----------------------------
@@ -225,6 +304,7 @@ class Extracted:
     source: str
     digest: str
     article: ExtractedArticle
+    notes: tuple[str, ...] = ()  # what was changed to fit the columns
 
 
 @dataclass(frozen=True)
@@ -286,6 +366,9 @@ def _read_file(item: ArticleFile | FileResult) -> tuple[ArticleFile, bytes, str]
     try:
         if not _is_utf8(item.source):  # the databases store names as UTF-8; stray bytes would fail in a query
             raise RejectedFile("the file name is not valid UTF-8: rename the file")
+        if len(item.source) > SOURCE_CHARS:  # a cut name would no longer find its file
+            raise RejectedFile(f"the name is {len(item.source):,} characters, over the limit of {SOURCE_CHARS}: "
+                               "rename the file or load a folder nearer to it")
         data = _read(item.path)
     except (RejectedFile, OSError) as exc:
         return FileResult(item.source, "rejected", _reason(exc))
@@ -298,7 +381,14 @@ def _collect(entry: Pending | FileResult, pool: ExtractionPool) -> Entry:
     outcome = pool.result(entry.ticket)
     if isinstance(outcome, RejectedFile):
         return FileResult(entry.source, "rejected", _reason(outcome))
-    return Extracted(entry.source, entry.digest, outcome)
+    return _fitted(Extracted(entry.source, entry.digest, outcome))
+
+
+def _fitted(extracted: Extracted) -> Extracted:
+    """The article with its title and URL fitted to their columns, so both databases store the same."""
+    url, note = fit_url(extracted.article.url)
+    article = dataclasses.replace(extracted.article, title=fit_title(extracted.article.title), url=url)
+    return dataclasses.replace(extracted, article=article, notes=(note,) if note else ())
 
 
 def _is_utf8(name: str) -> bool:
@@ -328,23 +418,26 @@ def _write_batch(engine: Engine, entries: list[Entry]) -> Iterator[FileResult]:
     fails (another loader's write in between, or a value one database refuses), each is written alone, so
     one bad article is rejected by name and the others still load."""
     articles = [e for e in entries if isinstance(e, Extracted)]
-    if not articles:
-        written: list[FileResult] = []
-    else:
+    written: Iterator[FileResult] = iter(())
+    if articles:
         try:
-            written = _write(engine, articles)
-        except (*CONCURRENT_WRITE_ERRORS, DataError):
-            written = [_write_alone(engine, article) for article in articles]
-    outcomes = iter(written)
+            written = iter(_write(engine, articles))
+        except (*CONCURRENT_WRITE_ERRORS, DataError) as exc:
+            if is_disk_full(exc):  # one at a time would not fit either
+                raise
+            # Lazily: each is reported once it is committed, so an error that stops the load loses no report.
+            written = (_write_alone(engine, article) for article in articles)
     for entry in entries:
-        yield next(outcomes) if isinstance(entry, Extracted) else entry
+        yield next(written) if isinstance(entry, Extracted) else entry
 
 
 def _write_alone(engine: Engine, article: Extracted) -> FileResult:
     try:
         try:
             return _write(engine, [article])[0]
-        except CONCURRENT_WRITE_ERRORS:  # another loader stored it meanwhile: looking again finds its work
+        except CONCURRENT_WRITE_ERRORS as exc:  # another loader stored it meanwhile: looking again finds its work
+            if is_disk_full(exc):
+                raise
             return _write(engine, [article])[0]
     except (IntegrityError, DataError) as exc:
         return FileResult(article.source, "rejected", _reason(exc))
@@ -368,7 +461,8 @@ def _write(engine: Engine, articles: list[Extracted]) -> list[FileResult]:
                 stored.record(article.source, article.digest)
                 new.append(article)
                 dated = sum(1 for r in article.article.reports if r.date is not None)
-                settled = FileResult(article.source, status, reports=len(article.article.reports), dated=dated)
+                settled = FileResult(article.source, status, reports=len(article.article.reports), dated=dated,
+                                     notes=article.notes)
             results.append(settled)
         if replaced:  # the files changed: their reports, figures and claims go too (ON DELETE CASCADE)
             connection.execute(delete(Article).where(Article.id.in_(replaced)))
@@ -478,6 +572,17 @@ def _count(summary: LoadSummary, result: FileResult) -> None:
         summary.reports += result.reports
         summary.dated += result.dated
         summary.undated += result.reports - result.dated
+
+
+def shown(text: str) -> str:
+    """The text fit for one line of a terminal, for names that may hold anything a file name can: characters
+    that would break the line, move the cursor or hide (controls, format marks, separators, the stray bytes of
+    a name that is not UTF-8) are written as Python escapes, and a backslash doubled so that a name holding a
+    real backslash and an 'n' never looks like one holding a newline. Only the display changes: the name
+    stored is the real one."""
+    if text.isprintable() and "\\" not in text:
+        return text
+    return "".join(char if char.isprintable() and char != "\\" else repr(char)[1:-1] for char in text)
 
 
 def _reason(exc: BaseException) -> str:

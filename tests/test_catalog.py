@@ -60,11 +60,45 @@ def test_manifest_dates_bare_or_quoted_and_a_bad_one_is_named(tmp_path):
 
     (tmp_path / "manifest.toml").write_text(
         '[file."a.txt"]\npublished = 2016-09-18\n[file."b.txt"]\npublished = "2016-09-19"\n')
-    manifest = load_manifest(tmp_path)
-    assert (manifest["a.txt"].published, manifest["b.txt"].published) == (dt.date(2016, 9, 18), dt.date(2016, 9, 19))
+    entries = load_manifest(tmp_path).entries
+    assert (entries["a.txt"].published, entries["b.txt"].published) == (dt.date(2016, 9, 18), dt.date(2016, 9, 19))
     (tmp_path / "manifest.toml").write_text('[file."c.txt"]\npublished = "Sunday"\n')
-    with pytest.raises(ValueError, match="'c.txt': published must be a date like 2016-09-18, not 'Sunday'"):
+    assert load_manifest(tmp_path).bad == {"c.txt": "published must be a date like 2016-09-18, not 'Sunday'"}
+
+
+def test_a_manifest_entry_of_the_wrong_type_is_named_with_its_reason_and_the_others_kept(tmp_path):
+    from app.catalog import load_manifest
+
+    (tmp_path / "manifest.toml").write_text(
+        '[file."good.txt"]\noutlet = "rt"\ntitle = "Truce holds"\n'
+        '[file."list.txt"]\ntitle = ["a"]\n'
+        '[file."number.txt"]\nurl = 3\n'
+        '[file."typo.txt"]\ntitel = "Truce holds"\n'
+        '[file."when.txt"]\npublished = 20160918\n'
+        '[file]\n"flat.txt" = "rt"\n')
+    manifest = load_manifest(tmp_path)
+    assert manifest.entries["good.txt"].outlet == "rt" and manifest.entries["good.txt"].title == "Truce holds"
+    assert set(manifest.entries) == {"good.txt"}
+    assert manifest.bad == {
+        "list.txt": "title must be a string, not an array",
+        "number.txt": "url must be a string, not an integer",
+        "typo.txt": "unknown key 'titel' (an entry may have outlet, url, published, title)",
+        "when.txt": "published must be a date like 2016-09-18, not an integer",
+        "flat.txt": "the entry must be a table of outlet, url, published, title, not a string",
+    }
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ('file = "x"\n', 'file must be [file."NAME"] tables, not a string'),
+    ('[files."a.txt"]\noutlet = "rt"\n', 'unknown key \'files\': a manifest holds [file."NAME"] tables only'),
+])
+def test_a_manifest_not_made_of_file_tables_is_refused_whole(tmp_path, text, reason):
+    from app.catalog import load_manifest
+
+    (tmp_path / "manifest.toml").write_text(text)
+    with pytest.raises(ValueError) as raised:
         load_manifest(tmp_path)
+    assert str(raised.value) == reason
 
 
 ORIGINAL_OUTLETS = {  # slugs and names the seeds' scores and the pages' links rely on

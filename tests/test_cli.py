@@ -124,6 +124,57 @@ def test_a_bad_file_is_reported_and_exits_1(tmp_path, db):
     assert [a["source"] for a in exported["articles"]] == ["good.txt"]
 
 
+def test_two_folders_with_the_same_file_name_load_both_and_a_rerun_is_unchanged(tmp_path, db, capsys):
+    from app.cli import main
+
+    for folder, words in (("d1", "first"), ("d2", "second")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.txt").write_text(f"{ARTICLE}The {words} one.\n", encoding="utf-8")
+    command = ["--db", db, "load", str(tmp_path / "d1"), str(tmp_path / "d2")]
+    assert main(command) == 0
+    assert capsys.readouterr().err.splitlines() == ["loaded d1/x.txt: 0 reports, 0 dated",
+                                                    "loaded d2/x.txt: 0 reports, 0 dated"]
+    assert main(command) == 0
+    out, err = capsys.readouterr()
+    assert err.splitlines() == ["unchanged d1/x.txt", "unchanged d2/x.txt"]
+    assert "0 replaced, 2 unchanged" in out
+
+
+def test_a_full_disk_prints_the_summary_then_one_line_and_exits_1(tmp_path, db, monkeypatch, capsys):
+    from app import workers
+    from app.cli import main
+    from tests.test_load import FULL_DISK_ERRORS, article, fake_extract, fill_the_disk_after
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (folder / name).write_text(article("2016-09-17 other -") + name, encoding="utf-8")
+    monkeypatch.setattr(workers, "extract_article", fake_extract)
+    fill_the_disk_after(monkeypatch, 2, FULL_DISK_ERRORS["sqlite_full"])
+    status = main(["--db", db, "load", str(folder)])
+    out, err = capsys.readouterr()
+    assert status == 1
+    assert out.splitlines() == ["2 articles (2 new, 0 replaced, 0 unchanged, 0 duplicate), 2 reports, 2 dated, "
+                                "0 undated, 0 rejected"]
+    assert err.splitlines() == [
+        "loaded a.txt: 1 reports, 1 dated", "loaded b.txt: 1 reports, 1 dated",
+        "timeline: error: out of space, the load stopped: database or disk is full; what is reported above is "
+        "stored, run the same command again once there is room"]
+
+
+def test_a_name_with_a_newline_keeps_its_progress_line_whole(tmp_path, db, monkeypatch, capsys):
+    from app.cli import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a\nb.txt").write_text(ARTICLE, encoding="utf-8")
+    assert main(["--db", db, "load", str(folder)]) == 0
+    assert capsys.readouterr().err.splitlines() == [r"loaded a\nb.txt: 0 reports, 0 dated"]
+    assert main(["--db", db, "load", str(tmp_path / "no\nsuch")]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "timeline: error: no such file or folder: " + str(tmp_path) + r"/no\nsuch"]
+
+
 def test_a_missing_path_is_one_clear_line(tmp_path, db):
     result = run("load", str(tmp_path / "nowhere"), cwd=tmp_path, db=db)
     assert result.returncode == 2

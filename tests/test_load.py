@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import errno
 import hashlib
 import os
 import re
+import sqlite3
 
+import psycopg
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from app import workers
+from app import load, workers
 from app.catalog import MANIFEST_FILE
 from app.config import Settings
 from app.export import export_data, to_json
 from app.extract.types import ExtractedArticle, ExtractedReport, KnownMeta
-from app.load import MAX_READ_BYTES, Extracted, FileResult, _write_batch, load_paths
+from app.load import MAX_READ_BYTES, Extracted, FileResult, _write_batch, load_paths, shown
 from app.models import Article, Milestone, Outlet, Report
 from app.workers import Job, extract_file
 
@@ -41,7 +45,7 @@ def fake_extract(raw: str, *, source: str, catalog, known: KnownMeta | None = No
         for m in EVENT.finditer(raw)
     )
     return ExtractedArticle(
-        text=raw, title=raw.split("\n", 1)[0], url=known.url, outlet=known.outlet,
+        text=raw, title=known.title or raw.split("\n", 1)[0], url=known.url, outlet=known.outlet,
         outlet_basis="manifest" if known.outlet else None, published=known.published,
         published_basis="manifest" if known.published else None, reports=reports,
     )
@@ -200,6 +204,71 @@ def test_a_broken_manifest_is_reported_and_its_articles_still_load(engine, catal
     summary = load_paths(engine, [tmp_path], catalog=catalog)
     assert [name for name, _ in summary.rejected] == [MANIFEST_FILE]
     assert sources(engine) == ["a.txt"]
+
+
+def test_a_wrong_manifest_entry_rejects_its_file_by_name_and_the_rest_load(engine, catalog, tmp_path, fake):
+    for name in ("a.txt", "b.txt", "c.txt", "d.txt"):
+        write(tmp_path, name, article("2016-09-17 other -") + name)
+    write(tmp_path, MANIFEST_FILE, '[file."a.txt"]\ntitle = ["a"]\n[file."b.txt"]\noutlet = "rt"\n'
+                                   '[file."c.txt"]\noutlet = "rt"\npublisehd = 2016-09-18\n')
+    summary = load_paths(engine, [tmp_path], catalog=catalog)
+    assert summary.rejected == [
+        ("a.txt", "bad entry in manifest.toml: title must be a string, not an array"),
+        ("c.txt", "bad entry in manifest.toml: unknown key 'publisehd' (an entry may have outlet, url, "
+                  "published, title)"),
+    ]
+    assert sources(engine) == ["b.txt", "d.txt"]
+    with Session(engine) as session:
+        assert session.scalar(select(Outlet.slug).join(Article.outlet).where(Article.source == "b.txt")) == "rt"
+    # Put right, the entry applies: the file was not stored without it, so it is not "unchanged" now.
+    write(tmp_path, MANIFEST_FILE, '[file."a.txt"]\ntitle = "The title"\n')
+    assert load_paths(engine, [tmp_path], catalog=catalog).loaded == 2
+    with Session(engine) as session:
+        assert session.scalar(select(Article.title).where(Article.source == "a.txt")) == "The title"
+
+
+# -- column widths: both databases store the same ------------------------------------------------
+
+
+def test_a_long_title_is_cut_at_a_word_and_a_long_url_dropped_on_either_database(engine, catalog, tmp_path, fake):
+    words = [f"word{i:03d}" for i in range(80)]  # a 639-character first line: the fake extractor's title
+    write(tmp_path, "long.txt", " ".join(words) + "\n" + article("2016-09-17 other -"))
+    long_url = "https://example.org/" + "a" * 1_200
+    write(tmp_path, MANIFEST_FILE, f'[file."long.txt"]\nurl = "{long_url}"\n')
+    seen = []
+    summary = load_paths(engine, [tmp_path], catalog=catalog, progress=seen.append)
+    assert (summary.loaded, summary.rejected) == (1, [])
+    with Session(engine) as session:
+        title, url = session.execute(select(Article.title, Article.url)).one()
+    assert title == " ".join(words[:62]) + "…"
+    assert url is None
+    assert seen[0].describe() == ("loaded long.txt: 1 reports, 1 dated; "
+                                  "url not stored: 1,220 characters, over the limit of 1,000")
+
+
+def test_a_page_with_a_long_title_and_og_url_loads_the_same_on_either_database(engine, catalog, tmp_path):
+    words = " ".join(f"word{i:03d}" for i in range(80))
+    page = (f'<!doctype html><html><head><title>{words}</title>'
+            f'<meta property="og:url" content="https://example.org/{"a" * 1_200}"></head><body><article>'
+            "<p>The truce took effect on Monday at sundown, officials in Damascus said on Tuesday.</p>"
+            "<p>On Wednesday, Russia and the United States agreed to extend it by 48 hours.</p>"
+            "</article></body></html>")
+    write(tmp_path, "page.html", page)
+    summary = load_paths(engine, [tmp_path], catalog=catalog)
+    assert (summary.loaded, summary.rejected) == (1, [])
+    with Session(engine) as session:
+        title, url = session.execute(select(Article.title, Article.url)).one()
+    assert (title, url) == (words[:495] + "…", None)
+
+
+def test_a_name_too_long_to_store_is_rejected_on_either_database(engine, catalog, tmp_path, fake):
+    deep = "/".join("f" * 200 for _ in range(3)) + "/x.txt"  # 608 characters below the folder
+    write(tmp_path, deep, article("2016-09-17 other -"))
+    write(tmp_path, "short.txt", article("2016-09-18 other -"))
+    summary = load_paths(engine, [tmp_path], catalog=catalog)
+    assert summary.rejected == [(deep, "the name is 608 characters, over the limit of 500: "
+                                       "rename the file or load a folder nearer to it")]
+    assert sources(engine) == ["short.txt"]
 
 
 # -- one transaction per article ----------------------------------------------------------------
@@ -467,3 +536,141 @@ def test_plain_wire_copy_is_credited_to_the_agency(engine, catalog, tmp_path):
         stored = session.scalar(select(Article))
         assert (stored.outlet.slug, stored.agency.slug) == ("tass", "tass")
         assert stored.outlet_basis.startswith("wire copy")
+
+
+# -- names ----------------------------------------------------------------------------------------
+
+
+def test_two_folders_keep_their_files_apart_and_a_rerun_changes_nothing(engine, catalog, tmp_path, fake):
+    write(tmp_path, "d1/x.txt", article("2016-09-17 other -") + "first")
+    write(tmp_path, "d2/x.txt", article("2016-09-18 other -") + "second")
+    write(tmp_path, "d2/sub/y.txt", article("2016-09-19 other -"))
+    first = load_paths(engine, [tmp_path / "d1", tmp_path / "d2"], catalog=catalog)
+    again = load_paths(engine, [tmp_path / "d1", tmp_path / "d2"], catalog=catalog)
+    assert sources(engine) == ["d1/x.txt", "d2/sub/y.txt", "d2/x.txt"]
+    assert (first.loaded, first.replaced) == (3, 0)
+    assert (again.loaded, again.replaced, again.unchanged) == (0, 0, 3)
+
+
+def test_names_are_the_same_whichever_way_the_paths_are_written(engine, catalog, tmp_path, fake, monkeypatch):
+    write(tmp_path, "d1/x.txt", article("2016-09-17 other -"))
+    write(tmp_path, "d2/x.txt", article("2016-09-18 other -"))
+    load_paths(engine, [tmp_path / "d1", tmp_path / "d2"], catalog=catalog)
+    monkeypatch.chdir(tmp_path / "d1")
+    again = load_paths(engine, [".", "../d2/"], catalog=catalog)
+    assert (again.loaded, again.unchanged) == (0, 2)
+    assert sources(engine) == ["d1/x.txt", "d2/x.txt"]
+
+
+def test_the_same_file_named_twice_loads_once(engine, catalog, tmp_path, fake):
+    path = write(tmp_path, "d1/x.txt", article("2016-09-17 other -"))
+    seen = []
+    summary = load_paths(engine, [tmp_path / "d1", path, path, tmp_path / "d1"], catalog=catalog,
+                         progress=seen.append)
+    assert [(r.source, r.status) for r in seen] == [("x.txt", "loaded")]
+    assert (summary.loaded, summary.unchanged, summary.rejected) == (1, 0, [])
+
+
+def test_files_of_two_folders_are_named_below_their_common_folder(engine, catalog, tmp_path, fake):
+    one = write(tmp_path, "d1/x.txt", article("2016-09-17 other -"))
+    two = write(tmp_path, "d2/x.txt", article("2016-09-18 other -"))
+    load_paths(engine, [one, two], catalog=catalog)
+    assert sources(engine) == ["d1/x.txt", "d2/x.txt"]
+
+
+# -- a full disk ------------------------------------------------------------------------------------
+
+FULL_DISK_ERRORS = {
+    "sqlite_full": OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full")),
+    "postgres_disk_full": OperationalError("INSERT", {}, psycopg.errors.DiskFull(
+        'could not extend file "base/16384/16385": No space left on device')),
+    "enospc": OSError(errno.ENOSPC, "No space left on device"),
+}
+
+
+def fill_the_disk_after(monkeypatch, writes: int, error: BaseException) -> None:
+    """Every write transaction after the first `writes` fails as a full disk does, before it commits."""
+    real, tried = load._insert_articles, []
+
+    def insert_or_fail(connection, articles):
+        tried.append(articles)
+        if len(tried) > writes:
+            raise error
+        real(connection, articles)
+
+    monkeypatch.setattr(load, "_insert_articles", insert_or_fail)
+
+
+@pytest.mark.parametrize("error", FULL_DISK_ERRORS.values(), ids=FULL_DISK_ERRORS.keys())
+def test_a_full_disk_stops_the_load_reporting_what_was_committed(engine, catalog, tmp_path, fake, monkeypatch,
+                                                                 error):
+    for i in range(5):
+        write(tmp_path, f"{i}.txt", article(f"2016-09-1{i} other -") + str(i))
+    fill_the_disk_after(monkeypatch, 3, error)
+    seen = []
+    summary = load_paths(engine, [tmp_path], catalog=catalog, progress=seen.append)
+    assert [(r.source, r.status) for r in seen] == [("0.txt", "loaded"), ("1.txt", "loaded"), ("2.txt", "loaded")]
+    assert (summary.loaded, summary.reports, summary.rejected) == (3, 3, [])
+    assert summary.stopped and "\n" not in summary.stopped
+    assert ("disk is full" in summary.stopped) or ("No space left on device" in summary.stopped)
+    assert sources(engine) == ["0.txt", "1.txt", "2.txt"]
+
+
+def test_a_full_disk_in_a_big_load_reports_the_batches_committed(engine, catalog, tmp_path, fake, monkeypatch):
+    for i in range(45):  # over the workers' threshold: 32 articles a transaction
+        write(tmp_path, f"{i:02d}.txt", article("2016-09-17 other -") + str(i))
+    fill_the_disk_after(monkeypatch, 1, FULL_DISK_ERRORS["sqlite_full"])
+    seen = []
+    summary = load_paths(engine, [tmp_path], catalog=catalog, progress=seen.append, jobs=0)
+    assert [r.source for r in seen] == [f"{i:02d}.txt" for i in range(32)]
+    assert summary.loaded == 32 and summary.stopped == "database or disk is full"
+    assert count(engine, Article) == 32
+
+
+def test_an_article_committed_alone_before_the_disk_fills_is_reported(engine, catalog, monkeypatch):
+    load_paths(engine, [], catalog=catalog)  # the catalogue only
+
+    def extracted(name: str, kind: str | None) -> Extracted:
+        raw = f"{name}\nEVENT 2016-09-17 {kind or 'NULL'} -\n{FILLER}"
+        return Extracted(name, hashlib.sha256(raw.encode()).hexdigest(),
+                         fake_extract(raw, source=name, catalog=catalog))
+
+    # The batch fails on c's NULL kind; written one at a time, a goes in, c is refused, d finds the disk full.
+    fill_the_disk_after(monkeypatch, 4, FULL_DISK_ERRORS["sqlite_full"])  # the batch, a, c and its second look
+    entries = [extracted("a.txt", "other"), FileResult("b.txt", "unchanged"), extracted("c.txt", None),
+               extracted("d.txt", "statement")]
+    results = []
+    with pytest.raises(OperationalError):
+        results.extend(_write_batch(engine, entries))
+    assert [(r.source, r.status) for r in results] == [("a.txt", "loaded"), ("b.txt", "unchanged"),
+                                                       ("c.txt", "rejected")]
+    assert sources(engine) == ["a.txt"]
+
+
+# -- names on the terminal ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "line"), [
+    ("a\nb.txt", r"loaded a\nb.txt: 2 reports, 1 dated"),
+    ("tab\there\r.txt", r"loaded tab\there\r.txt: 2 reports, 1 dated"),
+    ("\x1b[31mred\x1b[0m.txt", r"loaded \x1b[31mred\x1b[0m.txt: 2 reports, 1 dated"),
+    ("txt.\u202eexe.txt", r"loaded txt.\u202eexe.txt: 2 reports, 1 dated"),  # a right-to-left override
+    ("back\\n.txt", r"loaded back\\n.txt: 2 reports, 1 dated"),  # a real backslash: not a newline
+    ("Bericht über Homs — تقرير 2.txt", "loaded Bericht über Homs — تقرير 2.txt: 2 reports, 1 dated"),
+])
+def test_a_name_is_shown_on_one_line_with_its_control_characters_escaped(name, line):
+    assert FileResult(name, "loaded", reports=2, dated=1).describe() == line
+
+
+def test_every_name_in_a_line_is_escaped():
+    assert FileResult("b\n.txt", "duplicate", "a\n.txt").describe() == r"duplicate b\n.txt: same content as a\n.txt"
+    assert FileResult("x\x00.txt", "rejected", "why").describe() == r"rejected x\x00.txt: why"
+    assert shown("bad\udcff name.txt") == r"bad\udcff name.txt"  # a name that is not UTF-8
+
+
+def test_a_name_with_a_newline_is_stored_as_it_is_and_shown_escaped(engine, catalog, tmp_path, fake):
+    write(tmp_path, "a\nb.txt", article("2016-09-17 other -"))
+    seen = []
+    load_paths(engine, [tmp_path], catalog=catalog, progress=seen.append)
+    assert sources(engine) == ["a\nb.txt"]
+    assert [r.describe() for r in seen] == [r"loaded a\nb.txt: 1 reports, 1 dated"]
