@@ -199,3 +199,8 @@ def test_the_weekend_told_on_a_weekday_is_the_one_before():
     monday = dt.date(2016, 9, 19)
     result = resolved("The weekend strike killed dozens of soldiers.", anchor=monday)
     assert (result.first, result.last) == (dt.date(2016, 9, 17), dt.date(2016, 9, 18))
+
+
+def test_the_same_day_is_found_but_not_dated_by_publication():
+    result = resolved("The same day the envoy flew to Geneva.")
+    assert result.date is None and "told just before" in result.reasoning

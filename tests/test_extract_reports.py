@@ -65,3 +65,19 @@ def test_a_truce_set_out_from_one_date_until_another_dates_its_start_and_its_end
 def test_a_weekday_in_the_possessive_dates_what_it_owns():
     found = reports("Officials acknowledged Saturday’s strike on Syrian army positions.", dt.date(2016, 9, 19))
     assert [(r.date, r.milestone) for r in found] == [(dt.date(2016, 9, 17), "deir-ezzor-airstrike")]
+
+
+def test_the_same_day_is_the_day_told_just_before():
+    text = ("Washington suspended its talks with Moscow on Monday. The same day Russia withdrew from a "
+            "separate accord, officials said.")
+    found = reports(text, dt.date(2016, 10, 5))
+    assert [r.date for r in found] == [dt.date(2016, 10, 3), dt.date(2016, 10, 3)]
+    assert "just told of" in found[1].reasoning
+
+
+def test_the_future_of_reported_speech_is_the_nearest_such_day():
+    # Said before publication (Monday) of a Sunday already past, and of a Thursday still to come.
+    said = reports("The army had said the pause would end on Sunday.", dt.date(2016, 9, 19))
+    assert said[0].date == dt.date(2016, 9, 18)
+    planned = reports("Diplomats said talks would be held on Thursday.", dt.date(2016, 9, 20))
+    assert planned[0].date == dt.date(2016, 9, 22)

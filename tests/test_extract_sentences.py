@@ -116,3 +116,10 @@ def test_a_list_items_relative_dates_count_from_its_heading(catalog: Catalog):
     dates = {r.basis: r.date for r in article.reports}
     assert dates.get("On Monday") == dt.date(2016, 9, 19), article.reports
     assert "21 September 2016" not in dates  # the heading itself is no event
+
+
+def test_a_time_given_in_two_zones_is_one_sentence():
+    text = "The army said the pause would end at 11.59 pm. (2059 GMT) on Sunday. Few expected it to hold."
+    assert _sentences(text) == ["The army said the pause would end at 11.59 pm. (2059 GMT) on Sunday.",
+                                "Few expected it to hold."]
+    assert _sentences("They left at 5 pm. The next day was quiet.") == ["They left at 5 pm.", "The next day was quiet."]

@@ -33,6 +33,8 @@ def clues(sentences: list[Sentence], catalog: Catalog) -> list[published.Clue]:
 
 def _expression_clues(sentence: Sentence, expr: TimeExpression, catalog: Catalog) -> list[published.Clue]:
     future = sentence.is_future(expr)
+    if expr.kind == "same_day":
+        return []  # the day told before it: no clue to publication of its own
     if expr.kind in ("month", "truce_day", "truce_after") or expr.kind in published.ABSOLUTE_KINDS:
         # A time set ahead ("a truce starting on September 12") sets no lower bound on publication.
         past_event = expr.kind != "month" and not future and not sentence.is_scheduled(expr)

@@ -18,10 +18,12 @@ FUTURE = Caseless(r"\b(will|is due to|are due to|is expected to|are expected to|
                   r"are scheduled|plans? to|next|upcoming|is set to|are set to)\b")
 FUTURE_REACH = 60  # characters before an expression in which a future marker governs it
 # Words that set a time rather than tell what happened at it: "a truce starting on Monday", "effective from
-# sundown on Monday", "due to expire on Friday", "until 23:59 on Sunday". Such a time may lie on either side
-# of publication.
-SCHEDULED = Caseless(r"\b(starting|beginning|effective|due|set to|scheduled|slated|expir\w*|runs? out|running out|"
-                     r"until|till|deadline|to (?:begin|start|end|take effect|come into (?:effect|force)))\b")
+# sundown on Monday", "due to expire on Friday", "until 23:59 on Sunday", and the future of reported speech
+# ("said it would expire on Sunday", said days before or after). Such a time may lie on either side of
+# publication.
+SCHEDULED = Caseless(r"\b(would(?! have)|starting|beginning|effective|due|set to|scheduled|slated|expir\w*|"
+                     r"runs? out|running out|until|till|deadline|"
+                     r"to (?:begin|start|end|take effect|come into (?:effect|force)))\b")
 SCHEDULED_REACH = 40  # characters before an expression in which such a word sets it
 # Verbs of saying, as they date a statement: "said on Thursday", "on Saturday Putin asked".
 SPEECH_VERBS = (r"said|says|saying|told|tells|added|adds|noted|notes|stressed|asked|confirmed|explained|"

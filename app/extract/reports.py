@@ -10,7 +10,7 @@ from app.extract import events
 from app.extract.events import PhraseMatch
 from app.extract.figures import find_claims, find_figures
 from app.extract.published import ABSOLUTE_KINDS
-from app.extract.resolve import Resolution, fmt, resolve
+from app.extract.resolve import Resolution, day_resolution, fmt, resolve
 from app.extract.sentences import Sentence, attached_match, is_dateline, is_prose
 from app.extract.timex import TimeExpression
 from app.extract.types import ExtractedClaim, ExtractedFigure, ExtractedReport
@@ -29,6 +29,7 @@ def build_reports(sentences: list[Sentence], day: dt.date | None, catalog: Catal
     named: list[str] = []  # speakers so far, so "Konashenkov" is known to be "Igor Konashenkov"
     last_reported: Sentence | None = None  # where figures of a sentence that reports nothing belong
     scene: list[ExtractedReport] = []  # that sentence's reports
+    told: dt.date | None = None  # the last day the text told of, for "the same day"
     for sentence in sentences:
         if is_dateline(sentence.text, sentence.expressions):
             continue
@@ -36,7 +37,8 @@ def build_reports(sentences: list[Sentence], day: dt.date | None, catalog: Catal
         last_named = speaker or last_named
         if speaker:
             named.append(speaker)
-        found = sentence_reports(sentence, _item_day(sentence, day, catalog) or day, catalog, speaker)
+        found = sentence_reports(sentence, _item_day(sentence, day, catalog) or day, catalog, speaker, told)
+        told = next((r.date for r in reversed(found) if r.precision == "day"), told)
         if found:
             reports.extend(found)
             claims.extend(sentence_claims(sentence, speaker, catalog))
@@ -105,13 +107,13 @@ def sentence_claims(sentence: Sentence, speaker: str | None, catalog: Catalog) -
 
 
 def sentence_reports(sentence: Sentence, day: dt.date | None, catalog: Catalog,
-                     speaker: str | None) -> list[ExtractedReport]:
+                     speaker: str | None, told: dt.date | None = None) -> list[ExtractedReport]:
     """The dated events one sentence carries: one per time expression, one per milestone it names
     without a date, and otherwise the statement itself when it is reported speech."""
     reports: list[ExtractedReport] = []
     consumed: dict[TimeExpression, PhraseMatch] = {}  # each expression and the milestone phrase it dates
     for expr in sentence.dated_expressions:
-        report, match = _expression_report(sentence, expr, day, catalog, speaker)
+        report, match = _expression_report(sentence, expr, day, catalog, speaker, told)
         reports.append(report)
         if match:
             consumed[expr] = match
@@ -130,10 +132,13 @@ def sentence_reports(sentence: Sentence, day: dt.date | None, catalog: Catalog,
 
 
 def _expression_report(sentence: Sentence, expr: TimeExpression, day: dt.date | None, catalog: Catalog,
-                       speaker: str | None) -> tuple[ExtractedReport, PhraseMatch | None]:
+                       speaker: str | None, told: dt.date | None) -> tuple[ExtractedReport, PhraseMatch | None]:
     future, scheduled = sentence.is_future(expr), sentence.is_scheduled(expr)
-    res = resolve(expr, day, truce_start=catalog.truce_start, future=future,
-                  default_year=catalog.window_start.year, scheduled=scheduled)
+    if expr.kind == "same_day" and told is not None:
+        res = day_resolution(told, f"'{expr.text}': the day the text has just told of ({fmt(told)})")
+    else:
+        res = resolve(expr, day, truce_start=catalog.truce_start, future=future,
+                      default_year=catalog.window_start.year, scheduled=scheduled)
     speech = events.dates_a_statement(sentence.text, expr.start, expr.end)
     match = _milestone_for(sentence, expr, res)
     if speech and match and not match.start <= expr.start < match.end:

@@ -94,6 +94,8 @@ def _resolve(kind: str, text: str, fields: tuple[tuple[str, str], ...], anchor: 
         return _truce_relative(expr, truce_start)
     if expr.kind == "month":
         return _month(expr, anchor, future, default_year)
+    if expr.kind == "same_day":  # dated by the sentence before it (reports.py), never by publication
+        return unknown(f"'{expr.text}' is the day told just before it")
     if anchor is None:
         return unknown(f"'{expr.text}' needs the publication date, which is unknown")
     if expr.kind == "weekday":

@@ -199,6 +199,7 @@ ABBREVIATIONS = frozenset("""
 mr mrs ms dr prof gen lt col maj sgt capt cmdr adm gov sen rep rev st jr sr inc ltd co corp no nos vs
 etc al jan feb mar apr jun jul aug sep sept oct nov dec mt ft approx dept est fig
 """.split())
+CLOCK_WORDS = frozenset({"am", "pm", "gmt", "utc"})
 SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*")
 OPENING_QUOTES = "“«"
 CLOSING_QUOTES = "”»"
@@ -297,6 +298,8 @@ def _ends_sentence(text: str, begin: int, dot: int, stop: int, end: int) -> bool
         token = text[_word_start(text, begin, dot):dot]  # the letters just before the full stop
         if token and (token.lower() in ABBREVIATIONS or (len(token) == 1 and token.isupper())):
             return False
+        if token.lower() in CLOCK_WORDS and text[after] == "(":
+            return False  # "at 11.59 pm. (2059 GMT) on Sunday": the time goes on in another zone
     return True
 
 

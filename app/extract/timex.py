@@ -59,6 +59,9 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("relative_week", re.compile(r"\b(?P<rel>the)\s+weekend\b", re.IGNORECASE)),
     ("relative_month", re.compile(
         r"\b(?P<rel>last|this|next|earlier\s+this|the\s+previous|the\s+following)\s+month\b", re.IGNORECASE)),
+    # "The same day Moscow announced ...": the day the text has just told of.
+    ("same_day", re.compile(r"\b(?:the|that)\s+(?:very\s+)?same\s+(?:day|evening|night)\b|\bthat\s+same\s+day\b",
+                            re.IGNORECASE)),
     ("relative_day", re.compile(
         r"\b(?P<rel>the\s+day\s+before\s+yesterday|yesterday|today|tonight|tomorrow|last\s+night"
         r"|this\s+(?:morning|afternoon|evening)|earlier\s+today|later\s+today)\b", re.IGNORECASE)),
@@ -96,6 +99,7 @@ GATES: dict[str, tuple[str, ...]] = {
     "days_ago": ("ago",),
     "relative_week": ("week",),
     "relative_month": ("month",),
+    "same_day": ("same",),
     "relative_day": ("day", "night", "tomorrow", "morning", "afternoon", "evening"),  # yesterday, today: "day"
     "weekday": ("day",),  # every weekday's name ends so
     "month": _MONTH_STEMS,
