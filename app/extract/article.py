@@ -6,7 +6,6 @@ milestones they name -> publication date (dateline, else inferred from the text'
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from app.catalog import Catalog
 from app.extract import published
@@ -15,11 +14,10 @@ from app.extract.outlets import OutletGuess, detect_outlet
 from app.extract.published import Published
 from app.extract.publishers import page_marks
 from app.extract.reports import build_reports
-from app.extract.sentences import Sentence, analyse, is_dateline, is_prose
+from app.extract.sentences import Sentence, analyse
 from app.extract.text import PageMeta, clean_text, html_to_text, looks_like_html
+from app.extract.titles import guess_title
 from app.extract.types import ExtractedArticle, KnownMeta
-
-TITLE_MAX_CHARS = 200
 
 
 def extract_article(
@@ -69,26 +67,3 @@ def _dateline_or_metadata(dateline: Published, meta_day: dt.date, written: str) 
     if dateline.year_given or same_day:
         return Published(dateline.date, f"{dateline.basis} (page metadata says {meta_day}; the visible dateline wins)")
     return Published(meta_day, f"page metadata '{written}' (over the dateline without a year: {dateline.basis})")
-
-
-# --- title --------------------------------------------------------------------------------------
-
-SITE_SUFFIX = re.compile(r"\s*\|\s*[^|]+$")
-TITLE_LINES = 5  # the headline is among the first lines
-FALLBACK_TITLE_CHARS = 120  # with no headline, the opening words stand in for one
-
-
-def guess_title(text: str) -> str | None:
-    """The headline: among the first short lines, the longest once a '| Site name' suffix is cut."""
-    paragraphs = text.split("\n\n")
-    candidates = [SITE_SUFFIX.sub("", line).strip() for line in paragraphs[:TITLE_LINES]
-                  if len(line) <= TITLE_MAX_CHARS and not is_dateline(line) and not is_prose(line)]
-    candidates = [c for c in candidates if len(c.split()) >= 3]
-    if candidates:
-        return max(candidates, key=len)
-    first = paragraphs[0] if paragraphs and paragraphs[0] else None
-    if first and len(first) > FALLBACK_TITLE_CHARS:
-        return first[:FALLBACK_TITLE_CHARS].rsplit(" ", 1)[0] + "…"
-    return first
-
-

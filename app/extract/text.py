@@ -215,6 +215,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def line_runs(text: str) -> list[tuple[int, int]]:
+    """The text's lines, a hard-wrapped paragraph's lines as one run: (start, end) spans."""
+    return list(_paragraphs(text))
+
+
 def _paragraphs(text: str):
     """Line runs: a line, joined with the next when the text is hard-wrapped there (see _wraps_into)."""
     start = end = None
