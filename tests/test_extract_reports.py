@@ -81,3 +81,13 @@ def test_the_future_of_reported_speech_is_the_nearest_such_day():
     assert said[0].date == dt.date(2016, 9, 18)
     planned = reports("Diplomats said talks would be held on Thursday.", dt.date(2016, 9, 20))
     assert planned[0].date == dt.date(2016, 9, 22)
+
+
+def test_what_a_dated_saying_says_happened_is_a_mention_on_its_own_day():
+    found = by_milestone("Russia said on Saturday that coalition jets had bombed Syrian army positions.",
+                         dt.date(2016, 9, 20))
+    assert found == {None: dt.date(2016, 9, 17), "deir-ezzor-airstrike": dt.date(2016, 9, 17)}
+    # Without "that", the day stays the saying's and the phrase beside it is not dated apart.
+    beside = by_milestone("After a meeting of the International Syria Support Group, Kerry said on Thursday "
+                          "Russia had to act.", dt.date(2016, 9, 23))
+    assert "issg-new-york" not in beside

@@ -190,9 +190,10 @@ def _mention_reports(sentence: Sentence, day: dt.date | None, consumed: dict[Tim
         if match.reference or m.slug in seen or any(_overlaps(match, c) for c in consumed.values()):
             continue
         near = sentence.expression_for(match)
-        # The phrase is about the time its clause names, unless that time dates another phrase: in "brokered
-        # last month, began to unravel when aircraft bombed ...", "last month" is the brokering's.
-        if near is not None and consumed.get(near, match) is match:
+        # The phrase is about the time its clause names, unless that time dates another phrase (in "brokered
+        # last month, began to unravel when aircraft bombed ...", "last month" is the brokering's) or the
+        # saying whose words tell it ("Russia said on Saturday that jets had bombed ...": its day is not told).
+        if near is not None and consumed.get(near, match) is match and not _told_by(sentence, near, match):
             continue
         if day is not None and m.date > day:
             continue  # an article cannot report as past what had not happened yet
@@ -202,6 +203,15 @@ def _mention_reports(sentence: Sentence, day: dt.date | None, consumed: dict[Tim
                                f"no date in the sentence; '{words}' names {m.named}, "
                                f"on {fmt(m.date)}", m.kind, m.slug, speaker))
     return reports
+
+
+def _told_by(sentence: Sentence, expr: TimeExpression, match: PhraseMatch) -> bool:
+    """Whether the phrase stands in what a saying dated by expr says: "said on Saturday that jets bombed"."""
+    return (expr.end <= match.start and events.dates_a_statement(sentence.text, expr.start, expr.end)
+            and THAT.search(sentence.text, expr.end, match.start) is not None)
+
+
+THAT = re.compile(r"\bthat\b")
 
 
 def _likeliest(matches: list[PhraseMatch], day: dt.date | None) -> list[PhraseMatch]:
