@@ -22,6 +22,7 @@ from app import compare, queries
 from app.catalog import load_catalog
 from app.config import Settings, get_settings, usable_cores
 from app.db import make_engine
+from app.methods import ALLOWED_METHODS, HeadAsGet
 from app.pagecache import DataVersion, PageCache
 from app.pagedata import ArticlePage, DayPage, MilestonePage, OutletPage, TimelinePage, Window
 from app.render import JSON_ERRORS, VARY, make_templates, render_error, render_page
@@ -214,7 +215,13 @@ async def healthz() -> str:
 def _http_error(request: Request, exc: HTTPException) -> Response:
     message = exc.detail if exc.status_code != 404 or exc.detail != "Not Found" else (
         f"There is no page at {request.url.path}.")
-    return render_error(request, exc.status_code, str(message))
+    response = render_error(request, exc.status_code, str(message))
+    response.headers.update(exc.headers or {})
+    if exc.status_code == 405:
+        # Every route and the static files answer GET, and HEAD through HeadAsGet; the router's own Allow
+        # would leave HEAD out, and StaticFiles gives none.
+        response.headers["Allow"] = ALLOWED_METHODS
+    return response
 
 
 def _unknown_outlet(request: Request, exc: queries.UnknownOutlet) -> Response:
@@ -280,6 +287,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(Exception, _server_error)
     if settings.page_cache:  # inside the security headers, so a page from memory gets them as a fresh one does
         app.add_middleware(PageCache, version=app.state.data_version)
+    app.add_middleware(HeadAsGet)  # outside the cache, which keeps GETs only: a HEAD is answered from it too
     app.add_middleware(SecurityHeaders, htmx_url=settings.htmx_url)
     return app
 
