@@ -18,12 +18,12 @@ from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
-from app import compare, queries
+from app import compare, countcache, queries
 from app.catalog import load_catalog
 from app.config import Settings, get_settings, usable_cores
 from app.db import make_engine
 from app.methods import ALLOWED_METHODS, HeadAsGet
-from app.pagecache import DataVersion, PageCache
+from app.pagecache import VERSION_STATE, DataVersion, PageCache
 from app.pagedata import ArticlePage, DayPage, MilestonePage, OutletPage, TimelinePage, Window
 from app.render import JSON_ERRORS, VARY, make_templates, render_error, render_page
 from app.security import SecurityHeaders, security_headers
@@ -36,6 +36,7 @@ MAX_PAGE = 100_000  # ?page= beyond this is no list of ours
 MAX_OUTLET_FILTERS = 50  # more ?outlet= values than any catalogue has outlets is a malformed link
 # Without a catalogue the frame is simply every dated report and milestone.
 OPEN_WINDOW = Window(dt.date.min, dt.date.max)
+MISSING = object()  # no data version read for this request (the page cache is off)
 
 
 # -- dependencies (tests override these through app.dependency_overrides) -------------------------
@@ -46,8 +47,12 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
     Opened and closed on the event loop, not in a worker thread: a request that holds a pooled connection
     never waits for one of the few page threads (Settings.page_threads) to give it back, so threads waiting
-    for a connection and connections waiting for a thread cannot block each other."""
+    for a connection and connections waiting for a thread cannot block each other. The data version the page
+    cache read for this request is handed to the count memo, so the page's thread does not read it again."""
     with Session(request.app.state.engine) as session:
+        version = getattr(request.state, VERSION_STATE, MISSING)
+        if version is not MISSING:  # read by the page cache for this request
+            countcache.use_version(session, version)
         yield session
 
 
