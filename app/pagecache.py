@@ -4,7 +4,7 @@ A day page costs about 10 ms of CPU to build (queries, then mostly Jinja), and t
 loader commits. So every GET of a page, its htmx fragment or its .json/.csv twin that answers 200 is kept,
 bytes and headers, under
 
-    (data version, scheme, host, path, query string, HX-Request, HX-History-Restore-Request)
+    (data version, base of absolute links, path, query string, HX-Request, HX-History-Restore-Request)
 
 and a repeat view is sent from memory without routing, queries or templates. The data version
 (`data_version.version`, migration 0004) is moved by triggers in every transaction that writes what a page
@@ -14,8 +14,10 @@ and on every machine, with nothing to invalidate by hand. The version is read be
 queries, so a cached page is never older than the version it is filed under.
 
 - The key holds every request header a response varies on: app.render.VARY names them (the full page or
-  the fragment) and the host (feeds and calendars hold absolute links). A response whose Vary names any
-  other header, or that sets a cookie or says no-store, is never kept.
+  the fragment), and the base of absolute links (feeds and calendars hold them), computed by the very
+  function the routes build them with (app.urls.site_base: Settings.public_url, else the request's scheme
+  and host). A request with two Host headers never gets here (app.security.SingleHost). A response whose
+  Vary names any other header, or that sets a cookie or says no-store, is never kept.
 - Never kept: /static and /healthz, anything but a 200 (errors, redirects), and a single response over
   MAX_ENTRY_BYTES (still sent, with its ETag).
 - Bounded: least recently used entries go first once the total passes MAX_BYTES; a new data version drops
@@ -41,6 +43,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.db import DATA_VERSION_SQL
 from app.render import VARY
+from app.urls import site_base
 
 # 64 MB per worker: a full day page is 30 to 80 kB, so this holds every day of the timeline in all its forms
 # (page, fragment, JSON, CSV, a few dozen outlet filters and pages) many times over, and stays small next to
@@ -160,10 +163,11 @@ class DataVersion:
 class PageCache:
     """ASGI middleware: 200 GET responses kept per data version, sent again from memory, with ETags and 304s."""
 
-    def __init__(self, app: ASGIApp, *, version: DataVersion, max_bytes: int = MAX_BYTES,
-                 max_entry_bytes: int = MAX_ENTRY_BYTES) -> None:
+    def __init__(self, app: ASGIApp, *, version: DataVersion, public_url: str | None = None,
+                 max_bytes: int = MAX_BYTES, max_entry_bytes: int = MAX_ENTRY_BYTES) -> None:
         self.app = app
         self.version = version
+        self.public_url = public_url  # Settings.public_url: the base of absolute links when set
         self.max_bytes = max_bytes
         self.max_entry_bytes = max_entry_bytes
         self.entries: OrderedDict[tuple, Entry] = OrderedDict()
@@ -186,8 +190,10 @@ class PageCache:
         if version != self.current:  # a commit (or a restore) since the last request: all of it is stale
             self.clear()
             self.current = version
-        headers = dict(scope["headers"])  # a repeated header keeps its last value, as the app reads it
-        key = (version, scope.get("scheme"), headers.get(b"host"), scope.get("root_path", ""), scope["path"],
+        headers = dict(scope["headers"])  # the varied headers count by their presence (app.render.wants_fragment)
+        # The absolute links' base exactly as the routes build it (never a Host header of our own choosing:
+        # one read the last of two Host headers while the links were built from the first).
+        key = (version, site_base(scope, self.public_url), scope.get("root_path", ""), scope["path"],
                scope["query_string"], *(headers.get(name) for name in VARIED))
         if_none_match = headers.get(b"if-none-match")
         building = self.pending.get(key)

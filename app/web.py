@@ -26,7 +26,7 @@ from app.methods import ALLOWED_METHODS, HeadAsGet
 from app.pagecache import VERSION_STATE, DataVersion, PageCache
 from app.pagedata import ArticlePage, DayPage, MilestonePage, OutletPage, TimelinePage, Window
 from app.render import JSON_ERRORS, VARY, make_templates, render_error, render_page
-from app.security import SecurityHeaders, security_headers
+from app.security import SecurityHeaders, SingleHost, security_headers
 from app.urls import Urls, link_facets, link_pages
 
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # /days/2016-09-17: only this form, not every ISO 8601 variant
@@ -276,6 +276,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.window = catalogue_window(settings)
     app.state.templates = make_templates(settings.templates_dir, settings.htmx_url)
     app.state.htmx_url = settings.htmx_url
+    app.state.public_url = settings.public_url
     app.state.data_version = DataVersion(app.state.engine)
     # Imported here: its routes use this module's dependencies. Its exports (/days/X.csv) go before our pages.
     from app import web_compare
@@ -291,8 +292,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(DataError, _unreadable_value)
     app.add_exception_handler(Exception, _server_error)
     if settings.page_cache:  # inside the security headers, so a page from memory gets them as a fresh one does
-        app.add_middleware(PageCache, version=app.state.data_version)
+        app.add_middleware(PageCache, version=app.state.data_version, public_url=settings.public_url)
     app.add_middleware(HeadAsGet)  # outside the cache, which keeps GETs only: a HEAD is answered from it too
+    app.add_middleware(SingleHost)  # before the cache: two Host headers would name two sites
     app.add_middleware(SecurityHeaders, htmx_url=settings.htmx_url)
     return app
 

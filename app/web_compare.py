@@ -215,7 +215,7 @@ def coverage_csv(request: Request, session: SessionDep, window: WindowDep, outle
 @export_routes.get("/milestones.ics", name="milestones_ics")
 def milestones_ics(request: Request, session: SessionDep) -> Response:
     urls = Urls(request)
-    host = request.url.hostname or "localhost"
+    host = urls.host()
     events = [CalendarEvent(f"milestone-{m.slug}@{host}", m.date, m.title,
                             m.summary + ("\n\nSources: " + " ".join(m.sources) if m.sources else ""),
                             urls.absolute(urls.milestone(m.slug)), m.kind.replace("_", " "))

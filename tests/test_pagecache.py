@@ -227,7 +227,7 @@ def test_memory_is_bounded_least_recently_used_first() -> None:
     inner = stand_in({f"/p{n}": bytes([65 + n]) * 1000 for n in range(5)})
     cache = PageCache(inner, version=FixedVersion(), max_bytes=3 * 1500, max_entry_bytes=2000)
     fetch(cache, "/p0", "/p1", "/p2", "/p0", "/p3")  # /p1 is the least recently used when /p3 comes
-    assert [key[4] for key in cache.entries] == ["/p2", "/p0", "/p3"]
+    assert [key[3] for key in cache.entries] == ["/p2", "/p0", "/p3"]
     assert cache.size <= cache.max_bytes
     fetch(cache, "/p1", "/p0")
     assert inner.calls == ["/p0", "/p1", "/p2", "/p3", "/p1"]

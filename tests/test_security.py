@@ -13,11 +13,14 @@ import hashlib
 import html
 import json
 import re
+import socket
+import uuid
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
+import httpx
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -314,6 +317,55 @@ def test_security_headers_on_a_method_not_allowed(client: TestClient) -> None:
     response = client.post("/days/2016-09-17")
     assert response.status_code == 405
     assert_security_headers(response)
+
+
+# -- the Host header and absolute links ----------------------------------------------------------------
+
+LINKED_EXPORTS = ("/feed.atom", "/milestones.ics", "/timeline.js.json")  # the responses with absolute links
+
+
+def raw_exchange(base: str, request: bytes) -> tuple[bytes, bytes]:
+    """Send bytes as they are to the server and read its answer to the end: (status line and headers, body)."""
+    parts = urlsplit(base)
+    with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+        sock.sendall(request)
+        answer = b"".join(iter(lambda: sock.recv(65536), b""))
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return head, body
+
+
+@pytest.mark.parametrize("path", LINKED_EXPORTS)
+def test_two_host_headers_are_refused_and_poison_no_cached_export(live_server: str, path: str) -> None:
+    """The cache used to key on the last Host header while the links were built from the first."""
+    port = urlsplit(live_server).port
+    probe = f"{path}?probe={uuid.uuid4().hex}"  # a key no earlier test has filled
+    head, body = raw_exchange(live_server, f"GET {probe} HTTP/1.1\r\nHost: evil.example\r\n"
+                                           f"Host: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode())
+    assert head.startswith(b"HTTP/1.1 400 "), head
+    assert b"content-security-policy:" in head.lower() and b"more than one Host header" in body
+    honest = httpx.get(live_server + probe)
+    assert honest.status_code == 200 and f"127.0.0.1:{port}" in honest.text
+    assert "evil.example" not in honest.text
+
+
+def test_absolute_links_come_from_the_public_url_when_one_is_set(seeded_engine: Engine,
+                                                                  settings: Settings) -> None:
+    public = dataclass_replace(settings, public_url="https://timeline.example.org/ceasefire")
+    with TestClient(create_app(public)) as client:
+        for path in LINKED_EXPORTS:
+            for host in ("evil.example", "testserver"):
+                body = client.get(path, headers={"Host": host}).text
+                assert "https://timeline.example.org/ceasefire/days/" in body or (
+                    "https://timeline.example.org/ceasefire/milestones/" in body), path
+                assert host not in body, (path, host)
+        assert "UID:milestone-truce-begins@timeline.example.org" in client.get("/milestones.ics").text
+
+
+def test_without_a_public_url_links_name_the_requests_one_host(client: TestClient) -> None:
+    for path in LINKED_EXPORTS:
+        assert "http://one.example/" in client.get(path, headers={"Host": "one.example"}).text
+        other = client.get(path, headers={"Host": "other.example"}).text  # filed apart, not the first one's
+        assert "http://other.example/" in other and "one.example" not in other
 
 
 def test_a_server_error_is_a_page_with_the_security_headers(settings: Settings, tmp_path: Path) -> None:
