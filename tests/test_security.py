@@ -15,6 +15,7 @@ import json
 import re
 import socket
 import uuid
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -255,6 +256,63 @@ def test_right_to_left_override_stays_inside_its_own_element(hostile_client: Tes
         parser = BidiIsolation()
         parser.feed(page)
         assert not parser.leaks, (path, parser.leaks)
+
+
+RLO_TITLE = f"Truce {RLO}gnp.exe holds"
+RLO_ARTICLE = (f"BEIRUT, Sept 18 (Reuters) - The Syrian army said on Saturday that {RLO}gnp.exe rebels broke "
+               "the truce in Aleppo.\n")
+RLO_MANIFEST = f"""[file."override.txt"]\noutlet = "rt"\npublished = 2016-09-18\ntitle = "{RLO_TITLE}"\n"""
+FSI, PDI = "\u2068", "\u2069"  # FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE
+
+
+class TitleText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside, self.text = False, ""
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        self.inside = tag == "title"
+
+    def handle_endtag(self, tag: str) -> None:
+        self.inside = False
+
+    def handle_data(self, data: str) -> None:
+        self.text += data if self.inside else ""
+
+
+def tab_title(page: str) -> str:
+    parser = TitleText()
+    parser.feed(page)
+    return parser.text
+
+
+def test_a_right_to_left_override_in_a_title_cannot_reverse_the_tab_or_the_feed(
+        seeded_engine: Engine, settings: Settings, catalog: Catalog, tmp_path: Path) -> None:
+    """An override in an article's title (or a search) used to turn the tab title around; it is dropped from
+    plain-text lines, whose untrusted part sits in an isolate, and isolated by its element in the pages."""
+    folder = tmp_path / "override"
+    folder.mkdir()
+    (folder / "override.txt").write_text(RLO_ARTICLE, encoding="utf-8")
+    (folder / "manifest.toml").write_text(RLO_MANIFEST, encoding="utf-8")
+    assert load_paths(seeded_engine, [folder], catalog=catalog).loaded == 1
+    with Session(seeded_engine) as session:
+        article = session.query(Article).filter_by(source="override.txt").one()
+        article_id, day = article.id, article.reports[0].date.isoformat()
+    with TestClient(create_app(settings)) as client:
+        page = client.get(f"/articles/{article_id}").text
+        assert tab_title(page) == f"{FSI}Truce gnp.exe holds{PDI} · Ceasefire Timeline"
+        assert RLO_TITLE in page  # the heading keeps the title as written, inside its own element
+        search = client.get("/search", params={"q": f"{RLO}gnp.exe"}).text
+        assert RLO not in tab_title(search) and FSI in tab_title(search)
+        for path in [f"/articles/{article_id}", f"/days/{day}", "/outlets/rt", "/search?q=rebels", "/claims",
+                     "/figures", f"/search?q={RLO}gnp.exe"]:
+            parser = BidiIsolation()
+            parser.feed(client.get(path).text)
+            assert not parser.leaks, (path, parser.leaks)
+        feed = ET.fromstring(client.get("/feed.atom").content)
+        titles = [t.text for t in feed.iter("{http://www.w3.org/2005/Atom}title") if "gnp.exe" in (t.text or "")]
+        assert titles and all(RLO not in t and FSI in t for t in titles)
+        assert RLO in client.get(f"/days/{day}.json").text  # data stays as written (JSON, CSV)
 
 
 def test_exports_keep_hostile_text_as_data(hostile_engine: Engine) -> None:
