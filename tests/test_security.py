@@ -406,6 +406,17 @@ def test_two_host_headers_are_refused_and_poison_no_cached_export(live_server: s
     assert "evil.example" not in honest.text
 
 
+@pytest.mark.parametrize("unparsable", [b"GARBAGE\r\n\r\n", b"GET / HTTP/1.1\r\nHost: x\r\nNo colon\r\n\r\n",
+                                        b"GET /\x01 HTTP/1.1\r\nHost: x\r\n\r\n"])
+def test_a_request_uvicorn_cannot_parse_gets_its_fixed_400_without_our_headers(live_server: str,
+                                                                               unparsable: bytes) -> None:
+    """uvicorn answers these itself, before the app: fixed text, nothing of the request echoed, and none of the
+    security headers. The README (Dashboard, security) tells deployments to add them in a proxy in front."""
+    head, body = raw_exchange(live_server, unparsable)
+    assert head.startswith(b"HTTP/1.1 400 ") and body == b"Invalid HTTP request received."
+    assert b"text/plain" in head and b"content-security-policy" not in head.lower()
+
+
 def test_absolute_links_come_from_the_public_url_when_one_is_set(seeded_engine: Engine,
                                                                   settings: Settings) -> None:
     public = dataclass_replace(settings, public_url="https://timeline.example.org/ceasefire")
