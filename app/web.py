@@ -27,6 +27,7 @@ from app.pagecache import VERSION_STATE, DataVersion, PageCache
 from app.pagedata import ArticlePage, DayPage, MilestonePage, OutletPage, TimelinePage, Window
 from app.render import JSON_ERRORS, VARY, make_templates, render_error, render_page
 from app.security import SecurityHeaders, SingleHost, security_headers
+from app.slots import SPARE_THREADS, PageSlots
 from app.urls import Urls, link_facets, link_pages
 
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # /days/2016-09-17: only this form, not every ISO 8601 variant
@@ -263,8 +264,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # The limiter belongs to the running event loop, so it is set here, not at import.
-        anyio.to_thread.current_default_thread_limiter().total_tokens = page_threads(settings)
+        # The limiter belongs to the running event loop, so it is set here, not at import. The pages are held
+        # to page_threads by PageSlots; the spare threads serve static files and error pages meanwhile.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = page_threads(settings) + SPARE_THREADS
         yield
         app.state.data_version.close()
         app.state.engine.dispose()
@@ -291,6 +293,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _bad_request)
     app.add_exception_handler(DataError, _unreadable_value)
     app.add_exception_handler(Exception, _server_error)
+    app.add_middleware(PageSlots, slots=page_threads(settings))  # inside the cache: a hit needs no slot
     if settings.page_cache:  # inside the security headers, so a page from memory gets them as a fresh one does
         app.add_middleware(PageCache, version=app.state.data_version, public_url=settings.public_url)
     app.add_middleware(HeadAsGet)  # outside the cache, which keeps GETs only: a HEAD is answered from it too
