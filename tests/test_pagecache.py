@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import re
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import anyio.to_thread
 import httpx
 import pytest
 from conftest import serving
@@ -26,7 +28,7 @@ from app.config import Settings, settings_from_env
 from app.db import make_engine, migrate
 from app.load import load_paths
 from app.models import Report
-from app.pagecache import VERSION_TIMEOUT_MS, PageCache
+from app.pagecache import VERSION_TIMEOUT_MS, DataVersion, PageCache
 from app.web import create_app
 
 DAY = "/days/2016-09-17"
@@ -344,3 +346,38 @@ def test_a_locked_data_version_holds_up_no_other_request(postgres_url: str) -> N
             assert httpx.get(f"{base}/", timeout=ANSWER_SECONDS).headers["etag"]  # cached again
     finally:
         writer.dispose()
+
+
+class GatedVersion(DataVersion):
+    """A DataVersion whose SELECT is counted and, the first time, held until the test lets it go."""
+
+    def __init__(self) -> None:
+        super().__init__(engine=None)  # type: ignore[arg-type]
+        self.selects = 0
+        self.entered, self.go_on = threading.Event(), threading.Event()
+
+    def _connect(self):
+        return object()
+
+    def _select(self) -> int:
+        self.selects += 1
+        if self.selects == 1:
+            self.entered.set()
+            self.go_on.wait(ANSWER_SECONDS)
+        return self.selects
+
+
+def test_requests_arriving_during_a_read_share_the_next_one() -> None:
+    """Each gets a version read begun after it arrived (a commit before it is seen), and they share it."""
+    version = GatedVersion()
+
+    async def go() -> tuple[int, list[int]]:
+        first = asyncio.ensure_future(version.read())
+        await anyio.to_thread.run_sync(version.entered.wait)  # the first read is under way
+        later = [asyncio.ensure_future(version.read()) for _ in range(5)]
+        await asyncio.sleep(0)  # they have asked
+        version.go_on.set()
+        return await first, list(await asyncio.gather(*later))
+
+    first, later = asyncio.run(go())
+    assert (first, later) == (1, [2] * 5) and version.selects == 2
