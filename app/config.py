@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "sqlite:///timeline.db"  # a SQLite file in the working folder
@@ -33,6 +34,10 @@ class Settings:
     # default) served 48 day pages a second and 2 threads 70. A database far away, with time spent waiting
     # on it, is served better by more.
     page_threads: int | None = None
+    # The site's address as readers reach it (https://timeline.example.org, or with a path prefix), for the
+    # absolute links feeds, calendars and TimelineJS need. None: the host the request names, which a proxy
+    # in front must then pass on as the reader's.
+    public_url: str | None = None
     # Seconds one article may take to extract before the load rejects it (app/workers.py reads it from the
     # environment itself, so every caller of the loader keeps it).
     extract_timeout: float = EXTRACT_TIMEOUT_S
@@ -53,6 +58,8 @@ def settings_from_env(environ: dict[str, str] | None = None, **overrides: object
         values["page_cache"] = env["TIMELINE_PAGE_CACHE"].strip().lower() not in OFF_VALUES
     if env.get("TIMELINE_PAGE_THREADS"):
         values["page_threads"] = _positive_int("TIMELINE_PAGE_THREADS", env["TIMELINE_PAGE_THREADS"])
+    if env.get("TIMELINE_PUBLIC_URL"):
+        values["public_url"] = public_url(env["TIMELINE_PUBLIC_URL"])
     if env.get(TIMEOUT_VARIABLE):
         values["extract_timeout"] = extract_timeout(env)
     values.update({k: v for k, v in overrides.items() if v is not None})
@@ -71,6 +78,15 @@ def extract_timeout(environ: dict[str, str] | None = None) -> float:
     if not 0 < seconds < float("inf"):
         raise ValueError(f"{TIMEOUT_VARIABLE} must be a number of seconds above 0, not {text!r}")
     return seconds
+
+
+def public_url(text: str) -> str:
+    """An http(s) URL with a host, without a trailing slash (links are joined to it with a leading one)."""
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"TIMELINE_PUBLIC_URL must be an http:// or https:// address like "
+                         f"https://timeline.example.org, not {text!r}")
+    return text.strip().rstrip("/")
 
 
 def _positive_int(name: str, text: str) -> int:

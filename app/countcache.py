@@ -25,6 +25,7 @@ from app.db import data_version
 
 MEMO_KEY = "timeline_count_memo"
 TOKEN_KEY = "timeline_data_version"  # in session.info: (the transaction it was read in, the version)
+REQUEST_VERSION_KEY = "timeline_request_version"  # in session.info: the version read for the request (use_version)
 MAX_ENTRIES = 512  # distinct (query, parameters) kept per connection; the oldest go first beyond this
 
 T = TypeVar("T")
@@ -36,6 +37,8 @@ def cached(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
     if connection.engine.url.database in (None, "", ":memory:"):  # a private in-memory database: nothing to share
         return compute()
     token = _token(session, connection)
+    if token is None:  # the request's version could not be read: count afresh, keep nothing
+        return compute()
     memo: dict = connection.info.setdefault(MEMO_KEY, {})
     if memo.get(None) != token:  # the data changed (or first use): forget everything
         memo.clear()
@@ -47,9 +50,17 @@ def cached(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
     return memo[key]
 
 
-def _token(session: Session, connection) -> int:
+def use_version(session: Session, version: int | None) -> None:
+    """Check the memo against a data version read for this request before any of its queries (the page
+    cache's), rather than read it again on the page's thread; None, unreadable, counts afresh."""
+    session.info[REQUEST_VERSION_KEY] = version
+
+
+def _token(session: Session, connection) -> int | None:
     """The data version, read once per transaction: a page asks for a dozen memoised values, and each read
     would be a round trip on PostgreSQL. Read before the first value is computed, so no value is older."""
+    if REQUEST_VERSION_KEY in session.info:
+        return session.info[REQUEST_VERSION_KEY]
     transaction = session.get_transaction()
     seen = session.info.get(TOKEN_KEY)
     if seen is not None and seen[0] is transaction:

@@ -21,6 +21,21 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 # Characters XML 1.0 cannot carry at all (control characters other than tab, newline, return).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 TIMELINE_HEADLINE_CHARS = 90  # a TimelineJS slide headline: the quote's opening words
+# Embeddings, overrides (U+202A-U+202E) and isolates (U+2066-U+2069): they hold until the end of the line, so
+# one in an article's words can turn the rest of a line around ("gnp.exe" shown as "exe.png"). The marks
+# (U+200E, U+200F) hold for no span and stay.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+
+
+# -- plain text ----------------------------------------------------------------------------------
+
+
+def bidi_isolated(text: str) -> str:
+    """Untrusted words for a plain-text line they share (a tab title, a feed entry's title), where no
+    element can isolate them: their own bidi controls removed, so they show in the order they were written,
+    and the rest wrapped in an isolate, so right-to-left words cannot reorder what stands around them."""
+    return FIRST_STRONG_ISOLATE + BIDI_CONTROLS.sub("", text) + POP_DIRECTIONAL_ISOLATE
 
 
 # -- CSV -----------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ A day page costs about 10 ms of CPU to build (queries, then mostly Jinja), and t
 loader commits. So every GET of a page, its htmx fragment or its .json/.csv twin that answers 200 is kept,
 bytes and headers, under
 
-    (data version, scheme, host, path, query string, HX-Request, HX-History-Restore-Request)
+    (data version, base of absolute links, path, query string, HX-Request, HX-History-Restore-Request)
 
 and a repeat view is sent from memory without routing, queries or templates. The data version
 (`data_version.version`, migration 0004) is moved by triggers in every transaction that writes what a page
@@ -14,8 +14,10 @@ and on every machine, with nothing to invalidate by hand. The version is read be
 queries, so a cached page is never older than the version it is filed under.
 
 - The key holds every request header a response varies on: app.render.VARY names them (the full page or
-  the fragment) and the host (feeds and calendars hold absolute links). A response whose Vary names any
-  other header, or that sets a cookie or says no-store, is never kept.
+  the fragment), and the base of absolute links (feeds and calendars hold them), computed by the very
+  function the routes build them with (app.urls.site_base: Settings.public_url, else the request's scheme
+  and host). A request with two Host headers never gets here (app.security.SingleHost). A response whose
+  Vary names any other header, or that sets a cookie or says no-store, is never kept.
 - Never kept: /static and /healthz, anything but a 200 (errors, redirects), and a single response over
   MAX_ENTRY_BYTES (still sent, with its ETag).
 - Bounded: least recently used entries go first once the total passes MAX_BYTES; a new data version drops
@@ -41,6 +43,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.db import DATA_VERSION_SQL
 from app.render import VARY
+from app.urls import site_base
 
 # 64 MB per worker: a full day page is 30 to 80 kB, so this holds every day of the timeline in all its forms
 # (page, fragment, JSON, CSV, a few dozen outlet filters and pages) many times over, and stays small next to
@@ -51,6 +54,10 @@ ENTRY_OVERHEAD = 256  # bytes counted per entry beyond its body and headers (the
 UNCACHED_PREFIXES = ("/static/", "/healthz")  # files have their own caching; the health check must run each time
 VARIED = tuple(name.strip().lower().encode() for name in VARY.split(","))  # request headers in the key
 KEPT_VARY = frozenset(VARIED)
+# How long the data version's SELECT may wait (PostgreSQL: on a lock another session holds on the table). The
+# read itself takes well under a millisecond; past this the page is built afresh rather than wait.
+VERSION_TIMEOUT_MS = 300
+VERSION_STATE = "data_version"  # request.state.data_version: the version this request's page is built under
 
 
 @dataclass(frozen=True)
@@ -67,18 +74,31 @@ class Entry:
 class DataVersion:
     """Reads the database's data version on one connection of its own (one round trip, no pool checkout).
 
-    The read runs on the event loop: a one-row SELECT, microseconds on SQLite and one local round trip on
-    PostgreSQL, cheaper than handing it to a thread (which costs more than the read). Opening the connection,
-    which may wait on the network, runs in a thread; requests meanwhile are built without the cache. The
-    connection is detached from the engine's pool, so the pages keep every pooled connection, and runs each
-    SELECT as its own read (autocommit), so it always sees the latest commit. On any error it is dropped and
-    a later request opens a new one.
+    The SELECT runs in a worker thread, never on the event loop: another session locking `data_version` (a
+    LOCK TABLE, a migration) made a read on the loop wait with it, and every request, /healthz and /static
+    included, waited too. The thread comes from a limiter of its own, so the read never queues behind the
+    page threads (Settings.page_threads). On PostgreSQL the connection has a statement timeout
+    (VERSION_TIMEOUT_MS): a read that waits longer gives None and the page is built afresh, uncached.
+
+    Requests share reads: one that arrives while a read is under way waits for the next one, which starts
+    when that read ends and serves everyone who arrived meanwhile. So each request still gets a version read
+    after it arrived (a commit before it is always seen), at most two reads are in flight, and a locked table
+    costs a request two timeouts at most, however many are waiting.
+
+    Opening the connection, which may wait on the network, runs in a thread too; requests meanwhile are
+    built without the cache. The connection is detached from the engine's pool, so the pages keep every
+    pooled connection, and runs each SELECT as its own read (autocommit), so it always sees the latest
+    commit. On any error it is dropped and a later request opens a new one.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, timeout_ms: int = VERSION_TIMEOUT_MS) -> None:
         self._engine = engine
+        self.timeout_ms = timeout_ms  # read when the connection opens
         self._connection = None
         self._connecting = False
+        self._limiter = anyio.CapacityLimiter(1)  # reads take turns anyway: one connection, one at a time
+        self._reading: asyncio.Future | None = None  # the read under way
+        self._next: asyncio.Future | None = None  # the read that requests arriving now will share
 
     async def read(self) -> int | None:
         """The current data version, or None when the database cannot be read now (the page is built afresh)."""
@@ -87,20 +107,39 @@ class DataVersion:
                 return None
             self._connecting = True
             try:
-                self._connection = await anyio.to_thread.run_sync(self._connect)
+                self._connection = await anyio.to_thread.run_sync(self._connect, limiter=self._limiter)
             except Exception:  # the database is down or unreachable: the pages will say so
                 return None
             finally:
                 self._connecting = False
+        if self._next is None:
+            self._next = asyncio.ensure_future(self._read_after(self._reading))
+        return await asyncio.shield(self._next)  # a request that goes away leaves the read to the others
+
+    async def _read_after(self, previous: asyncio.Future | None) -> int | None:
+        if previous is not None:
+            await asyncio.wait([previous])
+        this = asyncio.current_task()
+        self._reading, self._next = this, None  # from now on, new arrivals wait for the read after this one
         try:
-            cursor = self._connection.cursor()
+            return await anyio.to_thread.run_sync(self._select, limiter=self._limiter)
+        finally:
+            if self._reading is this:
+                self._reading = None
+
+    def _select(self) -> int | None:
+        connection = self._connection
+        if connection is None:  # closed since the read was asked for
+            return None
+        try:
+            cursor = connection.cursor()
             try:
                 cursor.execute(DATA_VERSION_SQL)
                 rows = cursor.fetchall()  # read to the end: an unfinished SQLite statement would pin its snapshot
             finally:
                 cursor.close()
             return int(rows[0][0]) if rows else None
-        except Exception:  # a lost connection, a database without migration 0004: no caching this time
+        except Exception:  # a timeout, a lost connection, a database without migration 0004: no caching this time
             self.close()
             return None
 
@@ -109,6 +148,9 @@ class DataVersion:
         connection.detach()  # ours alone from now on; it frees its pool slot
         if self._engine.dialect.name == "postgresql":
             connection.dbapi_connection.autocommit = True  # each SELECT its own (read-only) transaction
+            cursor = connection.cursor()
+            cursor.execute(f"SET statement_timeout = {int(self.timeout_ms)}")
+            cursor.close()
         return connection
 
     def close(self) -> None:
@@ -121,10 +163,11 @@ class DataVersion:
 class PageCache:
     """ASGI middleware: 200 GET responses kept per data version, sent again from memory, with ETags and 304s."""
 
-    def __init__(self, app: ASGIApp, *, version: DataVersion, max_bytes: int = MAX_BYTES,
-                 max_entry_bytes: int = MAX_ENTRY_BYTES) -> None:
+    def __init__(self, app: ASGIApp, *, version: DataVersion, public_url: str | None = None,
+                 max_bytes: int = MAX_BYTES, max_entry_bytes: int = MAX_ENTRY_BYTES) -> None:
         self.app = app
         self.version = version
+        self.public_url = public_url  # Settings.public_url: the base of absolute links when set
         self.max_bytes = max_bytes
         self.max_entry_bytes = max_entry_bytes
         self.entries: OrderedDict[tuple, Entry] = OrderedDict()
@@ -138,14 +181,19 @@ class PageCache:
             await self.app(scope, receive, send)
             return
         version = await self.version.read()
+        # The page's count memo checks this version instead of reading it again (on the page's thread, where
+        # a locked table would hold it); None turns the memo off for this request as it turns off the cache.
+        scope.setdefault("state", {})[VERSION_STATE] = version
         if version is None:
             await self.app(scope, receive, send)
             return
         if version != self.current:  # a commit (or a restore) since the last request: all of it is stale
             self.clear()
             self.current = version
-        headers = dict(scope["headers"])  # a repeated header keeps its last value, as the app reads it
-        key = (version, scope.get("scheme"), headers.get(b"host"), scope.get("root_path", ""), scope["path"],
+        headers = dict(scope["headers"])  # the varied headers count by their presence (app.render.wants_fragment)
+        # The absolute links' base exactly as the routes build it (never a Host header of our own choosing:
+        # one read the last of two Host headers while the links were built from the first).
+        key = (version, site_base(scope, self.public_url), scope.get("root_path", ""), scope["path"],
                scope["query_string"], *(headers.get(name) for name in VARIED))
         if_none_match = headers.get(b"if-none-match")
         building = self.pending.get(key)

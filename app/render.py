@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
 
+from app.formats import bidi_isolated
 from app.urls import Urls
 
 # The same URL answers with the page or its fragment (wants_fragment reads both), so caches must key on them.
@@ -31,6 +32,7 @@ def make_templates(directory: Path, htmx_url: str | None) -> Jinja2Templates:
     templates.env.filters["long_day"] = long_day
     templates.env.filters["plural"] = plural
     templates.env.filters["web_url"] = web_url
+    templates.env.filters["isolated"] = bidi_isolated  # for <title>, where no element can isolate
     return templates
 
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.render import render_error
+
+TWO_HOSTS = ("The request has more than one Host header, so it names no single site. "
+             "Send one Host header.")
 
 
 def content_security_policy(htmx_url: str | None) -> str:
@@ -56,3 +62,18 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class SingleHost:
+    """A request with two Host headers is a 400 page: they would name two sites, and a link built from one
+    would be cached under the other (Starlette reads the first, a dict of the headers keeps the last)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and sum(name == b"host" for name, _ in scope["headers"]) > 1:
+            response = render_error(Request(scope), 400, TWO_HOSTS)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

@@ -6,9 +6,10 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from starlette.requests import Request
+from starlette.types import Scope
 
 from app.pagedata import Facet, Paging
 
@@ -91,8 +92,13 @@ class Urls:
         return self._path("timelinejs", outlets)
 
     def absolute(self, path: str) -> str:
-        """A site path as an absolute URL on the host this request came to (feeds and calendars need them)."""
-        return str(self._request.base_url).rstrip("/") + path
+        """A site path as an absolute URL (feeds and calendars need them): on the public URL when one is set,
+        else on the host this request came to."""
+        return site_base(self._request.scope, self._request.app.state.public_url) + path
+
+    def host(self) -> str:
+        """The host name absolute links point at (calendar event ids are made unique with it)."""
+        return urlsplit(self.absolute("/")).hostname or "localhost"
 
     def static(self, path: str) -> str:
         return self._path("static", path=path)
@@ -101,6 +107,14 @@ class Urls:
         """This request's path and query string."""
         query = self._request.url.query
         return f"{self._request.url.path}?{query}" if query else self._request.url.path
+
+
+def site_base(scope: Scope, public_url: str | None) -> str:
+    """What every absolute link starts with: the public URL when one is set, else the scheme, host and root
+    path of this request as Starlette reads them. The page cache files responses under this very value."""
+    if public_url:
+        return public_url
+    return str(Request(scope).base_url).rstrip("/")
 
 
 def twin(html_path: str, suffix: str) -> str:

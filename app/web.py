@@ -18,14 +18,16 @@ from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
-from app import compare, queries
+from app import compare, countcache, queries
 from app.catalog import load_catalog
 from app.config import Settings, get_settings, usable_cores
 from app.db import make_engine
-from app.pagecache import DataVersion, PageCache
+from app.methods import ALLOWED_METHODS, HeadAsGet
+from app.pagecache import VERSION_STATE, DataVersion, PageCache
 from app.pagedata import ArticlePage, DayPage, MilestonePage, OutletPage, TimelinePage, Window
 from app.render import JSON_ERRORS, VARY, make_templates, render_error, render_page
-from app.security import SecurityHeaders, security_headers
+from app.security import SecurityHeaders, SingleHost, security_headers
+from app.slots import SPARE_THREADS, PageSlots
 from app.urls import Urls, link_facets, link_pages
 
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # /days/2016-09-17: only this form, not every ISO 8601 variant
@@ -35,6 +37,7 @@ MAX_PAGE = 100_000  # ?page= beyond this is no list of ours
 MAX_OUTLET_FILTERS = 50  # more ?outlet= values than any catalogue has outlets is a malformed link
 # Without a catalogue the frame is simply every dated report and milestone.
 OPEN_WINDOW = Window(dt.date.min, dt.date.max)
+MISSING = object()  # no data version read for this request (the page cache is off)
 
 
 # -- dependencies (tests override these through app.dependency_overrides) -------------------------
@@ -45,8 +48,12 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
     Opened and closed on the event loop, not in a worker thread: a request that holds a pooled connection
     never waits for one of the few page threads (Settings.page_threads) to give it back, so threads waiting
-    for a connection and connections waiting for a thread cannot block each other."""
+    for a connection and connections waiting for a thread cannot block each other. The data version the page
+    cache read for this request is handed to the count memo, so the page's thread does not read it again."""
     with Session(request.app.state.engine) as session:
+        version = getattr(request.state, VERSION_STATE, MISSING)
+        if version is not MISSING:  # read by the page cache for this request
+            countcache.use_version(session, version)
         yield session
 
 
@@ -214,7 +221,13 @@ async def healthz() -> str:
 def _http_error(request: Request, exc: HTTPException) -> Response:
     message = exc.detail if exc.status_code != 404 or exc.detail != "Not Found" else (
         f"There is no page at {request.url.path}.")
-    return render_error(request, exc.status_code, str(message))
+    response = render_error(request, exc.status_code, str(message))
+    response.headers.update(exc.headers or {})
+    if exc.status_code == 405:
+        # Every route and the static files answer GET, and HEAD through HeadAsGet; the router's own Allow
+        # would leave HEAD out, and StaticFiles gives none.
+        response.headers["Allow"] = ALLOWED_METHODS
+    return response
 
 
 def _unknown_outlet(request: Request, exc: queries.UnknownOutlet) -> Response:
@@ -251,8 +264,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # The limiter belongs to the running event loop, so it is set here, not at import.
-        anyio.to_thread.current_default_thread_limiter().total_tokens = page_threads(settings)
+        # The limiter belongs to the running event loop, so it is set here, not at import. The pages are held
+        # to page_threads by PageSlots; the spare threads serve static files and error pages meanwhile.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = page_threads(settings) + SPARE_THREADS
         yield
         app.state.data_version.close()
         app.state.engine.dispose()
@@ -264,6 +278,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.window = catalogue_window(settings)
     app.state.templates = make_templates(settings.templates_dir, settings.htmx_url)
     app.state.htmx_url = settings.htmx_url
+    app.state.public_url = settings.public_url
     app.state.data_version = DataVersion(app.state.engine)
     # Imported here: its routes use this module's dependencies. Its exports (/days/X.csv) go before our pages.
     from app import web_compare
@@ -278,8 +293,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _bad_request)
     app.add_exception_handler(DataError, _unreadable_value)
     app.add_exception_handler(Exception, _server_error)
+    app.add_middleware(PageSlots, slots=page_threads(settings))  # inside the cache: a hit needs no slot
     if settings.page_cache:  # inside the security headers, so a page from memory gets them as a fresh one does
-        app.add_middleware(PageCache, version=app.state.data_version)
+        app.add_middleware(PageCache, version=app.state.data_version, public_url=settings.public_url)
+    app.add_middleware(HeadAsGet)  # outside the cache, which keeps GETs only: a HEAD is answered from it too
+    app.add_middleware(SingleHost)  # before the cache: two Host headers would name two sites
     app.add_middleware(SecurityHeaders, htmx_url=settings.htmx_url)
     return app
 

@@ -24,6 +24,7 @@ from app.formats import (
     FeedEntry,
     TimelineEvent,
     atom,
+    bidi_isolated,
     csv_text,
     headline,
     icalendar,
@@ -119,7 +120,7 @@ def timelinejs_json(request: Request, session: SessionDep, outlets: OutletsDep) 
     urls = Urls(request)
     events = [TimelineEvent(m.date, m.title, m.summary, "Milestones", f"milestone-{m.slug}",
                             urls.absolute(urls.milestone(m.slug))) for m in compare.milestone_details(session)]
-    events += [TimelineEvent(dt.date.fromisoformat(r.date), headline(r.quote), _report_text(r),
+    events += [TimelineEvent(dt.date.fromisoformat(r.date), bidi_isolated(headline(r.quote)), _report_text(r),
                              r.outlet or "Unknown outlet", f"report-{r.id}",
                              urls.absolute(urls.article(r.article_id, r.id)))
                for r in compare.dated_reports(session, outlets)]
@@ -129,8 +130,10 @@ def timelinejs_json(request: Request, session: SessionDep, outlets: OutletsDep) 
 
 
 def _report_text(r: ReportItem) -> str:
-    said = f" (said by {r.speaker})" if r.speaker else ""
-    return f"{r.outlet or 'Unknown outlet'}: “{r.quote}”{said}"
+    """One line of plain text about a report: its quote and speaker isolated, so no override in them can
+    reverse the outlet's name or the rest of the line."""
+    said = f" (said by {bidi_isolated(r.speaker)})" if r.speaker else ""
+    return f"{r.outlet or 'Unknown outlet'}: “{bidi_isolated(r.quote)}”{said}"
 
 
 # -- exports: CSV twins of the list pages, the milestones as iCalendar, the reports as Atom -------------
@@ -215,7 +218,7 @@ def coverage_csv(request: Request, session: SessionDep, window: WindowDep, outle
 @export_routes.get("/milestones.ics", name="milestones_ics")
 def milestones_ics(request: Request, session: SessionDep) -> Response:
     urls = Urls(request)
-    host = request.url.hostname or "localhost"
+    host = urls.host()
     events = [CalendarEvent(f"milestone-{m.slug}@{host}", m.date, m.title,
                             m.summary + ("\n\nSources: " + " ".join(m.sources) if m.sources else ""),
                             urls.absolute(urls.milestone(m.slug)), m.kind.replace("_", " "))
@@ -231,7 +234,7 @@ def reports_feed(request: Request, session: SessionDep, outlets: OutletsDep) -> 
     reports = compare.dated_reports(session, outlets, newest_first=True)[:MAX_FEED_ENTRIES]
     entries = [
         FeedEntry(id=urls.absolute(urls.article(r.article_id, r.id)),
-                  title=f"{r.outlet or 'Unknown outlet'}, {r.date}: {headline(r.quote)}",
+                  title=f"{r.outlet or 'Unknown outlet'}, {r.date}: {bidi_isolated(headline(r.quote))}",
                   updated=dt.date.fromisoformat(r.date), link=urls.absolute(urls.day(r.date)),
                   author=r.outlet or "Unknown outlet", content=_report_text(r), category=r.kind)
         for r in reports

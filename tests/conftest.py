@@ -166,6 +166,35 @@ def running_server(folder: Path, database_url: str) -> Iterator[str]:
         log.close()
 
 
+SERVER_THREAD_START_SECONDS = 30
+
+
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """The app under a real uvicorn server, in a thread of this process, on a free port; yields its base URL.
+
+    For tests that need a real server (its sockets, its event loop) over an app they set up themselves."""
+    import threading
+    import time
+
+    import uvicorn
+
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + SERVER_THREAD_START_SECONDS
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the uvicorn server thread did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(SERVER_THREAD_START_SECONDS)
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`timeline serve` in a subprocess on a free port over a fresh database; yields its base URL."""

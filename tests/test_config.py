@@ -17,3 +17,12 @@ def test_the_extraction_time_limit_has_a_default_and_an_environment_variable():
 def test_a_bad_extraction_time_limit_is_refused_by_name(value):
     with pytest.raises(ValueError, match="TIMELINE_EXTRACT_TIMEOUT"):
         settings_from_env({"TIMELINE_EXTRACT_TIMEOUT": value})
+
+
+def test_the_public_url_is_read_and_checked():
+    assert settings_from_env({}).public_url is None
+    assert settings_from_env({"TIMELINE_PUBLIC_URL": " https://timeline.example.org/ "}).public_url == (
+        "https://timeline.example.org")
+    for value in ("timeline.example.org", "ftp://timeline.example.org", "https://", "https://a.example/?x=1"):
+        with pytest.raises(ValueError, match="TIMELINE_PUBLIC_URL"):
+            settings_from_env({"TIMELINE_PUBLIC_URL": value})

@@ -9,20 +9,26 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import re
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import anyio.to_thread
 import httpx
 import pytest
+from conftest import serving
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from app.catalog import Catalog
 from app.config import Settings, settings_from_env
+from app.db import make_engine, migrate
 from app.load import load_paths
 from app.models import Report
-from app.pagecache import PageCache
+from app.pagecache import VERSION_TIMEOUT_MS, DataVersion, PageCache
 from app.web import create_app
 
 DAY = "/days/2016-09-17"
@@ -223,7 +229,7 @@ def test_memory_is_bounded_least_recently_used_first() -> None:
     inner = stand_in({f"/p{n}": bytes([65 + n]) * 1000 for n in range(5)})
     cache = PageCache(inner, version=FixedVersion(), max_bytes=3 * 1500, max_entry_bytes=2000)
     fetch(cache, "/p0", "/p1", "/p2", "/p0", "/p3")  # /p1 is the least recently used when /p3 comes
-    assert [key[4] for key in cache.entries] == ["/p2", "/p0", "/p3"]
+    assert [key[3] for key in cache.entries] == ["/p2", "/p0", "/p3"]
     assert cache.size <= cache.max_bytes
     fetch(cache, "/p1", "/p0")
     assert inner.calls == ["/p0", "/p1", "/p2", "/p3", "/p1"]
@@ -292,3 +298,86 @@ def test_waiting_requests_build_their_own_when_the_first_is_not_kept() -> None:
 
     assert [r.status_code for r in asyncio.run(burst())] == [404] * 6
     assert most[0] == 5 and not cache.pending  # the first alone, then the other five side by side, not one by one
+
+
+# -- a locked data version (PostgreSQL) --------------------------------------------------------------
+
+LOCK_DATA_VERSION = "LOCK TABLE data_version IN ACCESS EXCLUSIVE MODE"
+WAITING_ON_IT = "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'data_version'::regclass"
+ANSWER_SECONDS = 30  # a request that takes this long is hung, not slow
+
+
+def wait_for(condition, what: str) -> None:
+    deadline = time.monotonic() + ANSWER_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"never saw {what}")
+        time.sleep(0.01)
+
+
+def test_a_locked_data_version_holds_up_no_other_request(postgres_url: str) -> None:
+    """Another session holds data_version locked: while a page's version read waits on the lock, /healthz and
+    /static answer; with the statement timeout the page is built uncached instead of waiting for the lock."""
+    writer = make_engine(postgres_url)
+    migrate(writer)
+    app = create_app(settings_from_env({}, database_url=postgres_url))
+    version = app.state.data_version
+    version.timeout_ms = 600_000  # first: the read waits as long as the lock is held, so the order is certain
+    try:
+        with serving(app) as base, writer.connect() as locker, writer.connect() as watcher, \
+                ThreadPoolExecutor(1) as pool:
+            locker.execute(text(LOCK_DATA_VERSION))
+            page = pool.submit(httpx.get, f"{base}/", timeout=ANSWER_SECONDS)
+            wait_for(lambda: watcher.execute(text(WAITING_ON_IT)).scalar_one() > 0, "the version read wait")
+            assert httpx.get(f"{base}/healthz", timeout=ANSWER_SECONDS).text == "ok"
+            assert httpx.get(f"{base}/static/css/site.css", timeout=ANSWER_SECONDS).status_code == 200
+            assert not page.done()  # both answered while the page still waited for the version
+            locker.rollback()
+            assert page.result().status_code == 200 and page.result().headers["etag"]
+
+            version.timeout_ms = VERSION_TIMEOUT_MS  # now the real limit, on a new connection
+            version.close()
+            locker.execute(text(LOCK_DATA_VERSION))
+            uncached = httpx.get(f"{base}/", timeout=ANSWER_SECONDS)
+            assert uncached.status_code == 200 and "etag" not in uncached.headers  # built afresh, lock still held
+            assert watcher.execute(text("SELECT count(*) FROM pg_locks WHERE granted AND mode = 'AccessExclusiveLock'"
+                                        " AND relation = 'data_version'::regclass")).scalar_one() == 1
+            locker.rollback()
+            assert httpx.get(f"{base}/", timeout=ANSWER_SECONDS).headers["etag"]  # cached again
+    finally:
+        writer.dispose()
+
+
+class GatedVersion(DataVersion):
+    """A DataVersion whose SELECT is counted and, the first time, held until the test lets it go."""
+
+    def __init__(self) -> None:
+        super().__init__(engine=None)  # type: ignore[arg-type]
+        self.selects = 0
+        self.entered, self.go_on = threading.Event(), threading.Event()
+
+    def _connect(self):
+        return object()
+
+    def _select(self) -> int:
+        self.selects += 1
+        if self.selects == 1:
+            self.entered.set()
+            self.go_on.wait(ANSWER_SECONDS)
+        return self.selects
+
+
+def test_requests_arriving_during_a_read_share_the_next_one() -> None:
+    """Each gets a version read begun after it arrived (a commit before it is seen), and they share it."""
+    version = GatedVersion()
+
+    async def go() -> tuple[int, list[int]]:
+        first = asyncio.ensure_future(version.read())
+        await anyio.to_thread.run_sync(version.entered.wait)  # the first read is under way
+        later = [asyncio.ensure_future(version.read()) for _ in range(5)]
+        await asyncio.sleep(0)  # they have asked
+        version.go_on.set()
+        return await first, list(await asyncio.gather(*later))
+
+    first, later = asyncio.run(go())
+    assert (first, later) == (1, [2] * 5) and version.selects == 2

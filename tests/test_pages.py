@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import os
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import pytest
+from conftest import serving
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
+from app import queries
 from app.catalog import Catalog
 from app.config import Settings
 from app.load import load_paths
+from app.models import Article, Report
 from app.render import VARY
+from app.slots import SPARE_THREADS, PageSlots
 from app.web import create_app
 
 HX = {"HX-Request": "true"}
@@ -272,10 +281,18 @@ def test_pages_are_built_by_as_many_threads_as_set(seeded_engine: Engine, settin
     def limit(client: TestClient) -> float:
         return client.portal.call(lambda: anyio.to_thread.current_default_thread_limiter().total_tokens)
 
+    def slots(client: TestClient) -> int:
+        layer = client.app.middleware_stack
+        while not isinstance(layer, PageSlots):
+            layer = layer.app
+        return layer.slots
+
     with TestClient(create_app(dataclasses.replace(settings, page_threads=3))) as client:
-        assert limit(client) == 3 and client.get("/days/2016-09-17").status_code == 200
+        assert client.get("/days/2016-09-17").status_code == 200
+        assert slots(client) == 3 and limit(client) == 3 + SPARE_THREADS  # the spare ones for static files
     with TestClient(create_app(settings)) as client:
-        assert limit(client) == page_threads(settings) == len(os.sched_getaffinity(0))
+        assert client.get("/healthz").status_code == 200
+        assert slots(client) == page_threads(settings) == len(os.sched_getaffinity(0))
 
 
 def test_more_concurrent_requests_than_pooled_connections_and_threads_all_finish(seeded_engine: Engine,
@@ -305,3 +322,61 @@ def test_more_concurrent_requests_than_pooled_connections_and_threads_all_finish
         assert asyncio.run(crowd()) == [200] * concurrent
     finally:
         app.state.engine.dispose()
+
+
+# -- slow pages hold up nothing else ------------------------------------------------------------------
+
+HUGE_REPORTS = 1000  # one article, one day: as many reports as the database can hold on a day from one
+ANSWER_SECONDS = 30  # a request that takes this long is hung, not slow
+
+
+def load_huge_day(engine: Engine, catalog: Catalog, folder: Path) -> str:
+    """An article of HUGE_REPORTS sentences all dated to one day, loaded by the loader; returns that day."""
+    folder.mkdir()
+    sentences = " ".join(f"Monitor number {n} said on Saturday that shelling hit Aleppo." for n in range(HUGE_REPORTS))
+    (folder / "huge.txt").write_text(f"BEIRUT, Sept 25 (Reuters) - {sentences}\n", encoding="utf-8")
+    assert load_paths(engine, [folder], catalog=catalog).loaded == 1
+    with Session(engine) as session:
+        day, reports = session.execute(
+            select(Report.date, func.count(Report.id)).join(Article).where(Article.source == "huge.txt")
+            .group_by(Report.date)).one()
+    assert reports == HUGE_REPORTS
+    return day.isoformat()
+
+
+def test_pages_slow_to_build_hold_up_no_other_request(seeded_engine: Engine, settings: Settings, catalog: Catalog,
+                                                      tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While one huge day page is being built another day page is; while two take both page threads,
+    /healthz, /static and a cached page still answer. Each build is held at a gate, so the order is certain."""
+    huge = load_huge_day(seeded_engine, catalog, tmp_path / "huge")
+    building, finish = threading.Semaphore(0), threading.Event()
+    build_day = queries.day
+
+    def gated_day(session, window, date, *args):
+        page = build_day(session, window, date, *args)
+        if date.isoformat() == huge:
+            building.release()
+            finish.wait(2 * ANSWER_SECONDS)  # longer than a request may take: the finally below opens it
+        return page
+
+    monkeypatch.setattr(queries, "day", gated_day)
+    app = create_app(dataclasses.replace(settings, page_threads=2))
+    with serving(app) as base, ThreadPoolExecutor(2) as pool:
+        try:
+            def get(path: str) -> httpx.Response:
+                return httpx.get(base + path, timeout=ANSWER_SECONDS)
+
+            cached = get("/days/2016-09-17")
+            first = pool.submit(get, f"/days/{huge}")
+            assert building.acquire(timeout=ANSWER_SECONDS)
+            assert get("/days/2016-09-18").status_code == 200  # built beside the huge one
+            second = pool.submit(get, f"/days/{huge}?page=2")
+            assert building.acquire(timeout=ANSWER_SECONDS)
+            assert get("/healthz").text == "ok"
+            assert get("/static/css/site.css").status_code == 200
+            assert get("/days/2016-09-17").headers["etag"] == cached.headers["etag"]
+            assert not first.done() and not second.done()  # all of that while both were being built
+        finally:
+            finish.set()
+        assert first.result().status_code == second.result().status_code == 200
+        assert f"{HUGE_REPORTS} reports" in first.result().text

@@ -13,11 +13,15 @@ import hashlib
 import html
 import json
 import re
+import socket
+import uuid
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
+import httpx
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -254,6 +258,63 @@ def test_right_to_left_override_stays_inside_its_own_element(hostile_client: Tes
         assert not parser.leaks, (path, parser.leaks)
 
 
+RLO_TITLE = f"Truce {RLO}gnp.exe holds"
+RLO_ARTICLE = (f"BEIRUT, Sept 18 (Reuters) - The Syrian army said on Saturday that {RLO}gnp.exe rebels broke "
+               "the truce in Aleppo.\n")
+RLO_MANIFEST = f"""[file."override.txt"]\noutlet = "rt"\npublished = 2016-09-18\ntitle = "{RLO_TITLE}"\n"""
+FSI, PDI = "\u2068", "\u2069"  # FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE
+
+
+class TitleText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside, self.text = False, ""
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        self.inside = tag == "title"
+
+    def handle_endtag(self, tag: str) -> None:
+        self.inside = False
+
+    def handle_data(self, data: str) -> None:
+        self.text += data if self.inside else ""
+
+
+def tab_title(page: str) -> str:
+    parser = TitleText()
+    parser.feed(page)
+    return parser.text
+
+
+def test_a_right_to_left_override_in_a_title_cannot_reverse_the_tab_or_the_feed(
+        seeded_engine: Engine, settings: Settings, catalog: Catalog, tmp_path: Path) -> None:
+    """An override in an article's title (or a search) used to turn the tab title around; it is dropped from
+    plain-text lines, whose untrusted part sits in an isolate, and isolated by its element in the pages."""
+    folder = tmp_path / "override"
+    folder.mkdir()
+    (folder / "override.txt").write_text(RLO_ARTICLE, encoding="utf-8")
+    (folder / "manifest.toml").write_text(RLO_MANIFEST, encoding="utf-8")
+    assert load_paths(seeded_engine, [folder], catalog=catalog).loaded == 1
+    with Session(seeded_engine) as session:
+        article = session.query(Article).filter_by(source="override.txt").one()
+        article_id, day = article.id, article.reports[0].date.isoformat()
+    with TestClient(create_app(settings)) as client:
+        page = client.get(f"/articles/{article_id}").text
+        assert tab_title(page) == f"{FSI}Truce gnp.exe holds{PDI} · Ceasefire Timeline"
+        assert RLO_TITLE in page  # the heading keeps the title as written, inside its own element
+        search = client.get("/search", params={"q": f"{RLO}gnp.exe"}).text
+        assert RLO not in tab_title(search) and FSI in tab_title(search)
+        for path in [f"/articles/{article_id}", f"/days/{day}", "/outlets/rt", "/search?q=rebels", "/claims",
+                     "/figures", f"/search?q={RLO}gnp.exe"]:
+            parser = BidiIsolation()
+            parser.feed(client.get(path).text)
+            assert not parser.leaks, (path, parser.leaks)
+        feed = ET.fromstring(client.get("/feed.atom").content)
+        titles = [t.text for t in feed.iter("{http://www.w3.org/2005/Atom}title") if "gnp.exe" in (t.text or "")]
+        assert titles and all(RLO not in t and FSI in t for t in titles)
+        assert RLO in client.get(f"/days/{day}.json").text  # data stays as written (JSON, CSV)
+
+
 def test_exports_keep_hostile_text_as_data(hostile_engine: Engine) -> None:
     with Session(hostile_engine) as session:
         data = export_data(session)
@@ -314,6 +375,66 @@ def test_security_headers_on_a_method_not_allowed(client: TestClient) -> None:
     response = client.post("/days/2016-09-17")
     assert response.status_code == 405
     assert_security_headers(response)
+
+
+# -- the Host header and absolute links ----------------------------------------------------------------
+
+LINKED_EXPORTS = ("/feed.atom", "/milestones.ics", "/timeline.js.json")  # the responses with absolute links
+
+
+def raw_exchange(base: str, request: bytes) -> tuple[bytes, bytes]:
+    """Send bytes as they are to the server and read its answer to the end: (status line and headers, body)."""
+    parts = urlsplit(base)
+    with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+        sock.sendall(request)
+        answer = b"".join(iter(lambda: sock.recv(65536), b""))
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return head, body
+
+
+@pytest.mark.parametrize("path", LINKED_EXPORTS)
+def test_two_host_headers_are_refused_and_poison_no_cached_export(live_server: str, path: str) -> None:
+    """The cache used to key on the last Host header while the links were built from the first."""
+    port = urlsplit(live_server).port
+    probe = f"{path}?probe={uuid.uuid4().hex}"  # a key no earlier test has filled
+    head, body = raw_exchange(live_server, f"GET {probe} HTTP/1.1\r\nHost: evil.example\r\n"
+                                           f"Host: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode())
+    assert head.startswith(b"HTTP/1.1 400 "), head
+    assert b"content-security-policy:" in head.lower() and b"more than one Host header" in body
+    honest = httpx.get(live_server + probe)
+    assert honest.status_code == 200 and f"127.0.0.1:{port}" in honest.text
+    assert "evil.example" not in honest.text
+
+
+@pytest.mark.parametrize("unparsable", [b"GARBAGE\r\n\r\n", b"GET / HTTP/1.1\r\nHost: x\r\nNo colon\r\n\r\n",
+                                        b"GET /\x01 HTTP/1.1\r\nHost: x\r\n\r\n"])
+def test_a_request_uvicorn_cannot_parse_gets_its_fixed_400_without_our_headers(live_server: str,
+                                                                               unparsable: bytes) -> None:
+    """uvicorn answers these itself, before the app: fixed text, nothing of the request echoed, and none of the
+    security headers. The README (Dashboard, security) tells deployments to add them in a proxy in front."""
+    head, body = raw_exchange(live_server, unparsable)
+    assert head.startswith(b"HTTP/1.1 400 ") and body == b"Invalid HTTP request received."
+    assert b"text/plain" in head and b"content-security-policy" not in head.lower()
+
+
+def test_absolute_links_come_from_the_public_url_when_one_is_set(seeded_engine: Engine,
+                                                                  settings: Settings) -> None:
+    public = dataclass_replace(settings, public_url="https://timeline.example.org/ceasefire")
+    with TestClient(create_app(public)) as client:
+        for path in LINKED_EXPORTS:
+            for host in ("evil.example", "testserver"):
+                body = client.get(path, headers={"Host": host}).text
+                assert "https://timeline.example.org/ceasefire/days/" in body or (
+                    "https://timeline.example.org/ceasefire/milestones/" in body), path
+                assert host not in body, (path, host)
+        assert "UID:milestone-truce-begins@timeline.example.org" in client.get("/milestones.ics").text
+
+
+def test_without_a_public_url_links_name_the_requests_one_host(client: TestClient) -> None:
+    for path in LINKED_EXPORTS:
+        assert "http://one.example/" in client.get(path, headers={"Host": "one.example"}).text
+        other = client.get(path, headers={"Host": "other.example"}).text  # filed apart, not the first one's
+        assert "http://other.example/" in other and "one.example" not in other
 
 
 def test_a_server_error_is_a_page_with_the_security_headers(settings: Settings, tmp_path: Path) -> None:
