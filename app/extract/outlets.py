@@ -6,14 +6,16 @@ page's own marks), and the wire agency whose copy it runs ("(Reuters) -", "/TASS
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import TypeVar
 from urllib.parse import urlparse
 
 from app.catalog import Catalog, OutletSpec
 from app.extract import publishers
 from app.extract.publishers import Evidence, PageMarks
 
+T = TypeVar("T")
 TOP_LINES = 6  # a site's title bar and the story's credit sit in the first lines
 TOP_CHARS = 2000  # ... within the page's first characters
 STRONG = 5  # a mark only the outlet's own page carries
@@ -74,7 +76,7 @@ def _catalogued_host(text: str, top: list[str], catalog: Catalog, url: str | Non
         return OutletGuess(owner.slug, f"URL {url}") if owner else None
     best: tuple[int, OutletSpec, list[str]] | None = None
     lowered = text.lower()
-    for outlet in catalog.outlets:
+    for outlet in _index(catalog).candidates(text, lowered, site_names):
         named_site = any(_is_site_name(outlet, n) for n in site_names)
         if not (named_site or _mentioned(outlet, text, lowered)):
             continue  # a page that never names an outlet and has no mark of it is not that outlet
@@ -97,8 +99,29 @@ def _name_is_cased(name: str) -> bool:
     return len(name) <= SHORT_NAME or name.isupper() or " " not in name
 
 
-@lru_cache(maxsize=1024)
+MEMO_LIMIT = 4096  # entries per table; a catalogue has a few hundred outlets, tests build a few catalogues
+
+
+def _by_identity(table: dict[int, tuple[OutletSpec, T]], outlet: OutletSpec, make: Callable[[OutletSpec], T]) -> T:
+    """make(outlet), kept per outlet object: an lru_cache would hash the whole spec, marks and all, each call."""
+    entry = table.get(id(outlet))
+    if entry is None or entry[0] is not outlet:
+        if len(table) >= MEMO_LIMIT:
+            table.clear()
+        entry = table[id(outlet)] = (outlet, make(outlet))
+    return entry[1]
+
+
+_PATTERNS: dict[int, tuple[OutletSpec, str]] = {}
+_REGEXES: dict[int, tuple[OutletSpec, re.Pattern[str]]] = {}
+_SEARCHABLE: dict[int, tuple[OutletSpec, tuple[tuple[str, bool], ...]]] = {}
+
+
 def _name_pattern(outlet: OutletSpec) -> str:
+    return _by_identity(_PATTERNS, outlet, _make_name_pattern)
+
+
+def _make_name_pattern(outlet: OutletSpec) -> str:
     names = []
     for name in sorted(_names(outlet), key=len, reverse=True):  # the longest alias first: "BBC World News"
         if _name_is_cased(name):
@@ -109,15 +132,82 @@ def _name_pattern(outlet: OutletSpec) -> str:
     return r"(?<![\w@.-])(?:" + "|".join(names) + r")(?!\w)"
 
 
-@lru_cache(maxsize=1024)
 def _name_regex(outlet: OutletSpec) -> re.Pattern[str]:
-    return re.compile(_name_pattern(outlet))
+    return _by_identity(_REGEXES, outlet, lambda o: re.compile(_name_pattern(o)))
 
 
-@lru_cache(maxsize=1024)
 def _searchable_names(outlet: OutletSpec) -> tuple[tuple[str, bool], ...]:
     """(name, cased): a cased name as written, to find in the text; another lower-cased."""
-    return tuple((name, True) if _name_is_cased(name) else (name.lower(), False) for name in _names(outlet))
+    return _by_identity(_SEARCHABLE, outlet, lambda o: tuple(
+        (name, True) if _name_is_cased(name) else (name.lower(), False) for name in _names(o)))
+
+
+class _Index:
+    """Which outlets a text may name, found from its words: the first two words of each of their names (as
+    written for a cased name, and in capitals; lower-cased for another) and the hint words of their marks.
+    Looking up a text's words costs a fraction of testing every name of every catalogued outlet."""
+
+    def __init__(self, outlets: tuple[OutletSpec, ...]) -> None:
+        self.outlets = outlets
+        self.cased: dict[str, set[int]] = {}
+        self.caseless: dict[str, set[int]] = {}
+        self.hints: dict[str, set[int]] = {}
+        self.unhinted = {i for i, o in enumerate(outlets) if o.marks and not o.mark_hints}
+        for i, outlet in enumerate(outlets):
+            for name, cased in _searchable_names(outlet):
+                for variant in ((name, name.upper()) if cased else (name,)):
+                    words = WORD.findall(variant)
+                    if words:
+                        (self.cased if cased else self.caseless).setdefault(" ".join(words[:2]), set()).add(i)
+            for word in outlet.mark_hints:
+                self.hints.setdefault(word, set()).add(i)
+
+    def named(self, text: str, lowered: str) -> list[OutletSpec]:
+        """The outlets one of whose names' first word the text holds, in catalogue order."""
+        return self._in_order(self._named(text, lowered))
+
+    def candidates(self, text: str, lowered: str, site_names: tuple[str, ...]) -> list[OutletSpec]:
+        """The outlets the text names, those whose marks it may carry (a hint word of theirs is in it) and
+        those the page's metadata names, in catalogue order."""
+        found = self._named(text, lowered) | self.unhinted
+        for name in site_names:
+            found |= self._named(name, name.lower())
+        for word, owners in self.hints.items():
+            if word in lowered:
+                found |= owners
+        return self._in_order(found)
+
+    def _named(self, text: str, lowered: str) -> set[int]:
+        found: set[int] = set()
+        for key in _words_and_pairs(text):
+            found |= self.cased.get(key, set())
+        for key in _words_and_pairs(lowered):
+            found |= self.caseless.get(key, set())
+        return found
+
+    def _in_order(self, indices: set[int]) -> list[OutletSpec]:
+        return [self.outlets[i] for i in sorted(indices)]
+
+
+WORD = re.compile(r"[\w'’]+")
+
+
+def _words_and_pairs(text: str) -> set[str]:
+    """Each word of the text and each two words in a row: a name is looked up by its first two words."""
+    words = WORD.findall(text)
+    return {*words, *(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))}
+
+
+_INDEXES: dict[int, _Index] = {}
+
+
+def _index(catalog: Catalog) -> _Index:
+    index = _INDEXES.get(id(catalog.outlets))
+    if index is None or index.outlets is not catalog.outlets:
+        if len(_INDEXES) >= MEMO_LIMIT:
+            _INDEXES.clear()
+        index = _INDEXES[id(catalog.outlets)] = _Index(catalog.outlets)
+    return index
 
 
 def _mentioned(outlet: OutletSpec, text: str, lowered: str) -> bool:
@@ -219,7 +309,7 @@ def _agency(text: str, catalog: Catalog) -> OutletGuess | None:
     searched = publishers.opening(text) + "\n" + publishers.closing(text)
     lowered = searched.lower()
     best: tuple[int, OutletSpec, str] | None = None
-    for outlet in catalog.outlets:
+    for outlet in _index(catalog).named(searched, lowered):
         if not _any_name_in(outlet, searched, lowered):
             continue
         found = publishers.wire_credit(text, _name_pattern(outlet), agency=outlet.agency)
