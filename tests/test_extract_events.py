@@ -176,3 +176,9 @@ def test_a_truces_start_and_end_as_set_out_are_references_that_date_it_only_with
     sentence = "The regime of calm applies nationwide as of 19:00 on 12 September and until midnight on the 18th."
     matches = {m.milestone.slug: m.reference for m in events.milestone_matches(sentence, CATALOG)}
     assert matches == {"truce-begins": True, "army-declares-truce-over": True}
+
+
+def test_over_as_a_preposition_ends_no_truce():
+    assert "army-declares-truce-over" not in milestones_in(
+        "Both ministers announced a plan that foresees a ceasefire and aid deliveries over all of Syria.")
+    assert "army-declares-truce-over" in milestones_in("The army announced that the regime of calm was over.")
