@@ -19,6 +19,9 @@ REPORT_FIELDS = (
     "span", "speaker", "article_id", "id",
 )
 CSV_FIELDS = tuple(f for f in REPORT_FIELDS if f != "span") + ("span_start", "span_end")
+# The whole-database CSV also carries each report's article, so a row stands alone in a spreadsheet.
+ARTICLE_COLUMNS = {"published": "published", "title": "title", "url": "url", "agency": "agency"}
+EXPORT_CSV_FIELDS = CSV_FIELDS + tuple(ARTICLE_COLUMNS)
 
 
 def article_dict(article: Article) -> dict[str, Any]:
@@ -113,10 +116,16 @@ def to_json(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def reports_csv(reports: Iterable[dict[str, Any]]) -> str:
-    """Report dicts as CSV, one row each, with a header row."""
-    return csv_text(CSV_FIELDS, ({**report, "span_start": report["span"][0], "span_end": report["span"][1]}
-                                 for report in reports))
+def reports_csv(reports: Iterable[dict[str, Any]], articles: Iterable[dict[str, Any]] | None = None) -> str:
+    """Report dicts as CSV, one row each, with a header row; given the article dicts, each row also carries
+    its article's publication date, title, URL and wire agency."""
+    rows = ({**report, "span_start": report["span"][0], "span_end": report["span"][1]} for report in reports)
+    if articles is None:
+        return csv_text(CSV_FIELDS, rows)
+    by_id = {article["id"]: article for article in articles}
+    return csv_text(EXPORT_CSV_FIELDS, ({**row, **{column: by_id[row["article_id"]][field]
+                                                   for column, field in ARTICLE_COLUMNS.items()}}
+                                        for row in rows))
 
 
 def export_text(session: Session, fmt: str) -> str:
@@ -125,5 +134,5 @@ def export_text(session: Session, fmt: str) -> str:
     if fmt == "json":
         return to_json(data)
     if fmt == "csv":
-        return reports_csv(data["reports"])
+        return reports_csv(data["reports"], data["articles"])
     raise ValueError(f"unknown export format {fmt!r} (choose from {', '.join(EXPORT_FORMATS)})")

@@ -10,7 +10,7 @@ import json
 import pytest
 from sqlalchemy.orm import Session
 
-from app.export import CSV_FIELDS, export_data, export_text, reports_csv, to_json
+from app.export import CSV_FIELDS, EXPORT_CSV_FIELDS, export_data, export_text, reports_csv, to_json
 from app.models import Article, Milestone, Outlet, Report
 
 ARTICLE_KEYS = {"source", "outlet", "outlet_slug", "agency", "title", "url", "published", "published_basis",
@@ -93,10 +93,18 @@ def test_json_is_stable_and_keeps_unicode(filled):
 def test_csv_has_one_row_per_report_with_the_span_split(filled):
     rows = list(csv.DictReader(io.StringIO(export_text(filled, "csv"))))
     assert len(rows) == 3
-    assert tuple(rows[0]) == CSV_FIELDS
+    assert tuple(rows[0]) == EXPORT_CSV_FIELDS and EXPORT_CSV_FIELDS[:len(CSV_FIELDS)] == CSV_FIELDS
     assert rows[0]["span_start"] == "0" and rows[0]["span_end"] == "7"
     assert rows[0]["milestone"] == "deir-ezzor-airstrike"
     assert rows[1]["date"] == ""  # null becomes an empty cell
+
+
+def test_each_csv_row_carries_its_articles_publication_title_url_and_agency(filled):
+    rows = list(csv.DictReader(io.StringIO(export_text(filled, "csv"))))
+    by_source = {row["source"]: row for row in rows}
+    assert {k: by_source["a.txt"][k] for k in ("published", "title", "url", "agency")} == {
+        "published": "2016-09-18", "title": "A", "url": "https://example.org/a", "agency": ""}
+    assert (by_source["b.txt"]["published"], by_source["b.txt"]["url"]) == ("", "")
 
 
 def test_csv_quotes_commas_and_newlines():
