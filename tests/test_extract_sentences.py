@@ -7,7 +7,7 @@ import datetime as dt
 
 from app.catalog import Catalog
 from app.extract.article import extract_article
-from app.extract.sentences import MAX_SENTENCE_CHARS, analyse, capped, heading_end
+from app.extract.sentences import MAX_SENTENCE_CHARS, analyse, capped, captions, heading_end
 from app.extract.text import split_sentences
 from app.extract.timex import find_expressions
 
@@ -123,3 +123,23 @@ def test_a_time_given_in_two_zones_is_one_sentence():
     assert _sentences(text) == ["The army said the pause would end at 11.59 pm. (2059 GMT) on Sunday.",
                                 "Few expected it to hold."]
     assert _sentences("They left at 5 pm. The next day was quiet.") == ["They left at 5 pm.", "The next day was quiet."]
+
+
+def test_photo_captions_are_found_by_their_words_or_their_credit(catalog: Catalog):
+    text = ("A damaged street is pictured in the old city, September 15, 2016.\n\n"
+            "Children wait for bread in the eastern districts on Friday. REUTERS/Jane Doe\n\n"
+            "Smoke rises over the suburbs on Thursday.\nPhoto: The Harbour Gazette\n\n"
+            "Relief agencies said a joint UN/Red Crescent convoy was hit on Monday.")
+    sentences = analyse(text, catalog)
+    pictured = captions(sentences)
+    assert [sentences[i].text for i in sorted(pictured)] == [
+        "A damaged street is pictured in the old city, September 15, 2016.",
+        "Children wait for bread in the eastern districts on Friday.", "REUTERS/Jane Doe",
+        "Smoke rises over the suburbs on Thursday.", "Photo: The Harbour Gazette"]
+
+
+def test_a_caption_reports_nothing(catalog: Catalog):
+    text = ("Smoke is seen over the city on Saturday.\n\nRebels shelled the district on Thursday, "
+            "the monitor said.")
+    article = extract_article(text, source="captioned.txt", catalog=catalog)
+    assert [r.basis for r in article.reports] == ["on Thursday"]

@@ -164,3 +164,21 @@ def is_dateline(line: str, expressions: list[TimeExpression] | tuple[TimeExpress
     found = find_expressions(line) if expressions is None else expressions
     return any(e.kind in published.ABSOLUTE_KINDS and len(e.text) > published.DATELINE_SHARE * len(line)
                for e in found)
+
+
+# A photograph's caption tells what a picture shows, in the present ("Smoke is seen over the city"), or is
+# followed by its credit ("REUTERS/Jane Doe", "AP Photo/Jane Doe", "Photo: AFP"): not the story's events.
+CAPTION_WORDS = re.compile(r"\b(?:is|are) (?:pictured|photographed|seen|shown)\b|\((?:L|R|C|left|right|centre|center)\)"
+                           r"|\b(?:[Ff]ile )?[Pp]hoto(?:graph)?\s*[:/]"
+                           r"|\b[A-Z]{2,}(?: [Pp]hoto)?\s?/\s?[A-Z][a-z]+(?: [A-Z][a-z]+)+\s*$")  # ends in its credit
+CREDIT_LINE = re.compile(r"^\(?(?:[A-Z]{2,}(?: [Pp]hoto)?\s?/\s?[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}"
+                         r"|(?:[Pp]hoto|[Ii]mage|[Pp]icture)s?\s*(?:by|:)\s*\S.{0,60}|©.{1,60})\)?$")
+
+
+def captions(sentences: list[Sentence]) -> set[int]:
+    """The positions of the sentences that caption a photograph: by their words, or by the credit after them."""
+    found = {i for i, s in enumerate(sentences) if CAPTION_WORDS.search(s.text)}
+    for i in range(1, len(sentences)):
+        if CREDIT_LINE.match(sentences[i].text):
+            found |= {i - 1, i}
+    return found
