@@ -91,3 +91,10 @@ def test_what_a_dated_saying_says_happened_is_a_mention_on_its_own_day():
     beside = by_milestone("After a meeting of the International Syria Support Group, Kerry said on Thursday "
                           "Russia had to act.", dt.date(2016, 9, 23))
     assert "issg-new-york" not in beside
+
+
+def test_each_of_several_dates_takes_its_own_clauses_kind():
+    found = reports("Negotiators held talks on Tuesday, and on Wednesday the guns fell silent.", dt.date(2016, 9, 15))
+    assert [(r.basis, r.kind) for r in found] == [("on Tuesday", "talks"), ("on Wednesday", "other")]
+    alone = reports("On Wednesday the guns fell silent as talks went on.", dt.date(2016, 9, 15))
+    assert [r.kind for r in alone] == ["talks"]  # one date: the sentence's words are its event's

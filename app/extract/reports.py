@@ -156,7 +156,8 @@ def _expression_report(sentence: Sentence, expr: TimeExpression, day: dt.date | 
         else:
             reasoning = f"{res.reasoning}; it names {m.named}, on {fmt(m.date)}"
     else:
-        kind = _kind(clause, sentence.text, speech)
+        # With several dates in the sentence each takes its own clause's words; alone, the sentence's.
+        kind = _kind(clause, sentence.text if len(sentence.dated_expressions) == 1 else clause, speech)
         date, precision, reasoning = res.date, res.precision, res.reasoning
         if day and date and date > day and not (future or scheduled or expr.kind in ABSOLUTE_KINDS):
             date, reasoning = day, f"{reasoning}, after publication; so no later than publication ({fmt(day)})"
