@@ -182,3 +182,8 @@ def test_over_as_a_preposition_ends_no_truce():
     assert "army-declares-truce-over" not in milestones_in(
         "Both ministers announced a plan that foresees a ceasefire and aid deliveries over all of Syria.")
     assert "army-declares-truce-over" in milestones_in("The army announced that the regime of calm was over.")
+
+
+def test_shelling_of_government_troops_is_not_the_coalition_airstrike():
+    assert "deir-ezzor-airstrike" not in milestones_in(
+        "On the contrary, the shelling of the Syrian government troops' positions is only growing.")
