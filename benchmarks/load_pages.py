@@ -148,7 +148,7 @@ def serve(database_url: str, workers: int, folder: Path, env: dict[str, str] | N
                "--port", str(port), "--workers", str(workers)]
     log_path = folder / "server.log"
     with log_path.open("w") as log:
-        # serve as a user runs it, access log included (it goes to a file, as it would in production).
+        # serve as a user runs it: without the access log, which serve writes only when asked (--access-log).
         server = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
