@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
@@ -168,9 +168,9 @@ def test_concurrent_misses_build_the_page_once(seeded_engine: Engine, settings: 
     original = templates.TemplateResponse
     templates.TemplateResponse = lambda request, name, *a, **k: calls.append(name) or original(request, name, *a, **k)
 
-    async def burst() -> list[httpx.Response]:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async def burst() -> list[httpx2.Response]:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as client:
             await client.get("/days/2016-09-18")  # the cache's own connection opened (requests meanwhile bypass it)
             calls.clear()
             return await asyncio.gather(*(client.get(DAY) for _ in range(8)))
@@ -211,9 +211,9 @@ def stand_in(body_for: dict[str, bytes], headers: list[tuple[bytes, bytes]] | No
     return app
 
 
-def fetch(app, *paths: str, headers: dict[str, str] | None = None) -> list[httpx.Response]:
-    async def go() -> list[httpx.Response]:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+def fetch(app, *paths: str, headers: dict[str, str] | None = None) -> list[httpx2.Response]:
+    async def go() -> list[httpx2.Response]:
+        async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://testserver") as client:
             return [await client.get(path, headers=headers) for path in paths]
 
     return asyncio.run(go())
@@ -265,7 +265,7 @@ def test_other_methods_pass_by() -> None:
     cache = PageCache(inner, version=FixedVersion())
 
     async def go() -> None:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=cache), base_url="http://testserver") as c:
+        async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=cache), base_url="http://testserver") as c:
             await c.head("/a")
             await c.post("/a")
 
@@ -286,8 +286,8 @@ def test_waiting_requests_build_their_own_when_the_first_is_not_kept() -> None:
 
     cache = PageCache(slow_404, version=FixedVersion())
 
-    async def burst() -> list[httpx.Response]:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=cache), base_url="http://testserver") as c:
+    async def burst() -> list[httpx2.Response]:
+        async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=cache), base_url="http://testserver") as c:
             return await asyncio.gather(*(c.get("/missing") for _ in range(6)))
 
     assert [r.status_code for r in asyncio.run(burst())] == [404] * 6

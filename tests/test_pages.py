@@ -285,7 +285,7 @@ def test_more_concurrent_requests_than_pooled_connections_and_threads_all_finish
     import dataclasses
 
     import anyio.to_thread
-    import httpx
+    import httpx2
 
     app = create_app(dataclasses.replace(settings, page_cache=False))
     pool = app.state.engine.pool
@@ -294,8 +294,8 @@ def test_more_concurrent_requests_than_pooled_connections_and_threads_all_finish
 
     async def crowd() -> list[int]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = 1  # as few threads as can be
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://test") as client:
             requests = [client.get(paths[i % len(paths)]) for i in range(concurrent)]
             # Well under the pool's 30 s wait: a deadlock fails here, not on a timed-out connection.
             responses = await asyncio.wait_for(asyncio.gather(*requests), timeout=20)
