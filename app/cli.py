@@ -7,6 +7,7 @@ import importlib.util
 import os
 import sys
 from collections.abc import Callable, Sequence
+from importlib import metadata
 from pathlib import Path
 
 from sqlalchemy import Engine, inspect, make_url
@@ -25,6 +26,8 @@ EXIT_FAILED = 1  # something went wrong at run time, or a file was rejected
 EXIT_USAGE = 2  # the command line itself is wrong (argparse uses 2 as well)
 EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
 WEB_APP_FACTORY = "app.web:create_app"  # uvicorn imports this in every worker
+DISTRIBUTION = "ceasefire-timeline"  # the project's name in pyproject.toml, under which pip records its version
+HIGHEST_PORT = 65535
 
 
 class CliError(Exception):
@@ -65,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="timeline", parents=[db],
         description="A day-by-day timeline of the September 2016 Syria ceasefire, read out of news articles.",
     )
+    parser.add_argument("--version", action="version", version=f"timeline {installed_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     load = _command(commands, "load", "load article files or folders (idempotent)", run_load, db)
@@ -85,16 +89,45 @@ def build_parser() -> argparse.ArgumentParser:
     serve = _command(commands, "serve", "migrate, load the seeds if empty, serve the dashboard",
                      run_serve, db)
     serve.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument("--port", type=_port, default=8000, help=f"port, 1 to {HIGHEST_PORT} (default 8000)")
+    serve.add_argument("--workers", type=_positive, default=1, help="worker processes (default 1)")
+    serve.add_argument("--access-log", action="store_true",
+                       help="log a line per request (off by default: it costs throughput)")
     return parser
 
 
-def _non_negative(text: str) -> int:
+def installed_version() -> str:
     try:
-        value = int(text)
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
+def _port(text: str) -> int:
+    # 0 is refused rather than taken as "any free port": the server's address would then be known only from
+    # its log, and a typo such as 99999 must not start a server somewhere unexpected.
+    value = _whole_number(text)
+    if not 1 <= value <= HIGHEST_PORT:
+        raise argparse.ArgumentTypeError(f"must be a port from 1 to {HIGHEST_PORT}, not {value}")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = _whole_number(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+
+
+def _non_negative(text: str) -> int:
+    value = _whole_number(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
     return value
@@ -178,7 +211,8 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     engine.dispose()
     # Workers are fresh processes: they read the database URL from the environment via get_settings().
     os.environ["TIMELINE_DATABASE_URL"] = settings.database_url
-    uvicorn.run(WEB_APP_FACTORY, factory=True, host=args.host, port=args.port, workers=args.workers)
+    uvicorn.run(WEB_APP_FACTORY, factory=True, host=args.host, port=args.port, workers=args.workers,
+                access_log=args.access_log)
     return EXIT_OK
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout, when the code runs from one
 DEFAULT_DATABASE_URL = "sqlite:///timeline.db"  # a SQLite file in the working folder
 # The longest one article may take to extract. The seeds take a few hundredths of a second each; an article
 # still running after this is pathological text, rejected so that it cannot hold up the load.
@@ -17,14 +18,21 @@ TIMEOUT_VARIABLE = "TIMELINE_EXTRACT_TIMEOUT"  # seconds, overriding EXTRACT_TIM
 OFF_VALUES = frozenset({"0", "false", "no", "off"})  # TIMELINE_PAGE_CACHE=0 (or false, no, off) turns it off
 
 
+def data_dir(name: str) -> Path:
+    """One of the folders templates/, static/, migrations/ or seeds/. An installed wheel carries it inside the
+    app package (pyproject.toml maps it there); a checkout, editable install or not, keeps it at the top."""
+    packaged = Path(str(resources.files("app") / name))
+    return packaged if packaged.is_dir() else PROJECT_ROOT / name
+
+
 @dataclass(frozen=True)
 class Settings:
     # Where the data lives: a SQLAlchemy URL, SQLite by default, postgresql+psycopg://... works too.
     database_url: str = DEFAULT_DATABASE_URL
     # The folder `timeline serve` loads when the database is empty; also holds the catalogues.
-    seeds_dir: Path = PROJECT_ROOT / "seeds"
-    templates_dir: Path = PROJECT_ROOT / "templates"
-    static_dir: Path = PROJECT_ROOT / "static"
+    seeds_dir: Path = data_dir("seeds")
+    templates_dir: Path = data_dir("templates")
+    static_dir: Path = data_dir("static")
     # Where pages load htmx from; the default is the copy served from static/ (works offline).
     htmx_url: str | None = None
     # Repeat views of a page served from memory until the data changes (app/pagecache.py); off to measure rendering.

@@ -14,9 +14,9 @@ from sqlalchemy import Connection, Engine, create_engine, event, insert, make_ur
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.config import PROJECT_ROOT
+from app.config import data_dir
 
-MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+MIGRATIONS_DIR = data_dir("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # a second loader waits this long for the write lock instead of failing
 # Execution option marking a transaction as a writer: on SQLite it starts with BEGIN IMMEDIATE, taking the write
 # lock up front, because a read transaction that later upgrades to write fails at once ("database is locked")

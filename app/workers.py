@@ -37,7 +37,9 @@ IN_FLIGHT_PER_WORKER = 4  # enough queued that a worker never waits on the loade
 # A fresh interpreter takes a few tenths of a second to start and warm up; below this many files,
 # extracting in the loader's own process is quicker.
 MIN_FILES_FOR_WORKERS = 40
-PROJECT_ROOT = Path(__file__).resolve().parent.parent  # so the worker imports this very code
+# The folder the app package is imported from (the checkout, or site-packages once installed): the worker
+# imports this very code, whatever its working folder.
+CODE_ROOT = Path(__file__).resolve().parent.parent
 FRAME_HEADER = struct.Struct("!Q")  # the pickle's length
 STOP = None  # to a sender: close the worker's input, and the worker exits
 # A fresh worker's start (interpreter, imports, catalogue) is not its first article's time: until it says
@@ -165,8 +167,8 @@ class ExtractionPool:
         return ticket.outcome
 
     def _start(self) -> _Worker:
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT),
-                                                                          os.environ.get("PYTHONPATH")]))}
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(CODE_ROOT),
+                                                                       os.environ.get("PYTHONPATH")]))}
         # Unbuffered, so that a frame waiting in the pipe is what select() sees: nothing hides in a buffer.
         process = subprocess.Popen([sys.executable, "-m", "app.workers"], stdin=subprocess.PIPE,
                                    stdout=subprocess.PIPE, env=env, bufsize=0)

@@ -4,7 +4,7 @@
 
 Starts `timeline serve` on a free port over a fresh SQLite file (seeded by serve itself), or over --db
 (e.g. postgresql+psycopg://user@host/db: migrated, and seeded when empty), with its page cache unless
---no-page-cache, waits for /healthz, then keeps every connection busy with keep-alive GETs (asyncio + httpx,
+--no-page-cache, waits for /healthz, then keeps every connection busy with keep-alive GETs (asyncio + httpx2,
 no other tool needed) over the day pages, a filtered day page, the timeline, a JSON twin and /healthz (the
 ceiling: no database, no template).
 Prints requests/s, p50/p99 latency and errors per URL. A response that is not a 200 with its page's
@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
+import httpx2
 
 from app.config import PROJECT_ROOT
 
@@ -39,7 +39,7 @@ DURATION_S = 60.0
 REQUEST_TIMEOUT_S = 30.0  # a request slower than this counts as an error, not as a hang
 # A keep-alive connection the server closed (idle past uvicorn's 5 s) just as the client reused it: browsers
 # resend such a GET once, and so does this client, counting it apart; a second failure is an error.
-STALE_CONNECTION = (httpx.ReadError, httpx.RemoteProtocolError)
+STALE_CONNECTION = (httpx2.ReadError, httpx2.RemoteProtocolError)
 START_TIMEOUT_S = 120.0  # serve migrates and loads the seeds before it listens
 FIRST_DAY = dt.date(2016, 9, 9)  # the day pages cycled through: agreement to collapse and after
 DAYS = 18
@@ -74,7 +74,7 @@ def schedule() -> Iterator[tuple[str, str, str]]:
         yield label, path or f"/days/{next(days)}", mark
 
 
-async def hold_connection(client: httpx.AsyncClient, jobs: Iterator[tuple[str, str, str]],
+async def hold_connection(client: httpx2.AsyncClient, jobs: Iterator[tuple[str, str, str]],
                           stats: dict[str, Stats], deadline: float) -> None:
     while time.perf_counter() < deadline:
         label, path, mark = next(jobs)
@@ -85,7 +85,7 @@ async def hold_connection(client: httpx.AsyncClient, jobs: Iterator[tuple[str, s
             except STALE_CONNECTION:
                 stats[label].resent += 1
                 response = await client.get(path)
-        except httpx.HTTPError as exc:
+        except httpx2.HTTPError as exc:
             stats[label].error(f"{path}: {type(exc).__name__} {exc}")
             continue
         elapsed = time.perf_counter() - start
@@ -97,8 +97,8 @@ async def hold_connection(client: httpx.AsyncClient, jobs: Iterator[tuple[str, s
 
 async def run_load(base_url: str, connections: int, duration: float) -> tuple[dict[str, Stats], float]:
     stats = {label: Stats() for label, *_ in MIX}
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=REQUEST_TIMEOUT_S) as client:
+    limits = httpx2.Limits(max_connections=connections, max_keepalive_connections=connections)
+    async with httpx2.AsyncClient(base_url=base_url, limits=limits, timeout=REQUEST_TIMEOUT_S) as client:
         for _, _, path, _ in MIX:  # warm-up: templates compiled, connections to the database opened
             await client.get(path or f"/days/{FIRST_DAY.isoformat()}")
         jobs = schedule()
@@ -148,7 +148,7 @@ def serve(database_url: str, workers: int, folder: Path, env: dict[str, str] | N
                "--port", str(port), "--workers", str(workers)]
     log_path = folder / "server.log"
     with log_path.open("w") as log:
-        # serve as a user runs it, access log included (it goes to a file, as it would in production).
+        # serve as a user runs it: without the access log, which serve writes only when asked (--access-log).
         server = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:

@@ -13,7 +13,7 @@ Prints req/s, p50 and p99 per URL and its share of the ceiling's req/s, then the
 cache setting: the day page at >= 25 % of the ceiling, p99 <= 50 ms. Exit status 1 on any error.
 
 The load client is wrk (`apt-get install wrk`: C, a fraction of the CPU the Python client needs on the
-same cores) when it is on PATH, else the asyncio + httpx client of load_pages.py; the report says which.
+same cores) when it is on PATH, else the asyncio + httpx2 client of load_pages.py; the report says which.
 wrk counts as errors the responses that are not 2xx/3xx and socket errors (connect, read, write, timeout);
 each URL is first fetched once and checked whole (a 200 ending with its page's closing mark). The Python
 client checks every response that way. load_pages.py mixes the pages in one stream instead.
@@ -32,7 +32,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+import httpx2
 
 from benchmarks.load_pages import REQUEST_TIMEOUT_S, Stats, parse_load_arguments, percentile, serve
 
@@ -69,7 +69,7 @@ class Result:
 # -- the Python client ---------------------------------------------------------------------------
 
 
-async def one_url(client: httpx.AsyncClient, path: str, mark: str, connections: int,
+async def one_url(client: httpx2.AsyncClient, path: str, mark: str, connections: int,
                   duration: float) -> tuple[Stats, float]:
     stats = Stats()
 
@@ -78,7 +78,7 @@ async def one_url(client: httpx.AsyncClient, path: str, mark: str, connections: 
             start = time.perf_counter()
             try:
                 response = await client.get(path)
-            except httpx.HTTPError as exc:
+            except httpx2.HTTPError as exc:
                 stats.error(f"{type(exc).__name__} {exc}")
                 continue
             if response.status_code != 200 or not response.text.rstrip().endswith(mark):
@@ -94,9 +94,9 @@ async def one_url(client: httpx.AsyncClient, path: str, mark: str, connections: 
 
 
 async def run_python(base_url: str, connections: int, duration: float) -> dict[str, Result]:
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    limits = httpx2.Limits(max_connections=connections, max_keepalive_connections=connections)
     results = {}
-    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=REQUEST_TIMEOUT_S) as client:
+    async with httpx2.AsyncClient(base_url=base_url, limits=limits, timeout=REQUEST_TIMEOUT_S) as client:
         for path, mark in URLS:
             stats, elapsed = await one_url(client, path, mark, connections, duration)
             results[path] = Result(len(stats.latencies) / elapsed, 1000 * percentile(stats.latencies, 0.5),

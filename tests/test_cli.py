@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 from pathlib import Path
 
@@ -221,20 +222,56 @@ def _free_port() -> int:
 
 
 def test_serve_migrates_loads_the_seeds_and_answers(tmp_path, db):
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TIMELINE_")}
-    server = subprocess.Popen(
-        [timeline_script(), "--db", db, "serve", "--port", str(port)], cwd=tmp_path, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    try:
-        status = _wait_for(f"http://127.0.0.1:{port}/", server)
-    finally:
-        server.terminate()
-        output = server.communicate(timeout=COMMAND_TIMEOUT_S)[0]
+    status, output = _serve_and_get("/", cwd=tmp_path, db=db)
     assert status == 200, output
     exported = json.loads(run("export", cwd=tmp_path, db=db).stdout)
     assert len(exported["articles"]) == 5
+    assert '"GET / HTTP/1.1" 200' not in output  # no access log unless asked for
+
+
+def test_serve_with_access_log_logs_each_request(tmp_path, db):
+    status, output = _serve_and_get("/healthz", "--access-log", cwd=tmp_path, db=db)
+    assert status == 200, output
+    assert '"GET /healthz HTTP/1.1" 200' in output
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--port", "99999", "must be a port from 1 to 65535, not 99999"),
+    ("--port", "65536", "must be a port from 1 to 65535, not 65536"),
+    ("--port", "0", "must be a port from 1 to 65535, not 0"),
+    ("--port", "-1", "must be a port from 1 to 65535, not -1"),
+    ("--port", "eighty", "not a whole number: 'eighty'"),
+    ("--workers", "0", "must be 1 or more, not 0"),
+])
+def test_a_bad_port_or_worker_count_is_a_usage_error_before_anything_starts(tmp_path, db, option, value, message):
+    result = run("serve", option, value, cwd=tmp_path, db=db)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == f"timeline serve: error: argument {option}: {message}"
+    assert not (tmp_path / "cli.db").exists()  # refused before migrating, let alone serving
+
+
+def test_version_is_the_installed_distributions(tmp_path):
+    with (Path(__file__).parent.parent / "pyproject.toml").open("rb") as project:
+        version = tomllib.load(project)["project"]["version"]
+    result = run("--version", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout == f"timeline {version}\n"
+
+
+def _serve_and_get(path: str, *options: str, cwd: Path, db: str) -> tuple[int | None, str]:
+    """Start `timeline serve` with the options, GET path once it answers, stop it: (status, its output)."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TIMELINE_")}
+    server = subprocess.Popen(
+        [timeline_script(), "--db", db, "serve", "--port", str(port), *options], cwd=cwd, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        status = _wait_for(f"http://127.0.0.1:{port}{path}", server)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=COMMAND_TIMEOUT_S)[0]
+    return status, output
 
 
 def _wait_for(url: str, server: subprocess.Popen) -> int | None:

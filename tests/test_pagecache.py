@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import anyio.to_thread
-import httpx
+import httpx2
 import pytest
 from conftest import serving
 from fastapi.testclient import TestClient
@@ -174,9 +174,9 @@ def test_concurrent_misses_build_the_page_once(seeded_engine: Engine, settings: 
     original = templates.TemplateResponse
     templates.TemplateResponse = lambda request, name, *a, **k: calls.append(name) or original(request, name, *a, **k)
 
-    async def burst() -> list[httpx.Response]:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async def burst() -> list[httpx2.Response]:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as client:
             await client.get("/days/2016-09-18")  # the cache's own connection opened (requests meanwhile bypass it)
             calls.clear()
             return await asyncio.gather(*(client.get(DAY) for _ in range(8)))
@@ -217,9 +217,9 @@ def stand_in(body_for: dict[str, bytes], headers: list[tuple[bytes, bytes]] | No
     return app
 
 
-def fetch(app, *paths: str, headers: dict[str, str] | None = None) -> list[httpx.Response]:
-    async def go() -> list[httpx.Response]:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+def fetch(app, *paths: str, headers: dict[str, str] | None = None) -> list[httpx2.Response]:
+    async def go() -> list[httpx2.Response]:
+        async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://testserver") as client:
             return [await client.get(path, headers=headers) for path in paths]
 
     return asyncio.run(go())
@@ -271,7 +271,7 @@ def test_other_methods_pass_by() -> None:
     cache = PageCache(inner, version=FixedVersion())
 
     async def go() -> None:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=cache), base_url="http://testserver") as c:
+        async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=cache), base_url="http://testserver") as c:
             await c.head("/a")
             await c.post("/a")
 
@@ -292,8 +292,8 @@ def test_waiting_requests_build_their_own_when_the_first_is_not_kept() -> None:
 
     cache = PageCache(slow_404, version=FixedVersion())
 
-    async def burst() -> list[httpx.Response]:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=cache), base_url="http://testserver") as c:
+    async def burst() -> list[httpx2.Response]:
+        async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=cache), base_url="http://testserver") as c:
             return await asyncio.gather(*(c.get("/missing") for _ in range(6)))
 
     assert [r.status_code for r in asyncio.run(burst())] == [404] * 6
@@ -327,10 +327,10 @@ def test_a_locked_data_version_holds_up_no_other_request(postgres_url: str) -> N
         with serving(app) as base, writer.connect() as locker, writer.connect() as watcher, \
                 ThreadPoolExecutor(1) as pool:
             locker.execute(text(LOCK_DATA_VERSION))
-            page = pool.submit(httpx.get, f"{base}/", timeout=ANSWER_SECONDS)
+            page = pool.submit(httpx2.get, f"{base}/", timeout=ANSWER_SECONDS)
             wait_for(lambda: watcher.execute(text(WAITING_ON_IT)).scalar_one() > 0, "the version read wait")
-            assert httpx.get(f"{base}/healthz", timeout=ANSWER_SECONDS).text == "ok"
-            assert httpx.get(f"{base}/static/css/site.css", timeout=ANSWER_SECONDS).status_code == 200
+            assert httpx2.get(f"{base}/healthz", timeout=ANSWER_SECONDS).text == "ok"
+            assert httpx2.get(f"{base}/static/css/site.css", timeout=ANSWER_SECONDS).status_code == 200
             assert not page.done()  # both answered while the page still waited for the version
             locker.rollback()
             assert page.result().status_code == 200 and page.result().headers["etag"]
@@ -338,12 +338,12 @@ def test_a_locked_data_version_holds_up_no_other_request(postgres_url: str) -> N
             version.timeout_ms = VERSION_TIMEOUT_MS  # now the real limit, on a new connection
             version.close()
             locker.execute(text(LOCK_DATA_VERSION))
-            uncached = httpx.get(f"{base}/", timeout=ANSWER_SECONDS)
+            uncached = httpx2.get(f"{base}/", timeout=ANSWER_SECONDS)
             assert uncached.status_code == 200 and "etag" not in uncached.headers  # built afresh, lock still held
             assert watcher.execute(text("SELECT count(*) FROM pg_locks WHERE granted AND mode = 'AccessExclusiveLock'"
                                         " AND relation = 'data_version'::regclass")).scalar_one() == 1
             locker.rollback()
-            assert httpx.get(f"{base}/", timeout=ANSWER_SECONDS).headers["etag"]  # cached again
+            assert httpx2.get(f"{base}/", timeout=ANSWER_SECONDS).headers["etag"]  # cached again
     finally:
         writer.dispose()
 

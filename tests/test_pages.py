@@ -11,7 +11,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from conftest import serving
 from fastapi.testclient import TestClient
@@ -302,7 +302,7 @@ def test_more_concurrent_requests_than_pooled_connections_and_threads_all_finish
     import dataclasses
 
     import anyio.to_thread
-    import httpx
+    import httpx2
 
     app = create_app(dataclasses.replace(settings, page_cache=False))
     pool = app.state.engine.pool
@@ -311,8 +311,8 @@ def test_more_concurrent_requests_than_pooled_connections_and_threads_all_finish
 
     async def crowd() -> list[int]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = 1  # as few threads as can be
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://test") as client:
             requests = [client.get(paths[i % len(paths)]) for i in range(concurrent)]
             # Well under the pool's 30 s wait: a deadlock fails here, not on a timed-out connection.
             responses = await asyncio.wait_for(asyncio.gather(*requests), timeout=20)
@@ -363,8 +363,8 @@ def test_pages_slow_to_build_hold_up_no_other_request(seeded_engine: Engine, set
     app = create_app(dataclasses.replace(settings, page_threads=2))
     with serving(app) as base, ThreadPoolExecutor(2) as pool:
         try:
-            def get(path: str) -> httpx.Response:
-                return httpx.get(base + path, timeout=ANSWER_SECONDS)
+            def get(path: str) -> httpx2.Response:
+                return httpx2.get(base + path, timeout=ANSWER_SECONDS)
 
             cached = get("/days/2016-09-17")
             first = pool.submit(get, f"/days/{huge}")

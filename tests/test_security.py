@@ -21,7 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-import httpx
+import httpx2
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -401,7 +401,7 @@ def test_two_host_headers_are_refused_and_poison_no_cached_export(live_server: s
                                            f"Host: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode())
     assert head.startswith(b"HTTP/1.1 400 "), head
     assert b"content-security-policy:" in head.lower() and b"more than one Host header" in body
-    honest = httpx.get(live_server + probe)
+    honest = httpx2.get(live_server + probe)
     assert honest.status_code == 200 and f"127.0.0.1:{port}" in honest.text
     assert "evil.example" not in honest.text
 
