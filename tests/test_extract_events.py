@@ -187,3 +187,17 @@ def test_over_as_a_preposition_ends_no_truce():
 def test_shelling_of_government_troops_is_not_the_coalition_airstrike():
     assert "deir-ezzor-airstrike" not in milestones_in(
         "On the contrary, the shelling of the Syrian government troops' positions is only growing.")
+
+
+@pytest.mark.parametrize("sentence, slug", [
+    ("Diplomats kept up their attempts to extend the cease-fire by 48 hours.", "first-extension"),
+    ("Hopes of reaching a deal in Geneva faded.", "geneva-agreement"),
+    ("Moscow is trying to extend the truce for 72 hours.", "second-extension"),
+])
+def test_an_aim_is_not_an_event(sentence, slug):
+    matches = [m for m in events.milestone_matches(sentence, CATALOG) if m.milestone.slug == slug]
+    assert matches and all(m.hypothetical for m in matches), matches
+
+
+def test_a_hope_that_something_happens_leaves_what_is_told_as_fact():
+    assert "geneva-agreement" in milestones_in("Moscow had hoped that the truce, agreed in Geneva, would hold.")

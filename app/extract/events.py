@@ -10,9 +10,12 @@ from functools import lru_cache
 from app.catalog import Catalog, MilestoneSpec
 from app.extract.caseless import Caseless
 
-# Words that make what follows them, in the same clause, a possibility rather than a fact.
+# Words that make what follows them, in the same clause, a possibility or an aim rather than a fact ("hopes of
+# reaching a deal", "efforts to restore the truce").
 HYPOTHETICAL = Caseless(
-    r"\b(if|unless|would|could|might|whether|in case|threaten\w*|will|may|should|nearly|almost|close to)\b")
+    r"\b(if|unless|would|could|might|whether|in case|threaten\w*|will|may|should|nearly|almost|close to|"
+    r"(?:hopes?|hoping) (?:of|for|to)|(?:efforts?|attempts?|attempting|trying|tries|try|seeks?|seeking|bid|aims?|"
+    r"aiming|wants?|wanted|plans?|proposals?) to)\b")
 HYPOTHETICAL_REACH = 45  # characters before a phrase in which a conditional word governs it
 FUTURE = Caseless(r"\b(will|is due to|are due to|is expected to|are expected to|is scheduled|"
                   r"are scheduled|plans? to|next|upcoming|is set to|are set to)\b")
