@@ -87,7 +87,7 @@ def _figure_item(figure: Figure, report: Report) -> FigureItem:
 def figures(session: Session, selected: Sequence[str] = ()) -> FiguresPage:
     """Every figure (of the chosen outlets), grouped by milestone (else the report's kind), unit and subject."""
     selected = queries.check_outlets(session, selected)
-    conditions = [Article.outlet.has(Outlet.slug.in_(selected))] if selected else []
+    conditions = [c for c in (queries.outlet_filter(selected),) if c is not None]
     by_topic: dict[str, list[FigureItem]] = {}
     for item in figure_items(session, *conditions, per_milestone=True):
         by_topic.setdefault(item.milestone or item.kind, []).append(item)
@@ -103,10 +103,10 @@ def figures(session: Session, selected: Sequence[str] = ()) -> FiguresPage:
 
 def _figure_facets(session: Session, selected: Sequence[str]) -> list[Facet]:
     """Outlet facets counting figures, not reports."""
-    counts = dict(session.execute(
-        select(Outlet.slug, func.count(Figure.id)).join(Article, Article.outlet_id == Outlet.id)
-        .join(Figure, Figure.article_id == Article.id).group_by(Outlet.slug)
-    ).all())
+    counts = {queries.outlet_slug(slug): n for slug, n in session.execute(
+        select(Outlet.slug, func.count(Figure.id)).select_from(Figure).join(Article, Figure.article_id == Article.id)
+        .outerjoin(Outlet, Article.outlet_id == Outlet.id).group_by(Outlet.slug)
+    )}
     return [dataclasses.replace(f, count=counts.get(f.value, 0)) for f in queries._facets(session, selected)]
 
 
@@ -168,13 +168,14 @@ def _last_day_covered(session: Session, slug: str) -> dt.date | None:
 def coverage(session: Session, window: Window, selected: Sequence[str] = ()) -> CoveragePage:
     """Outlets x milestones (reports, and the first article reporting it) and outlets x days."""
     selected = queries.check_outlets(session, selected)
-    outlets = [o for o in queries.reporting_outlets(session) if not selected or o.slug in selected]
+    outlets = [o for o in queries.outlet_columns(session) if not selected or o.slug in selected]
     rows = session.execute(
         select(Report.milestone_id, Outlet.slug, func.count(Report.id), func.min(Article.published))
-        .join(Article, Report.article_id == Article.id).join(Outlet, Article.outlet_id == Outlet.id)
+        .join(Article, Report.article_id == Article.id).outerjoin(Outlet, Article.outlet_id == Outlet.id)
         .where(Report.milestone_id.is_not(None)).group_by(Report.milestone_id, Outlet.slug)
     )
-    cells: dict[tuple[int, str], tuple[int, dt.date | None]] = {(m, s): (n, p) for m, s, n, p in rows}
+    cells: dict[tuple[int, str], tuple[int, dt.date | None]] = {
+        (m, queries.outlet_slug(s)): (n, p) for m, s, n, p in rows}
     milestones = []
     for m in session.scalars(select(Milestone).order_by(Milestone.date, Milestone.id)):
         row = [CoverageCell(o, *cells.get((m.id, o.slug), (0, None))) for o in outlets]
@@ -201,10 +202,10 @@ def claims(session: Session, parties: Mapping[str, str], accuser: str | None, ac
     def keep(c: ClaimItem, *, skip: str = "") -> bool:
         return ((skip == "accuser" or accuser is None or c.accuser == accuser)
                 and (skip == "accused" or accused is None or c.accused == accused)
-                and (skip == "outlet" or not selected or (c.outlet is not None and c.outlet.slug in selected)))
+                and (skip == "outlet" or not selected or _claim_outlet(c) in selected))
 
     shown = [c for c in everything if keep(c)]
-    outlet_counts = Counter(c.outlet.slug for c in everything if keep(c, skip="outlet") and c.outlet)
+    outlet_counts = Counter(_claim_outlet(c) for c in everything if keep(c, skip="outlet"))
     facets = [dataclasses.replace(f, count=outlet_counts.get(f.value, 0))
               for f in queries._facets(session, selected)]
     pairs = Counter((c.accuser, c.accused) for c in shown)
@@ -215,6 +216,10 @@ def claims(session: Session, parties: Mapping[str, str], accuser: str | None, ac
         accused=_party_facets(parties, accused, Counter(c.accused for c in everything if keep(c, skip="accused"))),
         facets=facets, accuser=accuser, accused_selected=accused, selected=selected, total=len(everything),
     )
+
+
+def _claim_outlet(claim: ClaimItem) -> str:
+    return queries.outlet_slug(claim.outlet.slug if claim.outlet else None)
 
 
 def _party_facets(parties: Mapping[str, str], chosen: str | None, counts: Counter[str]) -> list[PartyFacet]:
@@ -259,6 +264,6 @@ def dated_reports(session: Session, selected: Sequence[str], *, newest_first: bo
     selected = queries.check_outlets(session, selected)
     conditions = [Report.date.is_not(None)]
     if selected:
-        conditions.append(Article.outlet.has(Outlet.slug.in_(selected)))
+        conditions.append(queries.outlet_filter(selected))
     reports = sorted(queries.report_items(session, *conditions), key=lambda r: r.date or "")
     return reports[::-1] if newest_first else reports

@@ -32,7 +32,17 @@ from app.formats import (
 from app.pagedata import ClaimsPage, CoveragePage, FiguresPage, PartyFacet, ReportItem, SearchPage
 from app.render import JSON_ERRORS, VARY, render_error, render_page
 from app.urls import Urls, link_facets, link_pages
-from app.web import OutletsDep, PageDep, SessionDep, WindowDep, day_data, json_answer, milestone_data, outlet_data
+from app.web import (
+    AgenciesDep,
+    OutletsDep,
+    PageDep,
+    SessionDep,
+    WindowDep,
+    day_data,
+    json_answer,
+    milestone_data,
+    outlet_data,
+)
 
 MAX_FEED_ENTRIES = 200  # the newest reports by date; a feed reader wants recent items, not the archive
 CALENDAR_NAME = "Syria ceasefire, September 2016: milestones"
@@ -153,8 +163,8 @@ def report_rows(reports: Iterable[ReportItem]) -> list[dict[str, Any]]:
 
 @export_routes.get("/days/{day}.csv")
 def day_csv(request: Request, session: SessionDep, window: WindowDep, day: str, outlets: OutletsDep,
-            number: PageDep) -> Response:
-    page = day_data(request, session, window, day, outlets, number)
+            agencies: AgenciesDep, number: PageDep) -> Response:
+    page = day_data(request, session, window, day, outlets, number, agencies)
     return _csv(csv_text(CSV_FIELDS, report_rows(page.reports)), f"day-{page.date.isoformat()}")
 
 
