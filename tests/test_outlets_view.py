@@ -108,6 +108,30 @@ def test_the_chips_add_up_to_the_heading(wider: TestClient) -> None:
         assert heading_count(wider.get(f"{DAY}?outlet={slug}").text) == n, slug
 
 
+def test_the_chips_add_up_on_a_busy_day_of_a_big_corpus(seeded_engine: Engine, settings: Settings) -> None:
+    """benchmarks/scale.py's synthetic articles: one in ten has no known outlet, and a busy day runs to pages."""
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from app.models import Article, Report
+    from benchmarks.scale import add_synthetic
+
+    with Session(seeded_engine) as session:
+        articles = session.scalar(select(func.count(Article.id)))
+        reports = session.scalar(select(func.count(Report.id)))
+    add_synthetic(seeded_engine, articles + 400, reports + 2_000)
+    with Session(seeded_engine) as session:
+        unnamed = session.scalar(select(func.count(Report.id)).join(Article).where(Article.outlet_id.is_(None)))
+    assert unnamed > 0
+    with TestClient(create_app(settings)) as client:
+        day = client.get(DAY).text
+        assert chips(day)["unknown"] > 0
+        assert sum(chips(day).values()) == heading_count(day) > 50  # more than one page of them
+        timeline = client.get("/").text
+        total = int(re.search(r"\d+ days, (\d+) reports", timeline).group(1))
+        assert sum(chips(timeline).values()) == total
+
+
 def test_the_unknown_filter_shows_only_reports_with_no_outlet(wider: TestClient) -> None:
     data = wider.get(f"{DAY}.json?outlet=unknown").json()
     assert [(r["source"], r["outlet"]) for r in data["reports"]] == [("nameless.txt", None)]
