@@ -60,7 +60,8 @@ def figure_items(session: Session, *conditions, per_milestone: bool = False) -> 
     """Figures whose sentence has a report matching the conditions, once each (or once per milestone)."""
     rows = session.execute(
         select(Figure, Report).join(Report, _SENTENCE).join(Article, Article.id == Figure.article_id)
-        .options(joinedload(Figure.article).joinedload(Article.outlet), joinedload(Report.milestone))
+        .options(joinedload(Figure.article).joinedload(Article.outlet), joinedload(Report.milestone),
+                 joinedload(Figure.article).joinedload(Article.agency))
         .where(*conditions).order_by(Article.source, Figure.span_start, Figure.id, Report.position)
     ).unique()
     items: dict[tuple[int, str | None], FigureItem] = {}
@@ -81,6 +82,7 @@ def _figure_item(figure: Figure, report: Report) -> FigureItem:
         date=report.date.isoformat() if report.date else None, quote=report.quote, speaker=report.speaker,
         milestone=report.milestone.slug if report.milestone else None,
         milestone_title=report.milestone.title if report.milestone else None, kind=report.kind,
+        agency=queries.wire_agency(figure.article),
     )
 
 
@@ -231,7 +233,8 @@ def _claim_items(session: Session, parties: Mapping[str, str]) -> list[ClaimItem
     rows = session.execute(
         select(Claim, Report.id, Report.date, Report.quote).outerjoin(Report, sentence)
         .join(Article, Article.id == Claim.article_id)
-        .options(joinedload(Claim.article).joinedload(Article.outlet))
+        .options(joinedload(Claim.article).joinedload(Article.outlet),
+                 joinedload(Claim.article).joinedload(Article.agency))
         .order_by(Report.date.is_(None), Report.date, Article.source, Claim.span_start, Claim.id, Report.position)
     ).unique()
     items: dict[int, ClaimItem] = {}
@@ -245,7 +248,7 @@ def _claim_items(session: Session, parties: Mapping[str, str]) -> list[ClaimItem
             quote=quote or claim.text, speaker=claim.speaker,
             outlet=OutletRef(outlet.slug, outlet.name) if outlet else None, source=claim.article.source,
             article_id=claim.article_id, report_id=report_id, date=date.isoformat() if date else None,
-            span=[claim.span_start, claim.span_end],
+            span=[claim.span_start, claim.span_end], agency=queries.wire_agency(claim.article),
         )
     return list(items.values())
 

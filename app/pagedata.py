@@ -289,6 +289,7 @@ class FigureItem:
     milestone: str | None = None
     milestone_title: str | None = None
     kind: str = "other"
+    agency: OutletRef | None = None  # the wire agency whose copy the article runs, when that is not its host
 
 
 @dataclass(frozen=True)
@@ -434,6 +435,7 @@ class ClaimItem:
     report_id: int | None  # the report of its sentence, when there is one
     date: str | None
     span: list[int]
+    agency: OutletRef | None = None  # the wire agency whose copy the article runs, when that is not its host
 
     def runs(self) -> list[Run]:
         """The sentence with the words of blame marked (to the end of the word they were cut in)."""

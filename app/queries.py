@@ -445,10 +445,10 @@ def _article_summaries(session: Session, *conditions: ColumnElement[bool], offse
 
 def _summary(article: Article, reports: int) -> ArticleSummary:
     return ArticleSummary(article.id, article.source, article.title, article.url, article.published,
-                          article.published_basis, reports, agency=_wire_agency(article))
+                          article.published_basis, reports, agency=wire_agency(article))
 
 
-def _wire_agency(article: Article) -> OutletRef | None:
+def wire_agency(article: Article) -> OutletRef | None:
     """The agency whose copy the article runs, unless it is the host itself (an agency's own pages)."""
     agency = article.agency
     if agency is None or agency.id == article.outlet_id:
@@ -472,7 +472,7 @@ def article(session: Session, article_id: int) -> ArticlePage | None:
         outlet_basis=row.outlet_basis,
         text=row.text,
         reports=reports,
-        agency=_wire_agency(row),
+        agency=wire_agency(row),
         agency_basis=row.agency_basis,
     )
 

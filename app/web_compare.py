@@ -140,7 +140,13 @@ def timelinejs_json(request: Request, session: SessionDep, outlets: OutletsDep) 
 
 def _report_text(r: ReportItem) -> str:
     said = f" (said by {r.speaker})" if r.speaker else ""
-    return f"{r.outlet or 'Unknown outlet'}: “{r.quote}”{said}"
+    return f"{_host(r)}: “{r.quote}”{said}"
+
+
+def _host(r: ReportItem) -> str:
+    """"The Straits Times, from AFP": the outlet, and the agency whose copy it runs when that is another."""
+    outlet = r.outlet or "Unknown outlet"
+    return f"{outlet}, from {r.agency}" if r.wire else outlet
 
 
 # -- exports: CSV twins of the list pages, the milestones as iCalendar, the reports as Atom -------------
@@ -241,7 +247,7 @@ def reports_feed(request: Request, session: SessionDep, outlets: OutletsDep) -> 
     reports = compare.dated_reports(session, outlets, newest_first=True)[:MAX_FEED_ENTRIES]
     entries = [
         FeedEntry(id=urls.absolute(urls.article(r.article_id, r.id)),
-                  title=f"{r.outlet or 'Unknown outlet'}, {r.date}: {headline(r.quote)}",
+                  title=f"{_host(r)}, {r.date}: {headline(r.quote)}",
                   updated=dt.date.fromisoformat(r.date), link=urls.absolute(urls.day(r.date)),
                   author=r.outlet or "Unknown outlet", content=_report_text(r), category=r.kind)
         for r in reports

@@ -36,7 +36,8 @@ EXTRA_ARTICLES = {
     "gazette.txt": ("Aid convoy waits at the border | The Harbour Gazette\n\nBEIRUT (AFP) — Aid trucks waited at the "
                     "Turkish border on Saturday as the truce held, officials said.\n"),
     "straits.txt": ("Convoy held up\n\nBEIRUT (AFP) — The convoy was held up on Saturday as the truce frayed, "
-                    "officials said.\n"),
+                    "officials said.\n\nOn Friday, Russia blamed the United States after 12 aid workers were "
+                    "killed, officials said.\n"),
     # An agency's own copy on its own site: TASS is its host, and no other's wire copy.
     "tass.txt": ("MOSCOW, September 20. /TASS/. The truce can still be saved, the Kremlin said on Tuesday.\n\n"
                  "Talks were to resume in Geneva.\n"),
@@ -215,6 +216,17 @@ def test_wire_copy_is_shown_with_its_host(wider: TestClient) -> None:
     assert '<span class="wire">, from AFP</span>' in wider.get("/search?q=convoy+frayed").text
 
 
+def test_figures_claims_and_feeds_name_the_agency_beside_the_host(wider: TestClient) -> None:
+    wire = '<span class="wire">, from AFP</span>'
+    figures = wider.get("/figures?outlet=straits-times").text
+    assert f'<a href="/outlets/straits-times">The Straits Times</a>{wire}' in figures and "12" in figures
+    claims = wider.get("/claims?outlet=straits-times").text
+    assert f'dir="auto">The Straits Times</a>{wire}' in claims
+    assert wider.get("/claims.json?outlet=straits-times").json()["claims"][0]["agency"]["slug"] == "afp"
+    assert "The Straits Times, from AFP" in wider.get("/feed.atom?outlet=straits-times").text
+    assert "The Straits Times, from AFP: " in wider.get("/timeline.js.json?outlet=straits-times").text
+
+
 def test_an_agencys_own_pages_are_not_wire_copy(wider: TestClient) -> None:
     day = wider.get("/days/2016-09-20").text
     tass = next(r for r in wider.get("/days/2016-09-20.json").json()["reports"] if r["source"] == "tass.txt")
@@ -238,7 +250,7 @@ def test_the_agency_filter_shows_the_articles_running_its_copy(wider: TestClient
     both = wider.get(f"{DAY}.json?agency=afp&outlet=straits-times").json()
     assert [r["source"] for r in both["reports"]] == ["straits.txt"]
     timeline = wider.get("/?agency=afp").text
-    assert "2 reports" in timeline and "running the copy of AFP" in timeline
+    assert "3 reports" in timeline and "running the copy of AFP" in timeline
     assert 'href="/days/2016-09-17?outlet=straits-times&amp;agency=afp"' in timeline  # a coverage cell
 
 
