@@ -153,6 +153,15 @@ def paging(page: int, size: int, *totals: int) -> Paging:
 
 
 @dataclass(frozen=True)
+class WireStory:
+    """One agency's story as several hosts printed it (near-identical text): one story, its hosts listed."""
+
+    agency: OutletRef
+    hosts: list[OutletRef | None]  # None: a host the articles do not name
+    article_ids: list[int]
+
+
+@dataclass(frozen=True)
 class DayPage:
     date: dt.date
     clock: TruceClock | None
@@ -166,6 +175,7 @@ class DayPage:
     paging: Paging | None = None  # the reports are a page of the day's, when it has many
     agencies: list[Facet] = field(default_factory=list)  # the wire agencies whose copy the day's reports run
     selected_agencies: list[str] = field(default_factory=list)
+    wire_stories: list[WireStory] = field(default_factory=list)  # printed by more than one host that day
 
     def by_outlet(self) -> list[OutletReports]:
         return group_by_outlet(self.reports)

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, Select, column, false, func, literal_column, or_, select, table
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from app.countcache import cached_rows, cached_scalar
 from app.export import report_dict, reports_select
@@ -38,6 +38,7 @@ from app.pagedata import (
     paging,
 )
 from app.textsearch import SEARCH_TABLE, TEXT_SEARCH_CONFIG, fts5_match, match_spans, query_terms
+from app.wirestories import WireCopy, wire_stories
 
 ONE_DAY = dt.timedelta(days=1)
 TRUCE_START_KIND = "truce_start"
@@ -345,7 +346,25 @@ def day(session: Session, window: Window, date: dt.date, selected: Sequence[str]
         paging=pages,
         agencies=_agency_facets(session, agencies, Report.date == date, *by_outlet),
         selected_agencies=agencies,
+        wire_stories=wire_stories(_wire_copies(session, Report.date == date, *conditions)),
     )
+
+
+def _wire_copies(session: Session, *conditions: ColumnElement[bool]) -> list[WireCopy]:
+    """The articles with a report matching the conditions that run an agency's copy under a host of their own."""
+    host, agency = aliased(Outlet), aliased(Outlet)
+    # Not correlated: the conditions name Article, and here they must mean the reports' own articles.
+    matching = select(Report.article_id).join(Article, Report.article_id == Article.id).where(*conditions)
+    rows = session.execute(
+        select(Article.id, Article.text, agency.slug, agency.name, host.slug, host.name)
+        .join(agency, Article.agency_id == agency.id).outerjoin(host, Article.outlet_id == host.id)
+        .where(Article.id.in_(matching.correlate(None)),
+               or_(Article.outlet_id.is_(None), Article.outlet_id != Article.agency_id))
+        .order_by(Article.source)
+    )
+    return [WireCopy(article_id, OutletRef(agency_slug, agency_name),
+                     OutletRef(host_slug, host_name) if host_slug else None, text)
+            for article_id, text, agency_slug, agency_name, host_slug, host_name in rows]
 
 
 def report_page(session: Session, page: int, size: int, *conditions: ColumnElement[bool]

@@ -147,6 +147,7 @@ def test_an_outlets_colour_is_the_same_before_and_after_a_load(browser, tmp_path
 @pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize(("name", "path"), [("outlets-timeline", "/"), ("outlets-day", DAY),
                                             ("outlets-day-afp", f"{DAY}?agency=afp"),
+                                            ("outlets-day-wire-story", "/days/2016-09-19"),
                                             ("outlets-coverage", "/coverage")])
 def test_screenshots_with_unknown_and_wire_copy(browser, wider_server: str, name: str, path: str,  # noqa: F811
                                                 width: str) -> None:

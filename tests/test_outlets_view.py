@@ -30,6 +30,13 @@ published = 2016-09-18
 [file."straits.txt"]
 outlet = "straits-times"
 published = 2016-09-18
+
+[file."straits-talks.txt"]
+outlet = "straits-times"
+published = 2016-09-20
+
+[file."gazette-talks.txt"]
+published = 2016-09-20
 """
 EXTRA_ARTICLES = {
     "nameless.txt": "Aid waits at the border\n\nAid trucks waited at the Turkish border on Saturday, officials said.\n",
@@ -38,6 +45,13 @@ EXTRA_ARTICLES = {
     "straits.txt": ("Convoy held up\n\nBEIRUT (AFP) — The convoy was held up on Saturday as the truce frayed, "
                     "officials said.\n\nOn Friday, Russia blamed the United States after 12 aid workers were "
                     "killed, officials said.\n"),
+    # One AFP story about Monday printed by two hosts, each with its own headline and a word changed.
+    "straits-talks.txt": ("Talks stall\n\nGENEVA (AFP) — Russian and American diplomats failed to agree on Monday on "
+                          "how to revive the truce, and aid convoys stayed at the border as the fighting resumed "
+                          "around Aleppo, officials said.\n"),
+    "gazette-talks.txt": ("Diplomats fail to agree | The Harbour Gazette\n\nGENEVA (AFP) — Russian and American "
+                          "diplomats failed to agree on Monday on how to revive the truce, and aid convoys stayed "
+                          "at the border as fighting resumed around Aleppo, officials said.\n"),
     # An agency's own copy on its own site: TASS is its host, and no other's wire copy.
     "tass.txt": ("MOSCOW, September 20. /TASS/. The truce can still be saved, the Kremlin said on Tuesday.\n\n"
                  "Talks were to resume in Geneva.\n"),
@@ -250,7 +264,7 @@ def test_the_agency_filter_shows_the_articles_running_its_copy(wider: TestClient
     both = wider.get(f"{DAY}.json?agency=afp&outlet=straits-times").json()
     assert [r["source"] for r in both["reports"]] == ["straits.txt"]
     timeline = wider.get("/?agency=afp").text
-    assert "3 reports" in timeline and "running the copy of AFP" in timeline
+    assert "5 reports" in timeline and "running the copy of AFP" in timeline
     assert 'href="/days/2016-09-17?outlet=straits-times&amp;agency=afp"' in timeline  # a coverage cell
 
 
@@ -260,3 +274,15 @@ def test_an_unknown_agency_is_a_404(wider: TestClient, path: str) -> None:
     response = wider.get(path)
     assert response.status_code == 404
     assert "no wire agency called" in response.text and "afp" in response.text
+
+
+def test_one_wire_story_printed_by_two_hosts_is_named_once(wider: TestClient) -> None:
+    data = wider.get("/days/2016-09-19.json").json()
+    [story] = data["wire_stories"]
+    assert story["agency"] == {"slug": "afp", "name": "AFP"}
+    assert sorted(h["slug"] for h in story["hosts"]) == ["straits-times", "the-harbour-gazette"]
+    page = wider.get("/days/2016-09-19").text
+    assert "One AFP story, carried by 2 outlets:" in page
+    # Two AFP articles of the 17th tell different stories: no story is named there.
+    assert wider.get(f"{DAY}.json").json()["wire_stories"] == []
+    assert "carried by" not in wider.get(DAY).text
