@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from app.extract.caseless import Caseless
-from app.extract.types import KINDS, KnownMeta
+from app.extract.types import KINDS, UNKNOWN_OUTLET_SLUG, KnownMeta
 from app.wordhints import required_words, second_required_words
 
 MILESTONES_FILE = "milestones.toml"
@@ -168,6 +168,8 @@ def _milestone(entry: dict, words: dict[str, str]) -> MilestoneSpec:
 
 
 def _outlet(entry: dict) -> OutletSpec:
+    if entry["slug"] == UNKNOWN_OUTLET_SLUG:
+        raise ValueError(f"outlet slug {UNKNOWN_OUTLET_SLUG!r} is reserved for reports whose outlet is unknown")
     homepage = entry.get("homepage", "")
     domains = [d.lower().removeprefix("www.") for d in entry.get("domains", [])]
     home_host = (urlparse(homepage).hostname or "").removeprefix("www.")

@@ -60,7 +60,8 @@ def figure_items(session: Session, *conditions, per_milestone: bool = False) -> 
     """Figures whose sentence has a report matching the conditions, once each (or once per milestone)."""
     rows = session.execute(
         select(Figure, Report).join(Report, _SENTENCE).join(Article, Article.id == Figure.article_id)
-        .options(joinedload(Figure.article).joinedload(Article.outlet), joinedload(Report.milestone))
+        .options(joinedload(Figure.article).joinedload(Article.outlet), joinedload(Report.milestone),
+                 joinedload(Figure.article).joinedload(Article.agency))
         .where(*conditions).order_by(Article.source, Figure.span_start, Figure.id, Report.position)
     ).unique()
     items: dict[tuple[int, str | None], FigureItem] = {}
@@ -81,13 +82,14 @@ def _figure_item(figure: Figure, report: Report) -> FigureItem:
         date=report.date.isoformat() if report.date else None, quote=report.quote, speaker=report.speaker,
         milestone=report.milestone.slug if report.milestone else None,
         milestone_title=report.milestone.title if report.milestone else None, kind=report.kind,
+        agency=queries.wire_agency(figure.article),
     )
 
 
 def figures(session: Session, selected: Sequence[str] = ()) -> FiguresPage:
     """Every figure (of the chosen outlets), grouped by milestone (else the report's kind), unit and subject."""
     selected = queries.check_outlets(session, selected)
-    conditions = [Article.outlet.has(Outlet.slug.in_(selected))] if selected else []
+    conditions = [c for c in (queries.outlet_filter(selected),) if c is not None]
     by_topic: dict[str, list[FigureItem]] = {}
     for item in figure_items(session, *conditions, per_milestone=True):
         by_topic.setdefault(item.milestone or item.kind, []).append(item)
@@ -103,10 +105,10 @@ def figures(session: Session, selected: Sequence[str] = ()) -> FiguresPage:
 
 def _figure_facets(session: Session, selected: Sequence[str]) -> list[Facet]:
     """Outlet facets counting figures, not reports."""
-    counts = dict(session.execute(
-        select(Outlet.slug, func.count(Figure.id)).join(Article, Article.outlet_id == Outlet.id)
-        .join(Figure, Figure.article_id == Article.id).group_by(Outlet.slug)
-    ).all())
+    counts = {queries.outlet_slug(slug): n for slug, n in session.execute(
+        select(Outlet.slug, func.count(Figure.id)).select_from(Figure).join(Article, Figure.article_id == Article.id)
+        .outerjoin(Outlet, Article.outlet_id == Outlet.id).group_by(Outlet.slug)
+    )}
     return [dataclasses.replace(f, count=counts.get(f.value, 0)) for f in queries._facets(session, selected)]
 
 
@@ -168,13 +170,14 @@ def _last_day_covered(session: Session, slug: str) -> dt.date | None:
 def coverage(session: Session, window: Window, selected: Sequence[str] = ()) -> CoveragePage:
     """Outlets x milestones (reports, and the first article reporting it) and outlets x days."""
     selected = queries.check_outlets(session, selected)
-    outlets = [o for o in queries.reporting_outlets(session) if not selected or o.slug in selected]
+    outlets = [o for o in queries.outlet_columns(session) if not selected or o.slug in selected]
     rows = session.execute(
         select(Report.milestone_id, Outlet.slug, func.count(Report.id), func.min(Article.published))
-        .join(Article, Report.article_id == Article.id).join(Outlet, Article.outlet_id == Outlet.id)
+        .join(Article, Report.article_id == Article.id).outerjoin(Outlet, Article.outlet_id == Outlet.id)
         .where(Report.milestone_id.is_not(None)).group_by(Report.milestone_id, Outlet.slug)
     )
-    cells: dict[tuple[int, str], tuple[int, dt.date | None]] = {(m, s): (n, p) for m, s, n, p in rows}
+    cells: dict[tuple[int, str], tuple[int, dt.date | None]] = {
+        (m, queries.outlet_slug(s)): (n, p) for m, s, n, p in rows}
     milestones = []
     for m in session.scalars(select(Milestone).order_by(Milestone.date, Milestone.id)):
         row = [CoverageCell(o, *cells.get((m.id, o.slug), (0, None))) for o in outlets]
@@ -201,10 +204,10 @@ def claims(session: Session, parties: Mapping[str, str], accuser: str | None, ac
     def keep(c: ClaimItem, *, skip: str = "") -> bool:
         return ((skip == "accuser" or accuser is None or c.accuser == accuser)
                 and (skip == "accused" or accused is None or c.accused == accused)
-                and (skip == "outlet" or not selected or (c.outlet is not None and c.outlet.slug in selected)))
+                and (skip == "outlet" or not selected or _claim_outlet(c) in selected))
 
     shown = [c for c in everything if keep(c)]
-    outlet_counts = Counter(c.outlet.slug for c in everything if keep(c, skip="outlet") and c.outlet)
+    outlet_counts = Counter(_claim_outlet(c) for c in everything if keep(c, skip="outlet"))
     facets = [dataclasses.replace(f, count=outlet_counts.get(f.value, 0))
               for f in queries._facets(session, selected)]
     pairs = Counter((c.accuser, c.accused) for c in shown)
@@ -217,6 +220,10 @@ def claims(session: Session, parties: Mapping[str, str], accuser: str | None, ac
     )
 
 
+def _claim_outlet(claim: ClaimItem) -> str:
+    return queries.outlet_slug(claim.outlet.slug if claim.outlet else None)
+
+
 def _party_facets(parties: Mapping[str, str], chosen: str | None, counts: Counter[str]) -> list[PartyFacet]:
     return [PartyFacet(slug, name, counts.get(slug, 0), slug == chosen) for slug, name in parties.items()]
 
@@ -226,7 +233,8 @@ def _claim_items(session: Session, parties: Mapping[str, str]) -> list[ClaimItem
     rows = session.execute(
         select(Claim, Report.id, Report.date, Report.quote).outerjoin(Report, sentence)
         .join(Article, Article.id == Claim.article_id)
-        .options(joinedload(Claim.article).joinedload(Article.outlet))
+        .options(joinedload(Claim.article).joinedload(Article.outlet),
+                 joinedload(Claim.article).joinedload(Article.agency))
         .order_by(Report.date.is_(None), Report.date, Article.source, Claim.span_start, Claim.id, Report.position)
     ).unique()
     items: dict[int, ClaimItem] = {}
@@ -240,7 +248,7 @@ def _claim_items(session: Session, parties: Mapping[str, str]) -> list[ClaimItem
             quote=quote or claim.text, speaker=claim.speaker,
             outlet=OutletRef(outlet.slug, outlet.name) if outlet else None, source=claim.article.source,
             article_id=claim.article_id, report_id=report_id, date=date.isoformat() if date else None,
-            span=[claim.span_start, claim.span_end],
+            span=[claim.span_start, claim.span_end], agency=queries.wire_agency(claim.article),
         )
     return list(items.values())
 
@@ -259,6 +267,6 @@ def dated_reports(session: Session, selected: Sequence[str], *, newest_first: bo
     selected = queries.check_outlets(session, selected)
     conditions = [Report.date.is_not(None)]
     if selected:
-        conditions.append(Article.outlet.has(Outlet.slug.in_(selected)))
+        conditions.append(queries.outlet_filter(selected))
     reports = sorted(queries.report_items(session, *conditions), key=lambda r: r.date or "")
     return reports[::-1] if newest_first else reports

@@ -55,6 +55,13 @@ class ReportItem:
     milestone_title: str | None = None
     article_title: str | None = None
     published: str | None = None  # the article's publication date, ISO
+    agency: str | None = None  # the wire agency whose copy the article runs (its name), beside the host outlet
+    agency_slug: str | None = None
+
+    @property
+    def wire(self) -> bool:
+        """The article runs another's copy: an agency that is not its host (TASS on tass.com is no wire copy)."""
+        return self.agency is not None and self.agency_slug != self.outlet_slug
 
 
 @dataclass(frozen=True)
@@ -118,6 +125,8 @@ class TimelinePage:
     selected: list[str]
     outside: list[DayCount]  # report dates outside the window, for completeness
     undated: int  # reports with no date at all
+    agencies: list[Facet] = field(default_factory=list)  # the wire agencies whose copy the reports run
+    selected_agencies: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -144,6 +153,15 @@ def paging(page: int, size: int, *totals: int) -> Paging:
 
 
 @dataclass(frozen=True)
+class WireStory:
+    """One agency's story as several hosts printed it (near-identical text): one story, its hosts listed."""
+
+    agency: OutletRef
+    hosts: list[OutletRef | None]  # None: a host the articles do not name
+    article_ids: list[int]
+
+
+@dataclass(frozen=True)
 class DayPage:
     date: dt.date
     clock: TruceClock | None
@@ -155,6 +173,9 @@ class DayPage:
     next: dt.date | None
     in_window: bool
     paging: Paging | None = None  # the reports are a page of the day's, when it has many
+    agencies: list[Facet] = field(default_factory=list)  # the wire agencies whose copy the day's reports run
+    selected_agencies: list[str] = field(default_factory=list)
+    wire_stories: list[WireStory] = field(default_factory=list)  # printed by more than one host that day
 
     def by_outlet(self) -> list[OutletReports]:
         return group_by_outlet(self.reports)
@@ -200,6 +221,7 @@ class ArticleSummary:
     published: dt.date | None
     published_basis: str | None
     reports: int
+    agency: OutletRef | None = None  # the wire agency whose copy it runs, when that is not its host
 
 
 @dataclass(frozen=True)
@@ -228,6 +250,8 @@ class ArticlePage:
     outlet_basis: str | None
     text: str
     reports: list[ReportItem]
+    agency: OutletRef | None = None  # the wire agency whose copy it runs, when that is not its host
+    agency_basis: str | None = None
 
     def highlighted(self) -> list[Segment]:
         """The text in runs, each dated sentence marked by the reports it carries."""
@@ -275,6 +299,7 @@ class FigureItem:
     milestone: str | None = None
     milestone_title: str | None = None
     kind: str = "other"
+    agency: OutletRef | None = None  # the wire agency whose copy the article runs, when that is not its host
 
 
 @dataclass(frozen=True)
@@ -420,6 +445,7 @@ class ClaimItem:
     report_id: int | None  # the report of its sentence, when there is one
     date: str | None
     span: list[int]
+    agency: OutletRef | None = None  # the wire agency whose copy the article runs, when that is not its host
 
     def runs(self) -> list[Run]:
         """The sentence with the words of blame marked (to the end of the word they were cut in)."""

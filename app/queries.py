@@ -6,11 +6,12 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, Select, column, false, func, literal_column, select, table
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, column, false, func, literal_column, or_, select, table
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from app.countcache import cached_rows, cached_scalar
 from app.export import report_dict, reports_select
+from app.extract.types import UNKNOWN_OUTLET_SLUG
 from app.models import Article, Milestone, Outlet, Report
 from app.pagedata import (
     ArticlePage,
@@ -37,6 +38,7 @@ from app.pagedata import (
     paging,
 )
 from app.textsearch import SEARCH_TABLE, TEXT_SEARCH_CONFIG, fts5_match, match_spans, query_terms
+from app.wirestories import WireCopy, wire_stories
 
 ONE_DAY = dt.timedelta(days=1)
 TRUCE_START_KIND = "truce_start"
@@ -46,8 +48,22 @@ OUTLET_ARTICLES_PAGE_SIZE = 25  # articles per outlet page...
 OUTLET_REPORTS_PAGE_SIZE = 50  # ...and reports: page N shows the Nth slice of both lists
 
 
+# The filter value and coverage column of reports whose article names no outlet. No outlet may take this slug:
+# the catalogue refuses it (app.catalog) and a publisher's slug avoids it (app.extract.publishers.slug_for).
+UNKNOWN_OUTLET = OutletRef(UNKNOWN_OUTLET_SLUG, "Unknown outlet")
+
+
 class UnknownOutlet(LookupError):
     """An outlet slug in a filter that no outlet has."""
+
+    def __init__(self, slug: str, known: Sequence[str]) -> None:
+        super().__init__(slug)
+        self.slug = slug
+        self.known = list(known)
+
+
+class UnknownAgency(LookupError):
+    """An agency slug in a filter that no wire agency has."""
 
     def __init__(self, slug: str, known: Sequence[str]) -> None:
         super().__init__(slug)
@@ -65,29 +81,95 @@ def check_outlets(session: Session, slugs: Sequence[str]) -> list[str]:
         return []
     # A NUL cannot be in any slug, and PostgreSQL refuses it in a query parameter: such a slug is just unknown.
     known = set(session.scalars(select(Outlet.slug).where(Outlet.slug.in_([s for s in wanted if "\x00" not in s]))))
+    known.add(UNKNOWN_OUTLET.slug)
     for slug in wanted:
         if slug not in known:
-            raise UnknownOutlet(slug, session.scalars(select(Outlet.slug).order_by(Outlet.slug)).all())
+            slugs = session.scalars(select(Outlet.slug).order_by(Outlet.slug)).all()
+            raise UnknownOutlet(slug, [*slugs, UNKNOWN_OUTLET.slug])
     return wanted
 
 
-def _outlet_filter(selected: Sequence[str]) -> ColumnElement[bool] | None:
+def outlet_filter(selected: Sequence[str]) -> ColumnElement[bool] | None:
+    """Articles of the chosen outlets; the unknown outlet's slug chooses the articles that name none."""
     if not selected:
         return None
-    return Article.outlet_id.in_(select(Outlet.id).where(Outlet.slug.in_(selected)))
+    named = Article.outlet_id.in_(select(Outlet.id).where(Outlet.slug.in_(selected)))
+    return or_(named, Article.outlet_id.is_(None)) if UNKNOWN_OUTLET.slug in selected else named
+
+
+def _agency_rows() -> Select:
+    """Outlets an agency filter may name: the catalogue's agencies and any outlet whose copy an article runs."""
+    return select(Outlet.slug, Outlet.name).where(
+        or_(Outlet.agency.is_(True), Outlet.id.in_(select(Article.agency_id).where(Article.agency_id.is_not(None))))
+    )
+
+
+def check_agencies(session: Session, slugs: Sequence[str]) -> list[str]:
+    """The agency filter's slugs, de-duplicated in order; raises UnknownAgency for one no agency has."""
+    wanted = list(dict.fromkeys(slugs))
+    if not wanted:
+        return []
+    known = {slug for slug, _ in cached_rows(session, _agency_rows())}
+    for slug in wanted:
+        if slug not in known:
+            raise UnknownAgency(slug, sorted(known))
+    return wanted
+
+
+def agency_filter(selected: Sequence[str]) -> ColumnElement[bool] | None:
+    """Articles running the copy of one of the chosen agencies."""
+    if not selected:
+        return None
+    return Article.agency_id.in_(select(Outlet.id).where(Outlet.slug.in_(selected)))
+
+
+def _agency_facets(session: Session, selected: Sequence[str], *conditions: ColumnElement[bool]) -> list[Facet]:
+    """One facet per agency whose copy some article runs under its own host (plus any selected one), counting
+    the reports under the conditions; an agency's own pages (TASS on tass.com) are not wire copy."""
+    rows = cached_rows(session,
+        select(Outlet.slug, Outlet.name, func.count(Report.id))
+        .select_from(Report).join(Article, Report.article_id == Article.id)
+        .join(Outlet, Article.agency_id == Outlet.id)
+        .where(*conditions).group_by(Outlet.slug, Outlet.name)
+    )
+    counts = {slug: n for slug, _, n in rows}
+    carried = cached_rows(session,
+        select(Outlet.slug, Outlet.name).join(Article, Article.agency_id == Outlet.id)
+        .where(or_(Article.outlet_id.is_(None), Article.outlet_id != Article.agency_id))
+        .group_by(Outlet.slug, Outlet.name).order_by(func.lower(Outlet.name))
+    )
+    agencies = [OutletRef(slug, name) for slug, name in carried]
+    shown = {a.slug for a in agencies}
+    missing = [s for s in selected if s not in shown]
+    if missing:
+        agencies += [OutletRef(slug, name) for slug, name in cached_rows(session, _agency_rows())
+                     if slug in missing]
+    return [Facet(a.slug, a.name, counts.get(a.slug, 0), a.slug in selected) for a in agencies]
+
+
+def outlet_slug(slug: str | None) -> str:
+    """A report's outlet slug as filters and columns name it: the unknown outlet's for none."""
+    return slug if slug is not None else UNKNOWN_OUTLET.slug
 
 
 def reporting_outlets(session: Session) -> list[OutletRef]:
-    """Outlets with at least one article, by name: the columns of every coverage view."""
+    """Outlets with at least one article, by name (the unknown outlet is not one: see outlet_columns)."""
     rows = cached_rows(session,
         select(Outlet.slug, Outlet.name).where(Outlet.articles.any()).order_by(func.lower(Outlet.name))
     )
     return [OutletRef(slug, name) for slug, name in rows]
 
 
+def outlet_columns(session: Session) -> list[OutletRef]:
+    """The columns of every coverage view and the choices of every outlet filter: the reporting outlets, then
+    the unknown outlet when some article names none, so every report is counted under one of them."""
+    unnamed = cached_scalar(session, select(Article.id).where(Article.outlet_id.is_(None)).limit(1))
+    return reporting_outlets(session) + ([UNKNOWN_OUTLET] if unnamed is not None else [])
+
+
 def report_items(session: Session, *conditions: ColumnElement[bool]) -> list[ReportItem]:
     """Reports matching the conditions, as the export shows them plus the names pages link with."""
-    stmt = reports_select().where(*conditions)
+    stmt = reports_select().options(joinedload(Report.article).joinedload(Article.agency)).where(*conditions)
     return [_report_item(r) for r in session.scalars(stmt).unique()]
 
 
@@ -99,22 +181,27 @@ def _report_item(report: Report) -> ReportItem:
         milestone_title=milestone.title if milestone else None,
         article_title=article.title,
         published=article.published.isoformat() if article.published else None,
+        agency=article.agency.name if article.agency else None,
+        agency_slug=article.agency.slug if article.agency else None,
     )
 
 
 def _facets(session: Session, selected: Sequence[str], *conditions: ColumnElement[bool]) -> list[Facet]:
-    """One facet per reporting outlet (plus any selected one), counting its reports under the conditions."""
-    counts = dict(cached_rows(session,
+    """One facet per outlet column (plus any selected one), counting its reports under the conditions: the
+    counts of every report, the unknown outlet's included, add up to the reports under the conditions."""
+    counts = {outlet_slug(slug): n for slug, n in cached_rows(session,
         select(Outlet.slug, func.count(Report.id))
-        .join(Article, Article.outlet_id == Outlet.id).join(Report, Report.article_id == Article.id)
+        .select_from(Report).join(Article, Report.article_id == Article.id)
+        .outerjoin(Outlet, Article.outlet_id == Outlet.id)
         .where(*conditions).group_by(Outlet.slug)
-    ))
-    outlets = reporting_outlets(session)
+    )}
+    outlets = outlet_columns(session)
     shown = {o.slug for o in outlets}
-    extra = session.execute(
-        select(Outlet.slug, Outlet.name).where(Outlet.slug.in_([s for s in selected if s not in shown]))
-    )
+    missing = [s for s in selected if s not in shown]
+    extra = session.execute(select(Outlet.slug, Outlet.name).where(Outlet.slug.in_(missing)))
     outlets += [OutletRef(slug, name) for slug, name in extra]
+    if UNKNOWN_OUTLET.slug in missing:
+        outlets.append(UNKNOWN_OUTLET)
     return [Facet(o.slug, o.name, counts.get(o.slug, 0), o.slug in selected) for o in outlets]
 
 
@@ -165,19 +252,24 @@ def timeline_frame(session: Session, window: Window) -> tuple[dt.date, dt.date] 
     return (min(days), max(days)) if days else None
 
 
-def timeline(session: Session, window: Window, selected: Sequence[str]) -> TimelinePage:
+def timeline(session: Session, window: Window, selected: Sequence[str],
+             agencies: Sequence[str] = ()) -> TimelinePage:
     """Every day of the frame, quiet ones included, with milestones and per-outlet coverage."""
     selected = check_outlets(session, selected)
+    agencies = check_agencies(session, agencies)
     frame = timeline_frame(session, window)
-    outlet_filter = _outlet_filter(selected)
-    conditions = [c for c in (outlet_filter,) if c is not None]
-    all_outlets = reporting_outlets(session)
+    by_outlet = [c for c in (outlet_filter(selected),) if c is not None]
+    by_agency = [c for c in (agency_filter(agencies),) if c is not None]
+    conditions = by_outlet + by_agency
+    all_outlets = outlet_columns(session)
     columns = [o for o in all_outlets if o.slug in selected] if selected else all_outlets
     facet_scope = [Report.date.between(*frame)] if frame else []
-    facets = _facets(session, selected, *facet_scope)
+    # Each filter's chips count under the other filter, so the chips of either add up to the reports shown.
+    facets = _facets(session, selected, *facet_scope, *by_agency)
+    agency_facets = _agency_facets(session, agencies, *facet_scope, *by_outlet)
     outside, undated = _outside_window(session, window, conditions)
     if frame is None:
-        return TimelinePage(None, None, [], columns, facets, selected, outside, undated)
+        return TimelinePage(None, None, [], columns, facets, selected, outside, undated, agency_facets, agencies)
     counts = _coverage_counts(session, frame, conditions)
     milestones = _milestone_refs(session, Milestone.date.between(*frame))
     start, end = _truce_bounds(session)
@@ -193,18 +285,19 @@ def timeline(session: Session, window: Window, selected: Sequence[str]) -> Timel
         days.append(DayRow(day, truce_clock(day, start, end), marks, coverage, total,
                            quiet=total == 0 and not marks))
         day += ONE_DAY
-    return TimelinePage(frame[0], frame[1], days, columns, facets, selected, outside, undated)
+    return TimelinePage(frame[0], frame[1], days, columns, facets, selected, outside, undated, agency_facets,
+                        agencies)
 
 
 def _coverage_counts(
     session: Session, frame: tuple[dt.date, dt.date], conditions: list[ColumnElement[bool]]
-) -> Counter[tuple[dt.date, str | None]]:
+) -> Counter[tuple[dt.date, str]]:
     rows = cached_rows(session,
         select(Report.date, Outlet.slug, func.count(Report.id))
         .join(Article, Report.article_id == Article.id).outerjoin(Outlet, Article.outlet_id == Outlet.id)
         .where(Report.date.between(*frame), *conditions).group_by(Report.date, Outlet.slug)
     )
-    return Counter({(day, slug): n for day, slug, n in rows})
+    return Counter({(day, outlet_slug(slug)): n for day, slug, n in rows})
 
 
 def _outside_window(
@@ -225,14 +318,18 @@ def _outside_window(
 # -- one day -------------------------------------------------------------------------------------
 
 
-def day(session: Session, window: Window, date: dt.date, selected: Sequence[str], page: int = 1) -> DayPage | None:
+def day(session: Session, window: Window, date: dt.date, selected: Sequence[str], page: int = 1,
+        agencies: Sequence[str] = ()) -> DayPage | None:
     """One day's milestones and a page of its reports; None when the day is neither in the frame nor in any report."""
     selected = check_outlets(session, selected)
+    agencies = check_agencies(session, agencies)
     frame = timeline_frame(session, window)
     in_frame = frame is not None and frame[0] <= date <= frame[1]
     if not in_frame and session.scalar(select(Report.id).where(Report.date == date).limit(1)) is None:
         return None
-    conditions = [c for c in (_outlet_filter(selected),) if c is not None]
+    by_outlet = [c for c in (outlet_filter(selected),) if c is not None]
+    by_agency = [c for c in (agency_filter(agencies),) if c is not None]
+    conditions = by_outlet + by_agency
     start, end = _truce_bounds(session)
     previous, following = _neighbours(session, frame, date)
     reports, pages = report_page(session, page, DAY_PAGE_SIZE, Report.date == date, *conditions)
@@ -241,13 +338,33 @@ def day(session: Session, window: Window, date: dt.date, selected: Sequence[str]
         clock=truce_clock(date, start, end),
         milestones=_milestone_refs(session, Milestone.date == date),
         reports=reports,
-        facets=_facets(session, selected, Report.date == date),
+        facets=_facets(session, selected, Report.date == date, *by_agency),
         selected=selected,
         previous=previous,
         next=following,
         in_window=date in window,
         paging=pages,
+        agencies=_agency_facets(session, agencies, Report.date == date, *by_outlet),
+        selected_agencies=agencies,
+        wire_stories=wire_stories(_wire_copies(session, Report.date == date, *conditions)),
     )
+
+
+def _wire_copies(session: Session, *conditions: ColumnElement[bool]) -> list[WireCopy]:
+    """The articles with a report matching the conditions that run an agency's copy under a host of their own."""
+    host, agency = aliased(Outlet), aliased(Outlet)
+    # Not correlated: the conditions name Article, and here they must mean the reports' own articles.
+    matching = select(Report.article_id).join(Article, Report.article_id == Article.id).where(*conditions)
+    rows = session.execute(
+        select(Article.id, Article.text, agency.slug, agency.name, host.slug, host.name)
+        .join(agency, Article.agency_id == agency.id).outerjoin(host, Article.outlet_id == host.id)
+        .where(Article.id.in_(matching.correlate(None)),
+               or_(Article.outlet_id.is_(None), Article.outlet_id != Article.agency_id))
+        .order_by(Article.source)
+    )
+    return [WireCopy(article_id, OutletRef(agency_slug, agency_name),
+                     OutletRef(host_slug, host_name) if host_slug else None, text)
+            for article_id, text, agency_slug, agency_name, host_slug, host_name in rows]
 
 
 def report_page(session: Session, page: int, size: int, *conditions: ColumnElement[bool]
@@ -338,7 +455,7 @@ def _article_summaries(session: Session, *conditions: ColumnElement[bool], offse
     # A correlated count per article shown, not a count of every article's reports joined in.
     reports = select(func.count(Report.id)).where(Report.article_id == Article.id).scalar_subquery()
     rows = session.execute(
-        select(Article, reports).where(*conditions)
+        select(Article, reports).options(joinedload(Article.agency)).where(*conditions)
         # Unknown publication dates last on both databases (SQLite sorts NULL first, PostgreSQL last).
         .order_by(Article.published.is_(None), Article.published, Article.source).offset(offset).limit(limit)
     )
@@ -347,7 +464,15 @@ def _article_summaries(session: Session, *conditions: ColumnElement[bool], offse
 
 def _summary(article: Article, reports: int) -> ArticleSummary:
     return ArticleSummary(article.id, article.source, article.title, article.url, article.published,
-                          article.published_basis, reports)
+                          article.published_basis, reports, agency=wire_agency(article))
+
+
+def wire_agency(article: Article) -> OutletRef | None:
+    """The agency whose copy the article runs, unless it is the host itself (an agency's own pages)."""
+    agency = article.agency
+    if agency is None or agency.id == article.outlet_id:
+        return None
+    return OutletRef(agency.slug, agency.name)
 
 
 # -- one article ---------------------------------------------------------------------------------
@@ -366,6 +491,8 @@ def article(session: Session, article_id: int) -> ArticlePage | None:
         outlet_basis=row.outlet_basis,
         text=row.text,
         reports=reports,
+        agency=wire_agency(row),
+        agency_basis=row.agency_basis,
     )
 
 
@@ -383,7 +510,7 @@ def search(session: Session, query: str, selected: Sequence[str], page: int = 1)
         return SearchPage(query, [], [], 0, _facets(session, selected, false()), selected, False)
     matched = _matching_reports(session, terms).subquery()
     in_match = Report.id.in_(select(matched.c.id))
-    conditions = [c for c in (in_match, _outlet_filter(selected)) if c is not None]
+    conditions = [c for c in (in_match, outlet_filter(selected)) if c is not None]
     # Memoised until the data changes: a common word matches thousands of reports, all ranked and counted.
     total = cached_rows(session, select(func.count(Report.id)).join(Article, Report.article_id == Article.id)
                         .where(*conditions))[0][0] or 0

@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
 
+from app.colours import outlet_colour, strip_colours
 from app.formats import bidi_isolated
 from app.urls import Urls
 
@@ -28,6 +29,8 @@ def make_templates(directory: Path, htmx_url: str | None) -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(directory), autoescape=True, undefined=StrictUndefined)
     templates = Jinja2Templates(env=env)
     templates.env.globals["htmx_url"] = htmx_url
+    templates.env.globals["outlet_colour"] = outlet_colour
+    templates.env.globals["strip_colours"] = strip_colours
     templates.env.filters["day_label"] = day_label
     templates.env.filters["long_day"] = long_day
     templates.env.filters["plural"] = plural

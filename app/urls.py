@@ -11,11 +11,13 @@ from urllib.parse import urlencode, urlsplit
 from starlette.requests import Request
 from starlette.types import Scope
 
+from app.extract.types import UNKNOWN_OUTLET_SLUG
 from app.pagedata import Facet, Paging
 
 MAX_MEMO_PATHS = 100_000  # memoised link paths per app (one per page linked to); cleared beyond this
 PAGE_PARAM = "page"  # ?page=2: the second page of a long list (day and outlet pages)
 OUTLET_PARAM = "outlet"  # ?outlet=rt&outlet=al-jazeera: the repeatable filter parameter
+AGENCY_PARAM = "agency"  # ?agency=afp: articles running that agency's copy, repeatable too
 MAX_OUTLET_QUERIES = 4096  # encoded outlet selections kept: every single outlet and many combinations
 
 
@@ -25,7 +27,7 @@ class Urls:
     def __init__(self, request: Request) -> None:
         self._request = request
 
-    def _path(self, name: str, outlets: Sequence[str] = (), **params: object) -> str:
+    def _path(self, name: str, outlets: Sequence[str] = (), agencies: Sequence[str] = (), **params: object) -> str:
         # Memoised per app: url_path_for walks every route, and a busy page builds thousands of links.
         values = {k: str(v) for k, v in params.items()}
         key = (name, *sorted(values.items()))
@@ -38,19 +40,23 @@ class Urls:
             if len(memo) >= MAX_MEMO_PATHS:
                 memo.clear()
             path = memo[key] = str(self._request.app.url_path_for(name, **values))
-        return with_outlets(path, outlets)
+        return with_outlets(path, outlets, agencies)
 
-    def timeline(self, outlets: Sequence[str] = ()) -> str:
-        return self._path("timeline_page", outlets)
+    def timeline(self, outlets: Sequence[str] = (), agencies: Sequence[str] = ()) -> str:
+        return self._path("timeline_page", outlets, agencies)
 
-    def day(self, date: dt.date | str, outlets: Sequence[str] = ()) -> str:
-        return self._path("day_page", outlets, day=_iso(date))
+    def day(self, date: dt.date | str, outlets: Sequence[str] = (), agencies: Sequence[str] = ()) -> str:
+        return self._path("day_page", outlets, agencies, day=_iso(date))
 
     def milestone(self, slug: str) -> str:
         return self._path("milestone_page", slug=slug)
 
     def outlet(self, slug: str) -> str:
         return self._path("outlet_page", slug=slug)
+
+    def outlet_home(self, slug: str) -> str:
+        """Where an outlet's name leads: its page; the unknown outlet has none, so the timeline of its reports."""
+        return self.timeline([slug]) if slug == UNKNOWN_OUTLET_SLUG else self.outlet(slug)
 
     def article(self, article_id: int, report_id: int | None = None) -> str:
         path = self._path("article_page", article_id=article_id)
@@ -138,15 +144,15 @@ def link_pages(pages: Paging | None, request: Request) -> Paging | None:
                                next_url=at(pages.page + 1) if pages.page < pages.pages else None)
 
 
-def with_outlets(path: str, outlets: Iterable[str]) -> str:
-    query = outlet_query(tuple(outlets))
+def with_outlets(path: str, outlets: Iterable[str], agencies: Iterable[str] = ()) -> str:
+    query = outlet_query(tuple(outlets), tuple(agencies))
     return f"{path}?{query}" if query else path
 
 
 @lru_cache(maxsize=MAX_OUTLET_QUERIES)
-def outlet_query(outlets: tuple[str, ...]) -> str:
-    """?outlet=a&outlet=b, encoded once per selection: a timeline links each of its cells to one outlet."""
-    return urlencode([(OUTLET_PARAM, slug) for slug in outlets])
+def outlet_query(outlets: tuple[str, ...], agencies: tuple[str, ...] = ()) -> str:
+    """?outlet=a&outlet=b&agency=c, encoded once per selection: a timeline links each of its cells to one outlet."""
+    return urlencode([(OUTLET_PARAM, slug) for slug in outlets] + [(AGENCY_PARAM, slug) for slug in agencies])
 
 
 def toggled(selected: Sequence[str], slug: str) -> list[str]:

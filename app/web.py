@@ -71,6 +71,17 @@ def selected_outlets(
     return chosen
 
 
+def selected_agencies(
+    agency: Annotated[list[str] | None, Query(description="wire agency slug: articles running its copy; repeatable")]
+    = None,
+) -> list[str]:
+    """The agency filter from the query string, blanks dropped."""
+    chosen = [slug.strip() for slug in agency or [] if slug.strip()]
+    if len(chosen) > MAX_OUTLET_FILTERS:
+        raise HTTPException(400, f"too many agency filters ({len(chosen)}; at most {MAX_OUTLET_FILTERS})")
+    return chosen
+
+
 def page_number(
     page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="page of a long list, from 1")] = 1,
 ) -> int:
@@ -81,26 +92,35 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 PageDep = Annotated[int, Depends(page_number)]
 WindowDep = Annotated[Window, Depends(get_window)]
 OutletsDep = Annotated[list[str], Depends(selected_outlets)]
+AgenciesDep = Annotated[list[str], Depends(selected_agencies)]
 
 
 # -- page data (shared by the HTML and JSON routes) ---------------------------------------------
 
 
-def timeline_data(request: Request, session: Session, window: Window, outlets: list[str]) -> TimelinePage:
-    page = queries.timeline(session, window, outlets)
-    return dataclasses.replace(page, facets=link_facets(page.facets, page.selected, Urls(request).timeline))
+def timeline_data(request: Request, session: Session, window: Window, outlets: list[str],
+                  agencies: list[str] | None = None) -> TimelinePage:
+    page = queries.timeline(session, window, outlets, agencies or [])
+    urls, outlets, agencies = Urls(request), page.selected, page.selected_agencies
+    return dataclasses.replace(
+        page,
+        facets=link_facets(page.facets, outlets, lambda chosen: urls.timeline(chosen, agencies)),
+        agencies=link_facets(page.agencies, agencies, lambda chosen: urls.timeline(outlets, chosen)),
+    )
 
 
 def day_data(request: Request, session: Session, window: Window, day: str, outlets: list[str],
-             number: int = 1) -> DayPage:
+             number: int = 1, agencies: list[str] | None = None) -> DayPage:
     date = parse_day(day)
-    page = queries.day(session, window, date, outlets, number)
+    page = queries.day(session, window, date, outlets, number, agencies or [])
     if page is None:
         raise HTTPException(404, f"There are no reports or milestones for {date.isoformat()}, "
                                  "and it lies outside the timeline.")
-    urls = Urls(request)
+    urls, outlets, agencies = Urls(request), page.selected, page.selected_agencies
     return dataclasses.replace(
-        page, facets=link_facets(page.facets, page.selected, lambda chosen: urls.day(date, chosen)),
+        page,
+        facets=link_facets(page.facets, outlets, lambda chosen: urls.day(date, chosen, agencies)),
+        agencies=link_facets(page.agencies, agencies, lambda chosen: urls.day(date, outlets, chosen)),
         paging=link_pages(page.paging, request),
     )
 
@@ -144,14 +164,14 @@ html_routes = APIRouter(include_in_schema=False)
 
 @json_routes.get("/.json", response_model=TimelinePage, summary="The whole timeline, one row per day")
 def timeline_json(request: Request, response: Response, session: SessionDep, window: WindowDep,
-                  outlets: OutletsDep) -> TimelinePage:
-    return json_answer(response, session, timeline_data(request, session, window, outlets))
+                  outlets: OutletsDep, agencies: AgenciesDep) -> TimelinePage:
+    return json_answer(response, session, timeline_data(request, session, window, outlets, agencies))
 
 
 @json_routes.get("/days/{day}.json", response_model=DayPage, summary="One day's milestones and reports")
 def day_json(request: Request, response: Response, session: SessionDep, window: WindowDep,
-             day: str, outlets: OutletsDep, page: PageDep) -> DayPage:
-    return json_answer(response, session, day_data(request, session, window, day, outlets, page))
+             day: str, outlets: OutletsDep, agencies: AgenciesDep, page: PageDep) -> DayPage:
+    return json_answer(response, session, day_data(request, session, window, day, outlets, page, agencies))
 
 
 @json_routes.get("/milestones/{slug}.json", response_model=MilestonePage,
@@ -184,14 +204,15 @@ def json_answer(response: Response, session: Session, data):
 
 
 @html_routes.get("/", name="timeline_page")
-def timeline_page(request: Request, session: SessionDep, window: WindowDep, outlets: OutletsDep):
-    return render_page(request, "timeline", page=timeline_data(request, session, window, outlets))
+def timeline_page(request: Request, session: SessionDep, window: WindowDep, outlets: OutletsDep,
+                  agencies: AgenciesDep):
+    return render_page(request, "timeline", page=timeline_data(request, session, window, outlets, agencies))
 
 
 @html_routes.get("/days/{day}", name="day_page")
 def day_page(request: Request, session: SessionDep, window: WindowDep, day: str, outlets: OutletsDep,
-             page: PageDep):
-    return render_page(request, "day", page=day_data(request, session, window, day, outlets, page))
+             agencies: AgenciesDep, page: PageDep):
+    return render_page(request, "day", page=day_data(request, session, window, day, outlets, page, agencies))
 
 
 @html_routes.get("/milestones/{slug}", name="milestone_page")
@@ -233,6 +254,11 @@ def _http_error(request: Request, exc: HTTPException) -> Response:
 def _unknown_outlet(request: Request, exc: queries.UnknownOutlet) -> Response:
     return render_error(request, 404, f"There is no outlet called '{exc.slug}' to filter by.",
                         hint="Known outlets: " + ", ".join(exc.known))
+
+
+def _unknown_agency(request: Request, exc: queries.UnknownAgency) -> Response:
+    return render_error(request, 404, f"There is no wire agency called '{exc.slug}' to filter by.",
+                        hint="Known agencies: " + ", ".join(exc.known))
 
 
 def _unreadable_value(request: Request, exc: DataError) -> Response:
@@ -290,6 +316,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(queries.UnknownOutlet, _unknown_outlet)
+    app.add_exception_handler(queries.UnknownAgency, _unknown_agency)
     app.add_exception_handler(RequestValidationError, _bad_request)
     app.add_exception_handler(DataError, _unreadable_value)
     app.add_exception_handler(Exception, _server_error)

@@ -33,7 +33,17 @@ from app.formats import (
 from app.pagedata import ClaimsPage, CoveragePage, FiguresPage, PartyFacet, ReportItem, SearchPage
 from app.render import JSON_ERRORS, VARY, render_error, render_page
 from app.urls import Urls, link_facets, link_pages
-from app.web import OutletsDep, PageDep, SessionDep, WindowDep, day_data, json_answer, milestone_data, outlet_data
+from app.web import (
+    AgenciesDep,
+    OutletsDep,
+    PageDep,
+    SessionDep,
+    WindowDep,
+    day_data,
+    json_answer,
+    milestone_data,
+    outlet_data,
+)
 
 MAX_FEED_ENTRIES = 200  # the newest reports by date; a feed reader wants recent items, not the archive
 CALENDAR_NAME = "Syria ceasefire, September 2016: milestones"
@@ -130,10 +140,17 @@ def timelinejs_json(request: Request, session: SessionDep, outlets: OutletsDep) 
 
 
 def _report_text(r: ReportItem) -> str:
-    """One line of plain text about a report: its quote and speaker isolated, so no override in them can
-    reverse the outlet's name or the rest of the line."""
+    """One line of plain text about a report: its quote, speaker and names isolated, so no override in them
+    can reverse the outlet's name or the rest of the line."""
     said = f" (said by {bidi_isolated(r.speaker)})" if r.speaker else ""
-    return f"{r.outlet or 'Unknown outlet'}: “{bidi_isolated(r.quote)}”{said}"
+    return f"{_host(r)}: “{bidi_isolated(r.quote)}”{said}"
+
+
+def _host(r: ReportItem) -> str:
+    """"The Straits Times, from AFP": the outlet, and the agency whose copy it runs when that is another. A
+    publisher outside the catalogue is named by its own pages, so both names are isolated."""
+    outlet = bidi_isolated(r.outlet) if r.outlet else "Unknown outlet"
+    return f"{outlet}, from {bidi_isolated(r.agency)}" if r.wire and r.agency else outlet
 
 
 # -- exports: CSV twins of the list pages, the milestones as iCalendar, the reports as Atom -------------
@@ -156,8 +173,8 @@ def report_rows(reports: Iterable[ReportItem]) -> list[dict[str, Any]]:
 
 @export_routes.get("/days/{day}.csv")
 def day_csv(request: Request, session: SessionDep, window: WindowDep, day: str, outlets: OutletsDep,
-            number: PageDep) -> Response:
-    page = day_data(request, session, window, day, outlets, number)
+            agencies: AgenciesDep, number: PageDep) -> Response:
+    page = day_data(request, session, window, day, outlets, number, agencies)
     return _csv(csv_text(CSV_FIELDS, report_rows(page.reports)), f"day-{page.date.isoformat()}")
 
 
@@ -234,7 +251,7 @@ def reports_feed(request: Request, session: SessionDep, outlets: OutletsDep) -> 
     reports = compare.dated_reports(session, outlets, newest_first=True)[:MAX_FEED_ENTRIES]
     entries = [
         FeedEntry(id=urls.absolute(urls.article(r.article_id, r.id)),
-                  title=f"{r.outlet or 'Unknown outlet'}, {r.date}: {bidi_isolated(headline(r.quote))}",
+                  title=f"{_host(r)}, {r.date}: {bidi_isolated(headline(r.quote))}",
                   updated=dt.date.fromisoformat(r.date), link=urls.absolute(urls.day(r.date)),
                   author=r.outlet or "Unknown outlet", content=_report_text(r), category=r.kind)
         for r in reports

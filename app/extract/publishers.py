@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from app.extract.types import UNKNOWN_OUTLET_SLUG
+
 OPENING_CHARS = 1500  # the story's first paragraph, after a title bar and a photo caption, lies within this
 CLOSING_CHARS = 300  # a closing credit ("— AFP") sits in the story's last line
 DATELINE_CHARS = 80  # "WASHINGTON, Sept. 14, 2016 (Reuters) -": the dateline before an agency's credit
@@ -107,6 +109,8 @@ def slug_for(name: str) -> str:
     """The lower-case, hyphenated slug of a publisher's name ("The Daily Planet" -> "the-daily-planet")."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:SLUG_CHARS].strip("-")
+    if slug == UNKNOWN_OUTLET_SLUG:  # a publisher called "Unknown" is a publisher, not the unknown outlet
+        return "unknown-publisher"
     return slug or "unnamed-outlet"
 
 

@@ -11,6 +11,8 @@ KINDS = (
     "statement", "other",
 )
 PRECISIONS = ("day", "week", "month", "unknown")
+# The dashboard's filter value for reports whose article names no outlet (?outlet=unknown): no outlet's slug.
+UNKNOWN_OUTLET_SLUG = "unknown"
 
 
 class RejectedFile(ValueError):
