@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from app.catalog import Catalog, _outlet
 from app.config import Settings
 from app.extract.publishers import slug_for
+from app.formats import bidi_isolated
 from app.load import load_paths
 from app.web import create_app
 
@@ -237,8 +238,12 @@ def test_figures_claims_and_feeds_name_the_agency_beside_the_host(wider: TestCli
     claims = wider.get("/claims?outlet=straits-times").text
     assert f'dir="auto">The Straits Times</a>{wire}' in claims
     assert wider.get("/claims.json?outlet=straits-times").json()["claims"][0]["agency"]["slug"] == "afp"
-    assert "The Straits Times, from AFP" in wider.get("/feed.atom?outlet=straits-times").text
-    assert "The Straits Times, from AFP: " in wider.get("/timeline.js.json?outlet=straits-times").text
+    # Plain text has no markup to isolate a name in: the feed wraps each in FSI…PDI (app.formats.bidi_isolated).
+    feed = wider.get("/feed.atom?outlet=straits-times").text
+    assert f"{bidi_isolated('The Straits Times')}, from {bidi_isolated('AFP')}" in feed
+    slides = wider.get("/timeline.js.json?outlet=straits-times").json()["events"]
+    assert any(e["text"]["text"].startswith(f"{bidi_isolated('The Straits Times')}, from {bidi_isolated('AFP')}: ")
+               for e in slides)
 
 
 def test_an_agencys_own_pages_are_not_wire_copy(wider: TestClient) -> None:
