@@ -97,3 +97,57 @@ def test_wire_dateline_without_a_year():
     day, basis = published("BEIRUT, Sept 19 (Reuters) - The Syrian army said on Monday the truce was over.")
     assert day == dt.date(2016, 9, 19)
     assert "year 2016 from the timeline's frame" in basis
+
+
+# --- several dates on the page: which one is the article's --------------------------------------
+
+def test_a_date_widget_from_another_year_yields_to_the_story_date():
+    text = ("Saturday, 3rd February 2029\n\nWorld | Middle East\n\nRebels and army trade fire\n\n"
+            "20 September 2016 | 6:15 pm\n\n"
+            "Rebels said on Tuesday the army had shelled two districts, days after the attack on the "
+            "aid convoy on September 19, 2016.")
+    day, basis = published(text)
+    assert day == dt.date(2016, 9, 20)
+    assert "passed over dateline 'Saturday, 3rd February 2029'" in basis
+
+
+def test_a_widget_date_alone_stays_when_the_text_carries_no_dates():
+    day, _ = published("Mon | Mar 4, 2019\n\nMarket news\n\nShares rose in early trading, dealers said.")
+    assert day == dt.date(2019, 3, 4)
+
+
+def test_a_place_dateline_beats_an_index_date_line():
+    text = ("date 2016-09-15 BEIRUT, Sept 16 Syrian rebels\nsaid on Friday that aid lorries were still "
+            "waiting at the border.")
+    day, basis = published(text)
+    assert day == dt.date(2016, 9, 16) and "BEIRUT" in basis
+
+
+def test_a_wire_dateline_without_a_dash():
+    day, _ = published("Truce holds\n\nDamascus, Sep 14 (AFP) The army said the night had been calm across "
+                       "most of the country and that aid was being readied.")
+    assert day == dt.date(2016, 9, 14)
+
+
+def test_a_weekday_before_a_comma_is_not_a_place():
+    text = "Aid convoy waits\n\nThursday, 15 September 2016\n\nLorries waited at the border, the UN said."
+    day, basis = published(text)
+    assert day == dt.date(2016, 9, 15) and basis == "dateline 'Thursday, 15 September 2016'"
+
+
+def test_a_page_clock_the_text_rules_out_gives_way_to_inference():
+    text = ("09:12 GMT 14 March 2019\n\nConvoy attack\n\n"
+            "The aid convoy was attacked on Monday near Aleppo, and yesterday the army declared the truce over, "
+            "officials said. The truce took effect on Monday last week.")
+    day, basis = published(text)
+    assert day is not None and day.year == 2016
+    assert "passed over dateline '09:12 GMT 14 March 2019'" in basis
+
+
+def test_a_dateline_without_a_year_takes_the_metadata_year_a_day_apart():
+    story = "<p>The city council met on Tuesday to discuss the new bus routes, members said.</p>" * 4
+    page = ("<html><head><meta property='article:published_time' content='2021-06-11T01:00:00Z'></head>"
+            f"<body><article><p>LISBON, Jun 10 (Lusa) - Councillors argued late into the night.</p>{story}"
+            "</article></body></html>")
+    day, basis = published(page, "p.html")
+    assert day == dt.date(2021, 6, 10) and "year 2021 from the page metadata" in basis

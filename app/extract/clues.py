@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from app.catalog import Catalog
 from app.extract import events, published
 from app.extract.events import PhraseMatch
-from app.extract.resolve import fmt
-from app.extract.sentences import Sentence, attached_match
+from app.extract.resolve import fmt, resolve
+from app.extract.sentences import Sentence, attached_match, is_dateline
 from app.extract.timex import TimeExpression
 
 
@@ -61,3 +62,19 @@ def _follows_clues(sentence: Sentence, match: PhraseMatch, catalog: Catalog) -> 
     return [published.context_clue(expr, m.date, f"comes after the {m.title.lower()}", catalog)
             for expr in sentence.dated_expressions
             if expr.kind in published.RELATIVE_KINDS and expr.end <= match.start and not sentence.is_future(expr)]
+
+
+def event_days(sentences: list[Sentence], catalog: Catalog) -> list[dt.date]:
+    """The days the text's events carry on their face: explicit dates with a year, and the milestones it
+    names. A date on the page far from all of them is not the article's (published.choose_candidate)."""
+    days: set[dt.date] = set()
+    for sentence in sentences:
+        if is_dateline(sentence.text, sentence.expressions):
+            continue  # the page's dates are what is weighed against these, not among them
+        for expr in sentence.dated_expressions:
+            if expr.kind in published.ABSOLUTE_KINDS and expr.get("year") is not None:
+                res = resolve(expr, None, truce_start=catalog.truce_start, default_year=catalog.window_start.year)
+                if res.date is not None:
+                    days.add(res.date)
+        days.update(m.milestone.date for m in sentence.real_matches)
+    return sorted(days)

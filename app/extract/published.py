@@ -51,31 +51,129 @@ class Clue:
     holds_from: dt.date | None = None
 
 
-def find_dateline(lines: Sequence[str], default_year: int) -> Published | None:
-    """A date standing as its own line above the story ("18 Sep, 2016 21:09", "Published: 18/09/2016"),
-    or opening the first paragraph wire-style ("BEIRUT, Sept 19 (Reuters) -")."""
-    found: list[tuple[bool, Published]] = []
+@dataclass(frozen=True)
+class Candidate:
+    """A date the page shows near its top that may be its publication date."""
+
+    date: dt.date
+    basis: str
+    year_given: bool
+    source: str  # a key of SOURCE_RANK
+    order: int  # place among the candidates, top of the page first
+
+    def published(self, note: str = "") -> Published:
+        return Published(self.date, self.basis + note, self.year_given)
+
+
+# Which kind of candidate speaks for the article when several survive: its own labelled date, then the
+# place dateline opening its story, then a bare date line, then a "date"/"updated" line of metadata.
+SOURCE_RANK = {"published": 0, "place": 1, "line": 2, "metadata": 3, "updated": 4}
+LABEL = re.compile(r"\b(first published|published|posted|last updated|updated|date)\b", re.IGNORECASE)
+LABEL_SOURCE = {"first published": "published", "published": "published", "posted": "published",
+                "last updated": "updated", "updated": "updated", "date": "metadata"}
+LABEL_REACH = 12  # "Published: Thursday | " - a label governs the date this close after it
+# "GENEVA, Sept 10", "Geneva/Beirut, September 20", "NEW YORK, Sep 21 (AP) -": a place and a comma.
+PLACE = re.compile(r"(?:^|(?<=[\s|]))([A-Z][A-Za-z.'\u2019-]+(?:[ /-][A-Z][A-Za-z.'\u2019-]+){0,3}),\s*$")
+PLACE_REACH = 45  # a place dateline opens its line: the date starts this close to the line's start
+NOT_PLACES = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun "
+    "today updated published posted date on by".split())
+
+
+def find_candidates(lines: Sequence[str], default_year: int) -> list[Candidate]:
+    """Every date near the top of the page that may be its own: a date standing as its own line
+    ("18 Sep, 2016 21:09", "Published: 18/09/2016"), a labelled one, or a place dateline opening
+    the story ("BEIRUT, Sept 19 (Reuters) -", "Moscow, Sep 18 (IANS) The ...")."""
+    found: list[Candidate] = []
     for line in _head(lines):
         wire = WIRE_DATELINE.match(line)
-        labelled = bool(PUBLISHED_LABEL.match(line)) or wire is not None
-        if len(line) > DATELINE_MAX_CHARS and not wire:
-            continue
-        text = wire.group(0) if wire else line
+        short = len(line) <= DATELINE_MAX_CHARS
+        text = line if short else line[:wire.end()] if wire else line[:PLACE_REACH + 30]
         for expr in find_expressions(text):
             if expr.kind not in ABSOLUTE_KINDS:
                 continue
-            if not labelled and len(expr.text) < DATELINE_SHARE * len(text.strip()):
+            source = _source(text, expr)
+            if source is None or (not short and source != "place"):
                 continue
+            if source == "line" and len(expr.text) < DATELINE_SHARE * len(text.strip()):
+                continue  # a passing mention in a line about something else
             res = resolve(expr, None, truce_start=dt.date(default_year, 1, 1), default_year=default_year)
-            if res.date is not None:
-                basis = f"dateline '{text.strip()}'"
-                year_given = expr.get("year") is not None
-                if not year_given:
-                    basis += f" (year {res.date.year} from the timeline's frame)"
-                found.append((bool(UPDATED_LABEL.match(line)), Published(res.date, basis, year_given)))
-    if not found:
-        return None
-    return sorted(found, key=lambda item: item[0])[0][1]  # "published" before "updated"
+            if res.date is None:
+                continue
+            shown = text.strip() if short or wire else text[:expr.end].strip()
+            basis = f"dateline '{shown}'"
+            year_given = expr.get("year") is not None
+            if not year_given:
+                basis += f" (year {res.date.year} from the timeline's frame)"
+            found.append(Candidate(res.date, basis, year_given, source, len(found)))
+    return found
+
+
+def _source(line: str, expr: TimeExpression) -> str | None:
+    before = line[:expr.start]
+    place = PLACE.search(before)
+    if place and expr.start <= PLACE_REACH and place.group(1).lower().rstrip(".") not in NOT_PLACES:
+        return "place"
+    labels = [m for m in LABEL.finditer(before) if expr.start - m.end() <= LABEL_REACH]
+    if labels:
+        return LABEL_SOURCE[labels[-1].group(1).lower()]
+    return "line" if len(line) <= DATELINE_MAX_CHARS else None
+
+
+def find_dateline(lines: Sequence[str], default_year: int) -> Published | None:
+    """The best of the candidates on their form alone (see choose_candidate for the text's word)."""
+    found = find_candidates(lines, default_year)
+    return min(found, key=_rank).published() if found else None
+
+
+def _rank(c: Candidate) -> tuple[int, int]:
+    return SOURCE_RANK[c.source], c.order
+
+
+# A date on the page this far from every date the text's own events carry is the site's furniture
+# (a date widget, the crawl's clock, a related story), when another candidate is near them.
+FURNITURE_DAYS = 183
+# A candidate on which the text's clues weigh this much less than on the day they fit best is not the
+# article's: its relative dates could not name the events they name, or it precedes what it reports.
+REJECT_MARGIN = 2 * PINNED_WEIGHT
+
+
+def choose_candidate(found: Sequence[Candidate], event_days: Sequence[dt.date], clues: Sequence[Clue],
+                     catalog: Catalog) -> tuple[Candidate | None, list[str]]:
+    """The candidate the text bears out, with notes on those passed over: furniture dated far from
+    everything the text reports, and dates its clues rule out. None when the text rules out them all."""
+    notes: list[str] = []
+    near = [c for c in found if not event_days or min(abs((c.date - d).days) for d in event_days) <= FURNITURE_DAYS]
+    for c in found:
+        if c not in near and near:
+            notes.append(f"passed over {c.basis}: far from every date the text reports")
+    kept = near or list(found)
+    total = sum(clue.weight for clue in clues)
+    best: int | None = None
+    consistent = []
+    for c in kept:
+        score = sum(clue.weight for clue in clues if clue.holds(c.date))
+        if score < total - REJECT_MARGIN + 1:
+            best = _best_score(clues, catalog) if best is None else best
+            if score <= best - REJECT_MARGIN:
+                notes.append(f"passed over {c.basis}: the text's clues weigh {score} on it, {best} at best")
+                continue
+        consistent.append(c)
+    if not consistent:
+        return None, notes
+    return min(consistent, key=_rank), notes
+
+
+def _best_score(clues: Sequence[Clue], catalog: Catalog) -> int:
+    days = _window(catalog)
+    holds = [_days_held(clue, days) for clue in clues]
+    weights = [clue.weight for clue in clues]
+    return max(sum(compress(weights, held)) for held in zip(*holds, strict=True))
+
+
+def _window(catalog: Catalog) -> list[dt.date]:
+    return [catalog.window_start + dt.timedelta(days=i)
+            for i in range((catalog.window_end - catalog.window_start).days + 1)]
 
 
 def _head(lines: Sequence[str]) -> list[str]:
