@@ -5,6 +5,7 @@ from pathlib import Path
 
 from app.catalog import load_catalog
 from app.extract.article import extract_article
+from app.extract.published import inferred_range
 from app.extract.types import KnownMeta
 
 CATALOG = load_catalog(Path(__file__).resolve().parent.parent / "seeds")
@@ -29,7 +30,9 @@ def test_relative_words_and_a_later_milestone():
     text = ("Aid agencies halted deliveries after the attack on the aid convoy near Aleppo. "
             "The ceasefire collapsed last week, and on Tuesday diplomats met again.")
     day, _ = published(text)
-    assert day == dt.date(2016, 9, 26)  # "last week" holds 19 Sept only from Mon 26 Sept on
+    # "last week" holds 19 Sept only from Mon 26 Sept on; the meeting "on Tuesday", told as past, makes
+    # Tuesday 27 likelier than a Monday that would put it six days back.
+    assert day == dt.date(2016, 9, 27)
 
 
 def test_yesterday_naming_an_extension_pins_the_next_day():
@@ -151,3 +154,56 @@ def test_a_dateline_without_a_year_takes_the_metadata_year_a_day_apart():
             "</article></body></html>")
     day, basis = published(page, "p.html")
     assert day == dt.date(2021, 6, 10) and "year 2021 from the page metadata" in basis
+
+
+# --- inference: the likeliest day, and the range that fits ---------------------------------------
+
+def test_a_blog_about_three_weekdays_is_dated_on_the_last_of_them():
+    text = ("Notes from the week\n\n"
+            "On Monday the army shelled the eastern districts. On Tuesday an aid convoy waited at the "
+            "border. On Wednesday rebels fired rockets into the west of the city, after the attack on "
+            "the aid convoy near Aleppo.")
+    day, basis = published(text)
+    assert day == dt.date(2016, 9, 21)  # Wednesday: Monday and Tuesday stay in the same week
+    assert "published Mon 19 – Fri 23 Sep" not in basis and "(inferred from" in basis
+
+
+def test_a_present_tense_clause_pins_its_weekday():
+    text = ("Ministers meet again\n\n"
+            "The foreign ministers are holding talks on Thursday in New York. On Monday the aid convoy "
+            "was attacked near Aleppo, the UN said.")
+    day, _ = published(text)
+    assert day == dt.date(2016, 9, 22)
+
+
+def test_a_scheduled_start_told_in_the_present_comes_on_or_after_publication():
+    text = ("Deal struck in Geneva\n\n"
+            "A nationwide truce takes effect on Monday at sundown. Kerry and Lavrov struck the deal last night "
+            "after talks that ran past midnight.")
+    day, basis = published(text)
+    assert day == dt.date(2016, 9, 10)  # the day after the deal; Monday is still to come
+    assert "not consistent" not in basis
+
+
+def test_the_end_of_a_stated_period_is_not_reported_as_past():
+    text = ("The army announced a seven-day truce starting on September 12, 2016 and lasting until 23:59 on "
+            "September 18, 2016. Hours later, rebels fired on a district of Aleppo, a military source said.")
+    day, _ = published(text)
+    assert day == dt.date(2016, 9, 12)
+
+
+def test_the_basis_shows_the_range_of_days_that_fit():
+    day, basis = published("The truce took effect on Monday. Two days later, the aid convoy was still waiting, "
+                           "after the truce took effect.")
+    assert day is not None
+    assert basis.startswith(f"inferred: {day:%a} {day.day} Sep 2016; published ")
+    assert "(inferred from " in basis
+
+
+def test_the_range_reads_back_from_the_basis():
+    basis = ("inferred: Tue 20 Sep 2016; published Mon 19 – Wed 21 Sep (inferred from 5 of 5 clues); "
+             "it is pinned by x")
+    assert inferred_range(basis, dt.date(2016, 9, 20)) == (dt.date(2016, 9, 19), dt.date(2016, 9, 21))
+    across = "inferred: Fri 30 Sep 2016; published Fri 30 Sep – Sun 2 Oct (inferred from 2 of 3 clues)"
+    assert inferred_range(across, dt.date(2016, 9, 30)) == (dt.date(2016, 9, 30), dt.date(2016, 10, 2))
+    assert inferred_range("dateline 'Sept 20'", dt.date(2016, 9, 20)) is None

@@ -10,7 +10,7 @@ import re
 
 from app.catalog import Catalog
 from app.extract import published
-from app.extract.clues import clues, event_days
+from app.extract.clues import clues, event_days, mentions
 from app.extract.outlets import OutletGuess, detect_outlet
 from app.extract.published import Published
 from app.extract.publishers import page_marks
@@ -62,11 +62,11 @@ def publication(known: KnownMeta, meta: PageMeta, text: str, sentences: list[Sen
         if best:
             return best.published(note)
         if not meta_day:
-            inferred = published.infer_published(text_clues, catalog)
+            inferred = published.infer_published(text_clues, catalog, mentions(sentences))
             return Published(inferred.date, inferred.basis + note, inferred.year_given)
     if meta_day:
         return Published(meta_day, f"page metadata '{meta.published}'")
-    return published.infer_published(text_clues, catalog)
+    return published.infer_published(text_clues, catalog, mentions(sentences))
 
 
 TIME_ZONE_DAYS = 1  # a dateline's local day and an index's UTC or US day may differ by one

@@ -30,17 +30,47 @@ def clues(sentences: list[Sentence], catalog: Catalog) -> list[published.Clue]:
     return found + list(mentioned.values())
 
 
+def mentions(sentences: list[Sentence]) -> list[published.Mention]:
+    """The weekdays the text names, past or present, that place its day within the range its clues
+    allow (published.infer_published)."""
+    found = []
+    for sentence in sentences:
+        for expr in sentence.dated_expressions:
+            if expr.kind != "weekday" or (expr.get("rel") or "").lower() in ("next", "last"):
+                continue
+            present = is_present(sentence.text, expr.start)
+            if present or not sentence.is_future(expr):
+                found.append(published.Mention(expr, present))
+    return found
+
+
+# "until 23:59 on September 18": the end of a period the text states, which may be still to come.
+PERIOD_END = re.compile(r"\b(until|till|through|up to|ending|expires?|expiring)\b(\W+\S+){0,3}\W*$", re.IGNORECASE)
+PERIOD_END_REACH = 30
+# A clause told in the present: "is holding talks", "are meeting", "takes effect", "goes into force".
+PRESENT = re.compile(r"\b(is|are)\s+(?!being\b|going to\b)\w+ing\b|\b(takes|goes|comes|enters|begins|starts|"
+                     r"ends|expires|opens|resumes|meets|holds|kicks)\b(?!\s+\w+ed\b)", re.IGNORECASE)
+PRESENT_REACH = 50
+
+
+def is_present(text: str, start: int) -> bool:
+    clause_start = events.clause_bounds(text, start)[0]
+    return bool(PRESENT.search(text[max(clause_start, start - PRESENT_REACH):start]))
+
+
 def _expression_clues(sentence: Sentence, expr: TimeExpression, catalog: Catalog) -> list[published.Clue]:
     future = sentence.is_future(expr)
     if expr.kind in ("month", "truce_day", "truce_after") or expr.kind in published.ABSOLUTE_KINDS:
-        past_event = expr.kind != "month" and not future
+        period_end = PERIOD_END.search(sentence.text[max(0, expr.start - PERIOD_END_REACH):expr.start])
+        past_event = expr.kind != "month" and not future and not period_end
         return [published.absolute_after_clue(expr, catalog)] if past_event else []
     found = []
+    present = not future and is_present(sentence.text, expr.start)
     if not events.dates_a_statement(sentence.text, expr.start, expr.end):
         match = attached_match(sentence, expr)
         if match:
             found.append(published.pinned_clue(expr, match.milestone.date, match.milestone.title.lower(),
-                                               catalog, future=future))
+                                               catalog, future=future, present=present))
     if future:
         return found
     if events.presumes_truce_in_force(sentence.text, catalog):

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from itertools import compress
 
 from app.catalog import Catalog
-from app.extract.resolve import fmt, resolve
-from app.extract.timex import TimeExpression, find_expressions
+from app.extract.resolve import MONTH_ABBR, WEEKDAY_ABBR, fmt, resolve
+from app.extract.timex import WEEKDAYS, TimeExpression, find_expressions
 
 DATELINE_LINES = 8  # the dateline sits with the title, above the story
 DATELINE_MAX_CHARS = 90  # a dateline is a short line, not a sentence mentioning a date
@@ -198,17 +198,50 @@ def parse_meta_date(value: str | None) -> dt.date | None:
         return None
 
 
-def infer_published(clues: Sequence[Clue], catalog: Catalog) -> Published:
-    """The earliest date in the timeline's frame that satisfies the most (weighted) clues."""
+PRESENT_GAP_WEIGHT = 2  # a day of distance from a weekday told in the present counts this much
+LIKELY_DAYS = 2  # the range shown: the days that fit, within this many of the likeliest
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A weekday the text names without it bounding the date: told as past ("on Tuesday, rebels
+    shelled") it is most likely a day or two before publication; told in the present ("is holding
+    talks on Wednesday", "takes effect on Monday") it is most likely the day itself or soon after."""
+
+    expr: TimeExpression
+    present: bool
+
+    def gap(self, day: dt.date) -> int:
+        """Days between publication on day and the weekday the words name from it."""
+        target = WEEKDAYS.index(self.expr.get("weekday") or "Monday")
+        if self.present:  # "are holding talks on Thursday": most likely said that very day
+            return PRESENT_GAP_WEIGHT * ((target - day.weekday()) % 7)
+        return (day.weekday() - target) % 7
+
+
+def infer_published(clues: Sequence[Clue], catalog: Catalog, mentions: Sequence[Mention] = ()) -> Published:
+    """The most probable day in the timeline's frame: among the days that satisfy the most (weighted)
+    clues, the one that puts the weekdays the text names closest to it, else the earliest of them (the
+    day of the latest event the text reports as past: news appears soon after what it tells)."""
     if not clues:
         return Published(None, "no dateline, and nothing in the text pins the date")
-    days = [catalog.window_start + dt.timedelta(days=i)
-            for i in range((catalog.window_end - catalog.window_start).days + 1)]
+    days = _window(catalog)
     holds = [_days_held(clue, days) for clue in clues]  # evaluated once, reused to explain
     weights = [clue.weight for clue in clues]
     scores = [sum(compress(weights, held)) for held in zip(*holds, strict=True)]  # per day: what holds weighs
-    best = scores.index(max(scores))  # index() gives the earliest of equal scores
-    return Published(days[best], _explain(days[best], best, clues, holds))
+    top = max(scores)
+    fitting = [i for i, score in enumerate(scores) if score == top]
+    best = min(fitting, key=lambda i: (sum(m.gap(days[i]) for m in mentions), i))
+    first, last = best, best
+    while first - 1 in fitting:
+        first -= 1
+    while last + 1 in fitting:
+        last += 1
+    likely = (max(first, best - LIKELY_DAYS), min(last, best + LIKELY_DAYS))
+    text = _explain(days, best, likely, clues, holds, mentions)
+    if likely != (first, last):
+        text += f"; the clues alone allow {span(days[first], days[last])}"
+    return Published(days[best], text)
 
 
 def _days_held(clue: Clue, days: list[dt.date]) -> list[bool]:
@@ -219,12 +252,19 @@ def _days_held(clue: Clue, days: list[dt.date]) -> list[bool]:
     return [False] * before + [True] * (len(days) - before)
 
 
-def _explain(day: dt.date, index: int, clues: Sequence[Clue], holds: list[list[bool]]) -> str:
+def _explain(days: list[dt.date], index: int, fit: tuple[int, int], clues: Sequence[Clue],
+             holds: list[list[bool]], mentions: Sequence[Mention]) -> str:
     binding = [c.description for c, row in zip(clues, holds, strict=True)
                if row[index] and (index == 0 or not row[index - 1])]
     failing = [c.description for c, row in zip(clues, holds, strict=True) if not row[index]]
     held = len(clues) - len(failing)
-    text = f"inferred: {fmt(day)} is the earliest date consistent with {held} of {len(clues)} clues"
+    text = f"inferred: {fmt(days[index])}; published {span(days[fit[0]], days[fit[1]])} " \
+           f"(inferred from {held} of {len(clues)} clues)"
+    if fit[0] != fit[1] and mentions:
+        text += "; the likeliest day in the range puts " + ", ".join(dict.fromkeys(f"'{m.expr.text}'"
+                                                                                for m in mentions)) + " nearest"
+    elif fit[0] != fit[1]:
+        text += "; the earliest day in the range, as news appears soon after the latest event it reports"
     if binding:
         text += "; it is pinned by " + "; ".join(dict.fromkeys(binding))
     if failing:
@@ -232,11 +272,49 @@ def _explain(day: dt.date, index: int, clues: Sequence[Clue], holds: list[list[b
     return text
 
 
+def span(first: dt.date, last: dt.date) -> str:
+    """ "Mon 19 – Wed 21 Sep", "Fri 30 Sep – Sun 2 Oct", or one day: "Mon 19 Sep"."""
+    def wd(d: dt.date) -> str:
+        return f"{WEEKDAY_ABBR[d.weekday()]} {d.day}"
+    if first == last:
+        return f"{wd(first)} {MONTH_ABBR[first.month - 1]}"
+    if first.month == last.month:
+        return f"{wd(first)} – {wd(last)} {MONTH_ABBR[last.month - 1]}"
+    return f"{wd(first)} {MONTH_ABBR[first.month - 1]} – {wd(last)} {MONTH_ABBR[last.month - 1]}"
+
+
+INFERRED_RANGE = re.compile(r"^inferred: .*?; published (?P<span>[^(;]+?) \(inferred from")
+
+
+def inferred_range(basis: str | None, day: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    """The range of days an inferred publication date's basis states, as dates around day (for export)."""
+    match = INFERRED_RANGE.match(basis or "")
+    if not match or day is None:
+        return None
+    parts = [p.split() for p in match["span"].split(" – ")]
+    found = []
+    for part in parts:
+        number = int(part[1])
+        month = MONTH_ABBR.index(part[2]) + 1 if len(part) > 2 else None
+        found.append((number, month))
+    last_month = found[-1][1] or day.month
+    candidates = []
+    for number, month in found:
+        month = month or last_month
+        year = day.year + (1 if month < day.month - 6 else -1 if month > day.month + 6 else 0)
+        candidates.append(dt.date(year, month, number))
+    return candidates[0], candidates[-1]
+
+
 def pinned_clue(expr: TimeExpression, milestone_day: dt.date, title: str, catalog: Catalog,
-                future: bool) -> Clue:
-    """A relative date that names a milestone: 'came into effect on Monday' is 12 Sept."""
+                future: bool, present: bool = False) -> Clue:
+    """A relative date that names a milestone: 'came into effect on Monday' is 12 Sept. Told in the
+    present ('takes effect on Monday'), the milestone is the day of publication or in the week after."""
 
     def holds(day: dt.date) -> bool:
+        if present and expr.kind == "weekday":  # the next such weekday counted from the day before
+            return resolve(expr, day - dt.timedelta(days=1), truce_start=catalog.truce_start,
+                           future=True).contains(milestone_day)
         return resolve(expr, day, truce_start=catalog.truce_start, future=future).contains(milestone_day)
 
     return Clue(PINNED_WEIGHT, holds, f"'{expr.text}' is the {title} ({fmt(milestone_day)})")
