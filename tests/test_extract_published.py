@@ -207,3 +207,15 @@ def test_the_range_reads_back_from_the_basis():
     across = "inferred: Fri 30 Sep 2016; published Fri 30 Sep – Sun 2 Oct (inferred from 2 of 3 clues)"
     assert inferred_range(across, dt.date(2016, 9, 30)) == (dt.date(2016, 9, 30), dt.date(2016, 10, 2))
     assert inferred_range("dateline 'Sept 20'", dt.date(2016, 9, 20)) is None
+
+
+def test_a_report_dated_from_an_inferred_publication_says_so():
+    text = ("Truce frays in the north\n\n"
+            "The truce took effect on Monday. Rebels violated the truce around Hama on Saturday, "
+            "the ministry said.")
+    article = extract_article(text, source="a.txt", catalog=CATALOG)
+    [saturday] = [r for r in article.reports if r.basis == "on Saturday"]
+    assert "the publication date this counts from is inferred (Sat 17" in saturday.reasoning
+    dated = extract_article("Truce frays\n\nSeptember 17, 2016\n\n" + text.split("\n\n", 1)[1],
+                            source="b.txt", catalog=CATALOG)
+    assert not any("is inferred" in (r.reasoning or "") for r in dated.reports)
