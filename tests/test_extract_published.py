@@ -219,3 +219,19 @@ def test_a_report_dated_from_an_inferred_publication_says_so():
     dated = extract_article("Truce frays\n\nSeptember 17, 2016\n\n" + text.split("\n\n", 1)[1],
                             source="b.txt", catalog=CATALOG)
     assert not any("is inferred" in (r.reasoning or "") for r in dated.reports)
+
+
+def test_a_headline_told_in_the_present_is_about_the_past():
+    from app.extract.clues import mentions
+    from app.extract.sentences import analyse
+    text = ("Aid lorries reach the besieged east on Tuesday\n\n"
+            "The foreign ministers are meeting on Friday in Vienna, officials said.")
+    found = {m.expr.text: m.present for m in mentions(analyse(text, CATALOG))}
+    assert found == {"on Tuesday": False, "on Friday": True}
+
+
+def test_a_weekday_opening_the_story_is_not_a_place_dateline():
+    text = ("Truce ends\n\nOn Monday, Sept 19, the army declared the seven-day truce over and said it would "
+            "resume operations across the country.")
+    _, basis = published(text)
+    assert "dateline" not in basis

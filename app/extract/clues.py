@@ -9,7 +9,7 @@ from app.catalog import Catalog
 from app.extract import events, published
 from app.extract.events import PhraseMatch
 from app.extract.resolve import fmt, resolve
-from app.extract.sentences import Sentence, attached_match, is_dateline
+from app.extract.sentences import Sentence, attached_match, is_dateline, is_prose
 from app.extract.timex import TimeExpression
 
 
@@ -54,6 +54,10 @@ PRESENT_REACH = 50
 
 
 def is_present(text: str, start: int) -> bool:
+    """A clause told in the present, in a full sentence: a headline's present ("Aid convoy enters
+    Aleppo on Tuesday") tells the past."""
+    if not is_prose(text):
+        return False
     clause_start = events.clause_bounds(text, start)[0]
     return bool(PRESENT.search(text[max(clause_start, start - PRESENT_REACH):start]))
 

@@ -112,7 +112,8 @@ def find_candidates(lines: Sequence[str], default_year: int) -> list[Candidate]:
 def _source(line: str, expr: TimeExpression) -> str | None:
     before = line[:expr.start]
     place = PLACE.search(before)
-    if place and expr.start <= PLACE_REACH and place.group(1).lower().rstrip(".") not in NOT_PLACES:
+    if place and expr.start <= PLACE_REACH and not NOT_PLACES.intersection(
+            word.rstrip(".").lower() for word in re.split(r"[ /-]", place.group(1))):
         return "place"
     labels = [m for m in LABEL.finditer(before) if expr.start - m.end() <= LABEL_REACH]
     if labels:
