@@ -235,3 +235,28 @@ def test_a_weekday_opening_the_story_is_not_a_place_dateline():
             "resume operations across the country.")
     _, basis = published(text)
     assert "dateline" not in basis
+
+
+def test_an_ambiguous_numeric_date_is_read_the_way_the_text_bears_out():
+    story = ("\n\nThe truce took effect on Monday, and on Thursday the army said rebels had broken it, "
+             "a day after the convoy waited at the border on September 14, 2016.")
+    day_first, _ = published("Truce strained\n\n15/09/2016" + story)
+    assert day_first == dt.date(2016, 9, 15)
+    month_first, _ = published("Truce strained\n\n09/15/2016" + story)
+    assert month_first == dt.date(2016, 9, 15)
+    # Both readings possible: 9 October day-first, 10 September month-first; the text is about mid-September.
+    us_style, basis = published("Deal struck\n\n09/10/2016\n\nKerry and Lavrov struck the deal last night in "
+                                "Geneva, and the truce is set to begin on Monday, September 12, 2016.")
+    assert us_style == dt.date(2016, 9, 10) and "read month first" in basis
+    uk_style, basis = published("Deal struck\n\n10/09/2016\n\nKerry and Lavrov struck the deal last night in "
+                                "Geneva, and the truce is set to begin on Monday, September 12, 2016.")
+    assert uk_style == dt.date(2016, 9, 10) and "read month first" not in basis
+
+
+def test_a_weekday_beside_a_numeric_date_settles_its_reading():
+    text = ("Deal struck\n\nSunday 11/09/2016\n\nThe truce takes effect on Monday, and on Thursday the army "
+            "said rebels had broken it near the border on November 20, 2016 and October 30, 2016.")
+    day, basis = published(text)
+    assert day == dt.date(2016, 9, 11) and "read month first" not in basis
+    day, basis = published(text.replace("Sunday", "Wednesday"))
+    assert day == dt.date(2016, 11, 9) and "read month first" in basis

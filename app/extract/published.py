@@ -1,5 +1,7 @@
-"""The publication date: a dateline when the page has one, else the earliest date consistent
-with what the text says (its relative dates and the milestones it mentions)."""
+"""The publication date: the page's own date when the text bears it out (every dated line near the
+top is a candidate, ranked; furniture and dates the text rules out are passed over), else the likeliest
+day consistent with what the text says (its relative dates, the milestones it mentions, the weekdays it
+names), with the range of days that fit."""
 
 from __future__ import annotations
 
@@ -17,9 +19,6 @@ from app.extract.timex import WEEKDAYS, TimeExpression, find_expressions
 DATELINE_LINES = 8  # the dateline sits with the title, above the story
 DATELINE_MAX_CHARS = 90  # a dateline is a short line, not a sentence mentioning a date
 DATELINE_SHARE = 0.4  # the date must be most of its line ("18 Sep, 2016 21:09"), not a passing mention
-PUBLISHED_LABEL = re.compile(r"^\s*(published|posted|first published|date|updated|last updated)\b",
-                             re.IGNORECASE)
-UPDATED_LABEL = re.compile(r"^\s*(updated|last updated)\b", re.IGNORECASE)
 # "BEIRUT, Sept 19 (Reuters) -": place, date and agency opening the first paragraph.
 WIRE_DATELINE = re.compile(r"^[A-Z][A-Za-z .'-]{1,40},\s+[^()\n]{3,40}?\s*\([^)\n]{2,40}\)\s*[-–—]")
 PROSE_MIN_WORDS = 8  # a line this long ending in a full stop is the story, not the page's header
@@ -60,6 +59,8 @@ class Candidate:
     year_given: bool
     source: str  # a key of SOURCE_RANK
     order: int  # place among the candidates, top of the page first
+    # The month-first reading of an ambiguous numeric date ("09/10/2016"), beside its day-first one.
+    month_first: bool = False
 
     def published(self, note: str = "") -> Published:
         return Published(self.date, self.basis + note, self.year_given)
@@ -105,8 +106,32 @@ def find_candidates(lines: Sequence[str], default_year: int) -> list[Candidate]:
             year_given = expr.get("year") is not None
             if not year_given:
                 basis += f" (year {res.date.year} from the timeline's frame)"
-            found.append(Candidate(res.date, basis, year_given, source, len(found)))
+            order = len(found)
+            readings = [(res.date, False)]
+            other = _month_first(expr, res.date)
+            if other is not None:  # "09/10/2016": 9 October day-first, 10 September month-first
+                readings.append((other, True))
+            named = WEEKDAY_BEFORE.search(text[:expr.start])
+            if named and len(readings) > 1:  # "Sunday 11/09/2016": only 11 September is a Sunday
+                weekday = WEEKDAY_ABBR.index(named.group(1)[:3].title())
+                readings = [r for r in readings if r[0].weekday() == weekday] or readings
+            for day, month_first in readings:
+                found.append(Candidate(day, basis + (" (read month first)" if month_first else ""), year_given,
+                                       source, order, month_first))
     return found
+
+
+WEEKDAY_BEFORE = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*(?:\|\s*)?$", re.IGNORECASE)
+
+
+def _month_first(expr: TimeExpression, day_first: dt.date) -> dt.date | None:
+    """The other reading of an all-numeric date both of whose first numbers could be the month."""
+    if expr.kind != "numeric_date":
+        return None
+    a, b = int(expr.get("a") or 0), int(expr.get("b") or 0)
+    if a == b or not (1 <= a <= 12 and 1 <= b <= 12) or (day_first.day, day_first.month) != (a, b):
+        return None
+    return dt.date(day_first.year, a, b)
 
 
 def _source(line: str, expr: TimeExpression) -> str | None:
@@ -119,12 +144,6 @@ def _source(line: str, expr: TimeExpression) -> str | None:
     if labels:
         return LABEL_SOURCE[labels[-1].group(1).lower()]
     return "line" if len(line) <= DATELINE_MAX_CHARS else None
-
-
-def find_dateline(lines: Sequence[str], default_year: int) -> Published | None:
-    """The best of the candidates on their form alone (see choose_candidate for the text's word)."""
-    found = find_candidates(lines, default_year)
-    return min(found, key=_rank).published() if found else None
 
 
 def _rank(c: Candidate) -> tuple[int, int]:
@@ -159,10 +178,12 @@ def choose_candidate(found: Sequence[Candidate], event_days: Sequence[dt.date], 
             if score <= best - REJECT_MARGIN:
                 notes.append(f"passed over {c.basis}: the text's clues weigh {score} on it, {best} at best")
                 continue
-        consistent.append(c)
+        # The two readings of "09/10/2016" share a rank: the one nearer the text's dates wins, then the clues'.
+        nearest = min((abs((c.date - d).days) for d in event_days), default=0)
+        consistent.append(((*_rank(c), nearest, -score, c.month_first), c))
     if not consistent:
         return None, notes
-    return min(consistent, key=_rank), notes
+    return min(consistent, key=lambda item: item[0])[1], notes
 
 
 def _best_score(clues: Sequence[Clue], catalog: Catalog) -> int:
