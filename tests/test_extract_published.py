@@ -260,3 +260,10 @@ def test_a_weekday_beside_a_numeric_date_settles_its_reading():
     assert day == dt.date(2016, 9, 11) and "read month first" not in basis
     day, basis = published(text.replace("Sunday", "Wednesday"))
     assert day == dt.date(2016, 11, 9) and "read month first" in basis
+
+
+def test_a_background_weekday_does_not_pull_the_date_past_the_latest_event():
+    text = ("Convoy hit\n\nAid workers said on Friday that the lorries were loaded. The convoy was attacked "
+            "on September 19, 2016, near Aleppo, the Red Crescent said.")
+    day, _ = published(text)
+    assert day == dt.date(2016, 9, 19)  # not Friday 23: that would leave the attack four days old

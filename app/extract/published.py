@@ -220,7 +220,7 @@ def parse_meta_date(value: str | None) -> dt.date | None:
         return None
 
 
-PRESENT_GAP_WEIGHT = 2  # a day of distance from a weekday told in the present counts this much
+PRESENT_GAP_WEIGHT = 3  # a day of distance from a weekday told in the present counts this much
 LIKELY_DAYS = 2  # the range shown: the days that fit, within this many of the likeliest
 
 
@@ -243,8 +243,8 @@ class Mention:
 
 def infer_published(clues: Sequence[Clue], catalog: Catalog, mentions: Sequence[Mention] = ()) -> Published:
     """The most probable day in the timeline's frame: among the days that satisfy the most (weighted)
-    clues, the one that puts the weekdays the text names closest to it, else the earliest of them (the
-    day of the latest event the text reports as past: news appears soon after what it tells)."""
+    clues, the one nearest both the first of them (the day of the latest event the text reports as past:
+    news appears soon after what it tells) and the weekdays the text names, the earliest on a tie."""
     if not clues:
         return Published(None, "no dateline, and nothing in the text pins the date")
     days = _window(catalog)
@@ -253,7 +253,8 @@ def infer_published(clues: Sequence[Clue], catalog: Catalog, mentions: Sequence[
     scores = [sum(compress(weights, held)) for held in zip(*holds, strict=True)]  # per day: what holds weighs
     top = max(scores)
     fitting = [i for i, score in enumerate(scores) if score == top]
-    best = min(fitting, key=lambda i: (sum(m.gap(days[i]) for m in mentions), i))
+    # Each day past the first that fits counts as a day of distance too: news follows what it tells.
+    best = min(fitting, key=lambda i: (i - fitting[0] + sum(m.gap(days[i]) for m in mentions), i))
     first, last = best, best
     while first - 1 in fitting:
         first -= 1
