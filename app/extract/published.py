@@ -221,6 +221,7 @@ def parse_meta_date(value: str | None) -> dt.date | None:
 
 
 PRESENT_GAP_WEIGHT = 3  # a day of distance from a weekday told in the present counts this much
+MENTIONS_SHOWN = 4  # weekdays named in the basis, at most
 LIKELY_DAYS = 2  # the range shown: the days that fit, within this many of the likeliest
 
 
@@ -284,10 +285,12 @@ def _explain(days: list[dt.date], index: int, fit: tuple[int, int], clues: Seque
     text = f"inferred: {fmt(days[index])}; published {span(days[fit[0]], days[fit[1]])} " \
            f"(inferred from {held} of {len(clues)} clues)"
     if fit[0] != fit[1] and mentions:
-        text += "; the likeliest day in the range puts " + ", ".join(dict.fromkeys(f"'{m.expr.text}'"
-                                                                                for m in mentions)) + " nearest"
+        named = list(dict.fromkeys(f"'{m.expr.text}'" for m in mentions))
+        more = f" and {len(named) - MENTIONS_SHOWN} more" if len(named) > MENTIONS_SHOWN else ""
+        text += ("; likeliest: nearest both the first day that fits and the weekdays it names ("
+                 + ", ".join(named[:MENTIONS_SHOWN]) + more + ")")
     elif fit[0] != fit[1]:
-        text += "; the earliest day in the range, as news appears soon after the latest event it reports"
+        text += "; likeliest: the first day that fits, as news follows the latest event it reports"
     if binding:
         text += "; it is pinned by " + "; ".join(dict.fromkeys(binding))
     if failing:
