@@ -317,19 +317,19 @@ def inferred_range(basis: str | None, day: dt.date | None) -> tuple[dt.date, dt.
     match = INFERRED_RANGE.match(basis or "")
     if not match or day is None:
         return None
-    parts = [p.split() for p in match["span"].split(" – ")]
-    found = []
-    for part in parts:
-        number = int(part[1])
-        month = MONTH_ABBR.index(part[2]) + 1 if len(part) > 2 else None
-        found.append((number, month))
-    last_month = found[-1][1] or day.month
-    candidates = []
-    for number, month in found:
-        month = month or last_month
-        year = day.year + (1 if month < day.month - 6 else -1 if month > day.month + 6 else 0)
-        candidates.append(dt.date(year, month, number))
-    return candidates[0], candidates[-1]
+    try:
+        found = []
+        for part in (p.split() for p in match["span"].split(" – ")):
+            found.append((int(part[1]), MONTH_ABBR.index(part[2]) + 1 if len(part) > 2 else None))
+        last_month = found[-1][1] or day.month
+        ends = []
+        for number, month in found:
+            month = month or last_month
+            year = day.year + (1 if month < day.month - 6 else -1 if month > day.month + 6 else 0)
+            ends.append(dt.date(year, month, number))
+    except (IndexError, ValueError):  # a basis written some other way
+        return None
+    return ends[0], ends[-1]
 
 
 def pinned_clue(expr: TimeExpression, milestone_day: dt.date, title: str, catalog: Catalog,
