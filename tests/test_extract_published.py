@@ -267,3 +267,11 @@ def test_a_background_weekday_does_not_pull_the_date_past_the_latest_event():
             "on September 19, 2016, near Aleppo, the Red Crescent said.")
     day, _ = published(text)
     assert day == dt.date(2016, 9, 19)  # not Friday 23: that would leave the attack four days old
+
+
+def test_a_story_of_another_year_keeps_its_dateline_despite_chance_milestone_phrases():
+    text = ("Gaza truce\n\nOctober 30, 2023\n\n"
+            "The truce took effect on Monday, a week after the aid convoy was attacked on Monday near the "
+            "crossing, and yesterday the army declared the truce over. The fighting began on October 7, 2023.")
+    day, basis = published(text)
+    assert day == dt.date(2023, 10, 30), basis

@@ -98,10 +98,12 @@ def _follows_clues(sentence: Sentence, match: PhraseMatch, catalog: Catalog) -> 
             if expr.kind in published.RELATIVE_KINDS and expr.end <= match.start and not sentence.is_future(expr)]
 
 
-def event_days(sentences: list[Sentence], catalog: Catalog) -> list[dt.date]:
-    """The days the text's events carry on their face: explicit dates with a year, and the milestones it
-    names. A date on the page far from all of them is not the article's (published.choose_candidate)."""
-    days: set[dt.date] = set()
+def event_days(sentences: list[Sentence], catalog: Catalog) -> tuple[list[dt.date], list[dt.date]]:
+    """The days the text's events carry on their face: its explicit dates with a year, and the days of
+    the milestones it names (a phrase can match by chance in a story of another year: the explicit
+    dates speak first). A page date far from them is not the article's (published.choose_candidate)."""
+    explicit: set[dt.date] = set()
+    named: set[dt.date] = set()
     for sentence in sentences:
         if is_dateline(sentence.text, sentence.expressions):
             continue  # the page's dates are what is weighed against these, not among them
@@ -109,9 +111,9 @@ def event_days(sentences: list[Sentence], catalog: Catalog) -> list[dt.date]:
             if expr.kind in published.ABSOLUTE_KINDS and expr.get("year") is not None:
                 res = resolve(expr, None, truce_start=catalog.truce_start, default_year=catalog.window_start.year)
                 if res.date is not None:
-                    days.add(res.date)
-        days.update(m.milestone.date for m in sentence.real_matches)
-    return sorted(days)
+                    explicit.add(res.date)
+        named.update(m.milestone.date for m in sentence.real_matches)
+    return sorted(explicit), sorted(named)
 
 
 def _title(milestone: MilestoneSpec) -> str:

@@ -158,12 +158,15 @@ FURNITURE_DAYS = 183
 REJECT_MARGIN = 2 * PINNED_WEIGHT
 
 
-def choose_candidate(found: Sequence[Candidate], event_days: Sequence[dt.date], clues: Sequence[Clue],
-                     catalog: Catalog) -> tuple[Candidate | None, list[str]]:
+def choose_candidate(found: Sequence[Candidate], event_days: tuple[Sequence[dt.date], Sequence[dt.date]],
+                     clues: Sequence[Clue], catalog: Catalog) -> tuple[Candidate | None, list[str]]:
     """The candidate the text bears out, with notes on those passed over: furniture dated far from
-    everything the text reports, and dates its clues rule out. None when the text rules out them all."""
+    everything the text reports, and dates its clues rule out. None when the text rules out them all.
+    event_days: the text's explicit dates with a year, and the days of the milestones it names."""
+    explicit, named = event_days
+    reference = explicit or named  # a milestone phrase may match by chance in a story of another year
     notes: list[str] = []
-    near = [c for c in found if not event_days or min(abs((c.date - d).days) for d in event_days) <= FURNITURE_DAYS]
+    near = [c for c in found if not reference or _distance(c.date, reference) <= FURNITURE_DAYS]
     for c in found:
         if c not in near and near:
             notes.append(f"passed over {c.basis}: far from every date the text reports")
@@ -173,17 +176,21 @@ def choose_candidate(found: Sequence[Candidate], event_days: Sequence[dt.date], 
     consistent = []
     for c in kept:
         score = sum(clue.weight for clue in clues if clue.holds(c.date))
-        if score < total - REJECT_MARGIN + 1:
+        # The clues can overrule a page date only where no explicit date of the text stands near it.
+        if score < total - REJECT_MARGIN + 1 and not (explicit and _distance(c.date, explicit) <= FURNITURE_DAYS):
             best = _best_score(clues, catalog) if best is None else best
             if score <= best - REJECT_MARGIN:
                 notes.append(f"passed over {c.basis}: the text's clues weigh {score} on it, {best} at best")
                 continue
         # The two readings of "09/10/2016" share a rank: the one nearer the text's dates wins, then the clues'.
-        nearest = min((abs((c.date - d).days) for d in event_days), default=0)
-        consistent.append(((*_rank(c), nearest, -score, c.month_first), c))
+        consistent.append(((*_rank(c), _distance(c.date, reference), -score, c.month_first), c))
     if not consistent:
         return None, notes
     return min(consistent, key=lambda item: item[0])[1], notes
+
+
+def _distance(day: dt.date, days: Sequence[dt.date]) -> int:
+    return min((abs((day - d).days) for d in days), default=0)
 
 
 def _best_score(clues: Sequence[Clue], catalog: Catalog) -> int:
