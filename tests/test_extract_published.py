@@ -275,3 +275,21 @@ def test_a_story_of_another_year_keeps_its_dateline_despite_chance_milestone_phr
             "crossing, and yesterday the army declared the truce over. The fighting began on October 7, 2023.")
     day, basis = published(text)
     assert day == dt.date(2023, 10, 30), basis
+
+
+def test_page_metadata_years_from_a_story_about_the_frame_gives_way_to_inference():
+    story = ("<p>The aid convoy was attacked on September 19, 2016, near Aleppo, and on Tuesday the UN "
+             "suspended all deliveries, officials said.</p>") * 3
+    page = ("<html><head><meta property='article:published_time' content='2019-05-01T10:00:00Z'></head>"
+            f"<body><article>{story}</article></body></html>")
+    day, basis = published(page, "p.html")
+    assert day == dt.date(2016, 9, 20)
+    assert "passed over page metadata '2019-05-01" in basis
+
+
+def test_page_metadata_stays_for_a_story_outside_the_frame():
+    story = ("<p>The council approved the budget on March 3, 2021, and on Tuesday the mayor signed it, "
+             "officials said.</p>") * 3
+    page = ("<html><head><meta property='article:published_time' content='2019-05-01T10:00:00Z'></head>"
+            f"<body><article>{story}</article></body></html>")
+    assert published(page, "p.html")[0] == dt.date(2019, 5, 1)

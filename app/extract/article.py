@@ -56,19 +56,21 @@ def publication(known: KnownMeta, meta: PageMeta, text: str, sentences: list[Sen
     found = published.find_candidates(text.split("\n\n"), catalog.window_start.year)
     meta_day = published.parse_meta_date(meta.published)
     text_clues = clues(sentences, catalog)
+    days = event_days(sentences, catalog)
+    note = ""
     if found:
-        best, notes = published.choose_candidate(found, event_days(sentences, catalog), text_clues, catalog)
+        best, notes = published.choose_candidate(found, days, text_clues, catalog)
         note = "".join(f" ({n})" for n in notes)
         if best and meta_day and meta_day != best.date:
             return _dateline_or_metadata(best.published(note), meta_day, meta.published or "")
         if best:
             return best.published(note)
-        if not meta_day:
-            inferred = published.infer_published(text_clues, catalog, mentions(sentences))
-            return Published(inferred.date, inferred.basis + note, inferred.year_given)
-    if meta_day:
+    if meta_day and text_clues and published.is_furniture(meta_day, days[0], catalog):
+        note += f" (passed over page metadata '{meta.published}': far from every date the text gives)"
+    elif meta_day:
         return Published(meta_day, f"page metadata '{meta.published}'")
-    return published.infer_published(text_clues, catalog, mentions(sentences))
+    inferred = published.infer_published(text_clues, catalog, mentions(sentences))
+    return Published(inferred.date, inferred.basis + note, inferred.year_given) if note else inferred
 
 
 TIME_ZONE_DAYS = 1  # a dateline's local day and an index's UTC or US day may differ by one

@@ -193,6 +193,14 @@ def _distance(day: dt.date, days: Sequence[dt.date]) -> int:
     return min((abs((day - d).days) for d in days), default=0)
 
 
+def is_furniture(day: dt.date, explicit: Sequence[dt.date], catalog: Catalog) -> bool:
+    """Page metadata far from every explicit date the text gives, in a text whose dates fall in the
+    timeline's own frame (so the frame's days, weighed against its clues, are the ones to look among)."""
+    if not any(catalog.window_start <= d <= catalog.window_end for d in explicit):
+        return False
+    return _distance(day, explicit) > FURNITURE_DAYS
+
+
 def _best_score(clues: Sequence[Clue], catalog: Catalog) -> int:
     days = _window(catalog)
     holds = [_days_held(clue, days) for clue in clues]
