@@ -35,6 +35,8 @@ def mentions(sentences: list[Sentence]) -> list[published.Mention]:
     allow (published.infer_published)."""
     found = []
     for sentence in sentences:
+        if is_dateline(sentence.text, sentence.expressions):
+            continue  # "Sunday 11/09/2016" names the page's day, which is what is being sought
         for expr in sentence.dated_expressions:
             if expr.kind != "weekday" or (expr.get("rel") or "").lower() in ("next", "last"):
                 continue
