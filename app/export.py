@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
+from app.extract.published import inferred_range
 from app.formats import csv_text
 from app.models import Article, Claim, Figure, Report
 
@@ -36,12 +37,19 @@ def article_dict(article: Article) -> dict[str, Any]:
         "url": article.url,
         "published": article.published.isoformat() if article.published else None,
         "published_basis": article.published_basis,
+        # An inferred date's range of days that fit, [first, last], read back from its basis; else null.
+        "published_range": _published_range(article),
         "outlet_basis": article.outlet_basis,
         "outlet_catalogued": outlet.catalogued if outlet else None,
         "agency_basis": article.agency_basis,
         "text": article.text,  # the cleaned story text that report spans point into
         "id": article.id,
     }
+
+
+def _published_range(article: Article) -> list[str] | None:
+    found = inferred_range(article.published_basis, article.published)
+    return [found[0].isoformat(), found[1].isoformat()] if found else None
 
 
 def report_dict(report: Report) -> dict[str, Any]:

@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import html
 import random
+import re
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -211,7 +212,7 @@ def generate(count: int, seed: int = DEFAULT_SEED) -> Iterator[tuple[str, str]]:
         if digest in seen:
             continue
         seen.add(digest)
-        slug = "-".join(outlet.lower().replace(".", " ").split()) or "unknown"
+        slug = "-".join(re.sub(r"[./\\]", " ", outlet.lower()).split()) or "unknown"
         yield f"{len(seen) - 1:05d}_{slug}.{'html' if is_html else 'txt'}", text
 
 

@@ -14,7 +14,7 @@ from app.export import CSV_FIELDS, EXPORT_CSV_FIELDS, export_data, export_text, 
 from app.models import Article, Milestone, Outlet, Report
 
 ARTICLE_KEYS = {"source", "outlet", "outlet_slug", "agency", "title", "url", "published", "published_basis",
-                "outlet_basis", "outlet_catalogued", "agency_basis", "text", "id"}
+                "published_range", "outlet_basis", "outlet_catalogued", "agency_basis", "text", "id"}
 REPORT_KEYS = {"source", "outlet", "date", "precision", "kind", "milestone", "basis", "reasoning",
                "quote", "span", "speaker", "article_id", "id"}
 
@@ -56,6 +56,16 @@ def test_articles_carry_exactly_the_contract_fields(filled):
     assert first["published_basis"] == "dateline '18 Sep, 2016 21:09'"
     assert (second["outlet"], second["outlet_slug"], second["published"]) == (None, None, None)
     assert first["text"] == "..."  # the cleaned story text, as stored
+    assert first["published_range"] is None  # a dateline's day is one day, not a range
+
+
+def test_an_inferred_publication_date_exports_its_range(session):
+    session.add(Article(source="i.txt", content_hash="i" * 64, text="...", published=dt.date(2016, 9, 20),
+                        published_basis="inferred: Tue 20 Sep 2016; published Mon 19 – Wed 21 Sep "
+                                        "(inferred from 4 of 5 clues); it is pinned by ..."))
+    session.commit()
+    [article] = export_data(session)["articles"]
+    assert article["published_range"] == ["2016-09-19", "2016-09-21"]
 
 
 def test_an_article_names_its_host_and_the_wire_agency_whose_copy_it_runs(session):

@@ -6,10 +6,11 @@ milestones they name -> publication date (dateline, else inferred from the text'
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from app.catalog import Catalog
 from app.extract import published
-from app.extract.clues import clues
+from app.extract.clues import clues, event_days, mentions
 from app.extract.outlets import OutletGuess, detect_outlet
 from app.extract.published import Published
 from app.extract.publishers import page_marks
@@ -17,7 +18,7 @@ from app.extract.reports import build_reports
 from app.extract.sentences import Sentence, analyse
 from app.extract.text import PageMeta, clean_text, html_to_text, looks_like_html
 from app.extract.titles import guess_title
-from app.extract.types import ExtractedArticle, KnownMeta
+from app.extract.types import ExtractedArticle, ExtractedReport, KnownMeta
 
 
 def extract_article(
@@ -35,6 +36,7 @@ def extract_article(
         outlet = OutletGuess(known.outlet, "manifest", agency=outlet.agency, agency_basis=outlet.agency_basis)
     when = publication(known, meta, text, sentences, catalog)
     reports, figures, claims = build_reports(sentences, when.date, catalog)
+    reports = flag_inferred_publication(reports, when)
     return ExtractedArticle(
         text=text, title=known.title or meta.title or guess_title(text), url=known.url or meta.url,
         outlet=outlet.slug, outlet_basis=outlet.basis, published=when.date, published_basis=when.basis,
@@ -45,25 +47,63 @@ def extract_article(
 
 def publication(known: KnownMeta, meta: PageMeta, text: str, sentences: list[Sentence],
                 catalog: Catalog) -> Published:
+    """The manifest's date, else the page's own (its dateline or metadata) as far as the text bears it
+    out, else the day the text's clues point to."""
     if known.published:
         return Published(known.published, "manifest")
-    lines = text.split("\n\n")
-    dateline = published.find_dateline(lines, catalog.window_start.year)
+    found = published.find_candidates(text.split("\n\n"), catalog.window_start.year)
     meta_day = published.parse_meta_date(meta.published)
-    if dateline and meta_day and meta_day != dateline.date:
-        return _dateline_or_metadata(dateline, meta_day, meta.published or "")
-    if dateline:
-        return dateline
-    if meta_day:
+    text_clues = clues(sentences, catalog)
+    days = event_days(sentences, catalog)
+    note = ""
+    if found:
+        best, notes = published.choose_candidate(found, days, text_clues, catalog)
+        note = "".join(f" ({n})" for n in notes)
+        if best and meta_day and meta_day != best.date:
+            return _dateline_or_metadata(best.published(note), meta_day, meta.published or "")
+        if best:
+            return best.published(note)
+    if meta_day and text_clues and published.is_furniture(meta_day, days[0], catalog):
+        note += f" (passed over page metadata '{meta.published}': far from every date the text gives)"
+    elif meta_day:
         return Published(meta_day, f"page metadata '{meta.published}'")
-    return published.infer_published(clues(sentences, catalog), catalog)
+    inferred = published.infer_published(text_clues, catalog, mentions(sentences))
+    return Published(inferred.date, inferred.basis + note, inferred.year_given) if note else inferred
+
+
+TIME_ZONE_DAYS = 1  # a dateline's local day and an index's UTC or US day may differ by one
+
+
+def flag_inferred_publication(reports: list[ExtractedReport], when: Published) -> list[ExtractedReport]:
+    """A report dated from the publication date says so when that date was itself inferred, with the
+    range of days the text allows: the report's date is then no firmer than the inference."""
+    found = published.inferred_range(when.basis, when.date)
+    if found is None:
+        return reports
+    note = f"; the publication date this counts from is inferred ({published.span(*found)})"
+    return [replace(r, reasoning=r.reasoning + note) if r.reasoning and "publication (" in r.reasoning else r
+            for r in reports]
 
 
 def _dateline_or_metadata(dateline: Published, meta_day: dt.date, written: str) -> Published:
-    """A visible dateline with its year wins over the page's metadata; one without a year guessed its
-    year from the timeline's frame, so the metadata's full date wins unless they name the same day."""
+    """A visible dateline with its year wins over the page's metadata. One without a year guessed its year
+    from the timeline's frame: it takes the metadata's year instead, and wins when it then names the same
+    day or the next or previous one (the place's local day); further off, the metadata's full date wins."""
     assert dateline.date is not None
-    same_day = (dateline.date.month, dateline.date.day) == (meta_day.month, meta_day.day)
-    if dateline.year_given or same_day:
+    if dateline.year_given:
         return Published(dateline.date, f"{dateline.basis} (page metadata says {meta_day}; the visible dateline wins)")
+    # The metadata's year, or the one beside it across New Year ("Dec 31" in a page indexed 1 Jan).
+    years = [d for d in (_with_year(dateline.date, meta_day.year + k) for k in (0, -1, 1)) if d is not None]
+    local = min(years, key=lambda d: abs((d - meta_day).days), default=None)
+    if local is not None and abs((local - meta_day).days) <= TIME_ZONE_DAYS:
+        basis = dateline.basis.replace(f"(year {dateline.date.year} from the timeline's frame)",
+                                       f"(year {local.year} from the page metadata, {meta_day})")
+        return Published(local, basis)
     return Published(meta_day, f"page metadata '{written}' (over the dateline without a year: {dateline.basis})")
+
+
+def _with_year(day: dt.date, year: int) -> dt.date | None:
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February
+        return None

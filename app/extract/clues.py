@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
-from app.catalog import Catalog
+from app.catalog import Catalog, MilestoneSpec
 from app.extract import events, published
 from app.extract.events import PhraseMatch
-from app.extract.resolve import fmt
-from app.extract.sentences import Sentence, attached_match
+from app.extract.resolve import fmt, resolve
+from app.extract.sentences import Sentence, attached_match, is_dateline, is_prose
 from app.extract.timex import TimeExpression
 
 
@@ -25,10 +26,44 @@ def clues(sentences: list[Sentence], catalog: Catalog) -> list[published.Clue]:
             m = match.milestone
             if sentence.expression_for(match) is None:
                 mentioned.setdefault(m.slug, published.after_clue(
-                    m.date, f"it reports the {m.title.lower()} ({fmt(m.date)}) as past"))
+                    m.date, f"it reports the {_title(m)} ({fmt(m.date)}) as past"))
             if FOLLOWS.search(sentence.text[max(0, match.start - FOLLOWS_REACH):match.start]):
                 found.extend(_follows_clues(sentence, match, catalog))
     return found + list(mentioned.values())
+
+
+def mentions(sentences: list[Sentence]) -> list[published.Mention]:
+    """The weekdays the text names, past or present, that place its day within the range its clues
+    allow (published.infer_published)."""
+    found = []
+    for sentence in sentences:
+        if is_dateline(sentence.text, sentence.expressions):
+            continue  # "Sunday 11/09/2016" names the page's day, which is what is being sought
+        for expr in sentence.dated_expressions:
+            if expr.kind != "weekday" or (expr.get("rel") or "").lower() in ("next", "last"):
+                continue
+            present = is_present(sentence.text, expr.start)
+            if present or not sentence.is_future(expr):
+                found.append(published.Mention(expr, present))
+    return found
+
+
+# "until 23:59 on September 18": the end of a period the text states, which may be still to come.
+PERIOD_END = re.compile(r"\b(until|till|through|up to|ending|expires?|expiring)\b(\W+\S+){0,3}\W*$", re.IGNORECASE)
+PERIOD_END_REACH = 30
+# A clause told in the present: "is holding talks", "are meeting", "takes effect", "goes into force".
+PRESENT = re.compile(r"\b(is|are)\s+(?!being\b|going to\b)\w+ing\b|\b(takes|goes|comes|enters|begins|starts|"
+                     r"ends|expires|opens|resumes|meets|holds|kicks)\b(?!\s+\w+ed\b)", re.IGNORECASE)
+PRESENT_REACH = 50
+
+
+def is_present(text: str, start: int) -> bool:
+    """A clause told in the present, in a full sentence: a headline's present ("Aid convoy enters
+    Aleppo on Tuesday") tells the past."""
+    if not is_prose(text):
+        return False
+    clause_start = events.clause_bounds(text, start)[0]
+    return bool(PRESENT.search(text[max(clause_start, start - PRESENT_REACH):start]))
 
 
 def _expression_clues(sentence: Sentence, expr: TimeExpression, catalog: Catalog) -> list[published.Clue]:
@@ -36,15 +71,19 @@ def _expression_clues(sentence: Sentence, expr: TimeExpression, catalog: Catalog
     if expr.kind == "same_day":
         return []  # the day told before it: no clue to publication of its own
     if expr.kind in ("month", "truce_day", "truce_after") or expr.kind in published.ABSOLUTE_KINDS:
-        # A time set ahead ("a truce starting on September 12") sets no lower bound on publication.
-        past_event = expr.kind != "month" and not future and not sentence.is_scheduled(expr)
+        # The end of a stated period ("until September 18") sets no lower bound on publication; a time set
+        # ahead ("a truce starting on September 12") still does: news of it comes out by then, or soon after.
+        period_end = PERIOD_END.search(sentence.text[max(0, expr.start - PERIOD_END_REACH):expr.start])
+        past_event = expr.kind != "month" and not future and not period_end
         return [published.absolute_after_clue(expr, catalog)] if past_event else []
     found = []
+    present = not future and is_present(sentence.text, expr.start)
     if not events.dates_a_statement(sentence.text, expr.start, expr.end):
         match = attached_match(sentence, expr)
         if match:
-            found.append(published.pinned_clue(expr, match.milestone.date, match.milestone.title.lower(),
-                                               catalog, future=future))
+            found.append(published.pinned_clue(expr, match.milestone.date, _title(match.milestone),
+                                               catalog, future=future, present=present,
+                                               scheduled=sentence.is_scheduled(expr)))
     if future:
         return found
     if events.presumes_truce_in_force(sentence.text, catalog):
@@ -63,6 +102,30 @@ FOLLOWS_REACH = 40  # characters before a milestone phrase in which "after" gove
 
 def _follows_clues(sentence: Sentence, match: PhraseMatch, catalog: Catalog) -> list[published.Clue]:
     m = match.milestone
-    return [published.context_clue(expr, m.date, f"comes after the {m.title.lower()}", catalog)
+    return [published.context_clue(expr, m.date, f"comes after the {_title(m)}", catalog)
             for expr in sentence.dated_expressions
             if expr.kind in published.RELATIVE_KINDS and expr.end <= match.start and not sentence.is_future(expr)]
+
+
+def event_days(sentences: list[Sentence], catalog: Catalog) -> tuple[list[dt.date], list[dt.date]]:
+    """The days the text's events carry on their face: its explicit dates with a year, and the days of
+    the milestones it names (a phrase can match by chance in a story of another year: the explicit
+    dates speak first). A page date far from them is not the article's (published.choose_candidate)."""
+    explicit: set[dt.date] = set()
+    named: set[dt.date] = set()
+    for sentence in sentences:
+        if is_dateline(sentence.text, sentence.expressions):
+            continue  # the page's dates are what is weighed against these, not among them
+        for expr in sentence.dated_expressions:
+            if expr.kind in published.ABSOLUTE_KINDS and expr.get("year") is not None:
+                res = resolve(expr, None, truce_start=catalog.truce_start, default_year=catalog.window_start.year)
+                if res.date is not None:
+                    explicit.add(res.date)
+        named.update(m.milestone.date for m in sentence.real_matches)
+    return sorted(explicit), sorted(named)
+
+
+def _title(milestone: MilestoneSpec) -> str:
+    """The milestone's title to follow "the" in a clue: "The truce takes effect" without its own "the"."""
+    title = milestone.title.lower()
+    return title[4:] if title.startswith("the ") else title
