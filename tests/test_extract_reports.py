@@ -98,3 +98,9 @@ def test_each_of_several_dates_takes_its_own_clauses_kind():
     assert [(r.basis, r.kind) for r in found] == [("on Tuesday", "talks"), ("on Wednesday", "other")]
     alone = reports("On Wednesday the guns fell silent as talks went on.", dt.date(2016, 9, 15))
     assert [r.kind for r in alone] == ["talks"]  # one date: the sentence's words are its event's
+
+
+def test_a_weekday_told_in_the_present_is_the_nearest_such_day():
+    found = reports("They have struck a deal, starting with a truce that goes into effect on Monday.",
+                    dt.date(2016, 9, 10))
+    assert dt.date(2016, 9, 12) in [r.date for r in found] and dt.date(2016, 9, 5) not in [r.date for r in found]

@@ -9,7 +9,7 @@ from app.catalog import Catalog, MilestoneSpec
 from app.extract import events, published
 from app.extract.events import PhraseMatch
 from app.extract.resolve import fmt, resolve
-from app.extract.sentences import Sentence, attached_match, is_dateline, is_prose
+from app.extract.sentences import Sentence, attached_match, is_dateline, is_present
 from app.extract.timex import TimeExpression
 
 
@@ -51,21 +51,6 @@ def mentions(sentences: list[Sentence]) -> list[published.Mention]:
 # "until 23:59 on September 18": the end of a period the text states, which may be still to come.
 PERIOD_END = re.compile(r"\b(until|till|through|up to|ending|expires?|expiring)\b(\W+\S+){0,3}\W*$", re.IGNORECASE)
 PERIOD_END_REACH = 30
-# A clause told in the present: "is holding talks", "are meeting", "takes effect", "goes into force".
-PRESENT = re.compile(r"\b(is|are)\s+(?!being\b|going to\b)\w+ing\b|\b(takes|goes|comes|enters|begins|starts|"
-                     r"ends|expires|opens|resumes|meets|holds|kicks)\b(?!\s+\w+ed\b)", re.IGNORECASE)
-PRESENT_REACH = 50
-
-
-def is_present(text: str, start: int) -> bool:
-    """A clause told in the present, in a full sentence: a headline's present ("Aid convoy enters
-    Aleppo on Tuesday") tells the past."""
-    if not is_prose(text):
-        return False
-    clause_start = events.clause_bounds(text, start)[0]
-    return bool(PRESENT.search(text[max(clause_start, start - PRESENT_REACH):start]))
-
-
 def _expression_clues(sentence: Sentence, expr: TimeExpression, catalog: Catalog) -> list[published.Clue]:
     future = sentence.is_future(expr)
     if expr.kind == "same_day":

@@ -52,8 +52,9 @@ class Sentence:
         return expr.points_forward or events.is_future(self.text, expr.start)
 
     def is_scheduled(self, expr: TimeExpression) -> bool:
-        """Whether the expression sets a time ("starting on Monday"), which may be after publication."""
-        return events.is_scheduled(self.text, expr.start)
+        """Whether the expression sets a time ("starting on Monday", "the truce takes effect on Monday"),
+        which may be after publication: a set time, or a clause told in the present."""
+        return events.is_scheduled(self.text, expr.start) or is_present(self.text, expr.start)
 
 
 def analyse(text: str, catalog: Catalog) -> list[Sentence]:
@@ -155,6 +156,21 @@ def distance(match: PhraseMatch, expr: TimeExpression) -> int:
 def is_prose(text: str) -> bool:
     """A full sentence, not a headline or teaser ("Syria ceasefire deal explained")."""
     return text.rstrip().endswith((".", "!", "?", '"', "”", "’", "'"))
+
+
+# A clause told in the present: "is holding talks", "are meeting", "takes effect", "goes into force".
+PRESENT = re.compile(r"\b(is|are)\s+(?!being\b|going to\b)\w+ing\b|\b(takes|goes|comes|enters|begins|starts|"
+                     r"ends|expires|opens|resumes|meets|holds|kicks)\b(?!\s+\w+ed\b)", re.IGNORECASE)
+PRESENT_REACH = 50
+
+
+def is_present(text: str, start: int) -> bool:
+    """A clause told in the present, in a full sentence: a headline's present ("Aid convoy enters
+    Aleppo on Tuesday") tells the past."""
+    if not is_prose(text):
+        return False
+    clause_start = events.clause_bounds(text, start)[0]
+    return bool(PRESENT.search(text[max(clause_start, start - PRESENT_REACH):start]))
 
 
 def is_dateline(line: str, expressions: list[TimeExpression] | tuple[TimeExpression, ...] | None = None) -> bool:
