@@ -37,6 +37,9 @@ def _most_selective(sets: list[frozenset[str]]) -> frozenset[str] | None:
     return max(sets, key=lambda s: (min(len(w) for w in s), sum(len(w) for w in s) / len(s)))
 
 
+RUN_JOINERS = ".-'"  # inside a literal run they keep it whole: "rt.com" is rarer than "com", "al-" than "al"
+
+
 def _mandatory(items) -> list[frozenset[str]]:
     """Sets of words, at least one word of each set in every match of this sequence."""
     sets: list[frozenset[str]] = []
@@ -49,7 +52,7 @@ def _mandatory(items) -> list[frozenset[str]]:
         run = ""
 
     for op, arg in items:
-        if op is LITERAL and chr(arg).isalpha():
+        if op is LITERAL and (chr(arg).isalnum() or (run and chr(arg) in RUN_JOINERS)):
             run += chr(arg).lower()
             continue
         end_run()

@@ -45,7 +45,9 @@ def test_word_hints_never_hide_a_phrase_match():
     ([r"\b(came|went) into (effect|force)\b"], {"effect", "force"}),  # the longest mandatory words
     ([r"\b(the )?truce\b"], {"truce"}),  # an optional group adds nothing
     ([r"\bdeir[ -]?e[sz][ -]?zor\b"], {"deir"}),
-    ([r"\bconvoy\b", r"\burum al-kubra\b"], {"convoy", "kubra"}),  # one word per pattern, any of them
+    ([r"\bconvoy\b", r"\burum al-kubra\b"], {"convoy", "al-kubra"}),  # one word per pattern, any of them
+    ([r"(?<![\w-])rt\.com\b"], {"rt.com"}),  # a literal run keeps its dots and hyphens: rarer than "com"
+    ([r"\bu\.s\.-led\b"], {"u.s.-led"}),
     ([r"\b(killed|\d+)\b"], set()),  # a branch with no word: no test at all
     ([r"\d+"], set()),
 ])

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 from app.catalog import Catalog, OutletSpec
 from app.extract import publishers
-from app.extract.publishers import Evidence, PageMarks
+from app.extract.publishers import Evidence, PageMarks, compiled
 
 T = TypeVar("T")
 TOP_LINES = 6  # a site's title bar and the story's credit sit in the first lines
@@ -145,12 +145,13 @@ def _searchable_names(outlet: OutletSpec) -> tuple[tuple[str, bool], ...]:
 class _Index:
     """Which outlets a text may name, found from its words: the first two words of each of their names (as
     written for a cased name, and in capitals; lower-cased for another) and the hint words of their marks.
-    Looking up a text's words costs a fraction of testing every name of every catalogued outlet."""
+    One pass over a text's words costs a fraction of testing every name of every catalogued outlet."""
 
     def __init__(self, outlets: tuple[OutletSpec, ...]) -> None:
         self.outlets = outlets
-        self.cased: dict[str, set[int]] = {}
-        self.caseless: dict[str, set[int]] = {}
+        # A name's first word -> (its second word, or None for a one-word name; the outlet's position).
+        self.cased: dict[str, list[tuple[str | None, int]]] = {}
+        self.caseless: dict[str, list[tuple[str | None, int]]] = {}
         self.hints: dict[str, set[int]] = {}
         self.unhinted = {i for i, o in enumerate(outlets) if o.marks and not o.mark_hints}
         for i, outlet in enumerate(outlets):
@@ -158,31 +159,35 @@ class _Index:
                 for variant in ((name, name.upper()) if cased else (name,)):
                     words = WORD.findall(variant)
                     if words:
-                        (self.cased if cased else self.caseless).setdefault(" ".join(words[:2]), set()).add(i)
+                        second = words[1] if len(words) > 1 else None
+                        (self.cased if cased else self.caseless).setdefault(words[0], []).append((second, i))
             for word in outlet.mark_hints:
                 self.hints.setdefault(word, set()).add(i)
 
-    def named(self, text: str, lowered: str) -> list[OutletSpec]:
-        """The outlets one of whose names' first word the text holds, in catalogue order."""
-        return self._in_order(self._named(text, lowered))
+    def named(self, text: str) -> list[OutletSpec]:
+        """The outlets one of whose names' first two words the text holds, in catalogue order."""
+        return self._in_order(self._named(text))
 
     def candidates(self, text: str, lowered: str, site_names: tuple[str, ...]) -> list[OutletSpec]:
         """The outlets the text names, those whose marks it may carry (a hint word of theirs is in it) and
         those the page's metadata names, in catalogue order."""
-        found = self._named(text, lowered) | self.unhinted
+        found = self._named(text) | self.unhinted
         for name in site_names:
-            found |= self._named(name, name.lower())
+            found |= self._named(name)
         for word, owners in self.hints.items():
             if word in lowered:
                 found |= owners
         return self._in_order(found)
 
-    def _named(self, text: str, lowered: str) -> set[int]:
+    def _named(self, text: str) -> set[int]:
+        words = WORD.findall(text)
         found: set[int] = set()
-        for key in _words_and_pairs(text):
-            found |= self.cased.get(key, set())
-        for key in _words_and_pairs(lowered):
-            found |= self.caseless.get(key, set())
+        for table, seen in ((self.cased, words), (self.caseless, [word.lower() for word in words])):
+            for position, word in enumerate(seen):
+                entries = table.get(word)
+                if entries:
+                    following = seen[position + 1] if position + 1 < len(seen) else None
+                    found.update(i for second, i in entries if second is None or second == following)
         return found
 
     def _in_order(self, indices: set[int]) -> list[OutletSpec]:
@@ -190,12 +195,6 @@ class _Index:
 
 
 WORD = re.compile(r"[\w'’]+")
-
-
-def _words_and_pairs(text: str) -> set[str]:
-    """Each word of the text and each two words in a row: a name is looked up by its first two words."""
-    words = WORD.findall(text)
-    return {*words, *(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))}
 
 
 _INDEXES: dict[int, _Index] = {}
@@ -265,11 +264,11 @@ CONTEXT_CHARS = 40  # how far around a mention its markers are looked for
 
 def _top_line_mark(name: str, line: str) -> str | None:
     """How a line at the top of the page names its own outlet, if it does."""
-    if re.fullmatch(name + r"(?:\s+(?i:news|online|english))?", line):
+    if compiled(name + r"(?:\s+(?i:news|online|english))?").fullmatch(line):
         return "masthead"
-    if re.match(name + r"\s*[-–—|]\s*\S", line):  # not ":", which opens a quoted headline ("Kremlin: ...")
+    if compiled(name + r"\s*[-–—|]\s*\S").match(line):  # not ":", which opens a quoted headline ("Kremlin: ...")
         return "title or credit line"
-    suffix = re.search(r"\s[|–—-]\s*" + name + r"[^|]{0,20}$", line)
+    suffix = compiled(r"\s[|–—-]\s*" + name + r"[^|]{0,20}$").search(line)
     if suffix and not publishers.is_photo_credit(line, suffix.start(), suffix.end()):
         return "title suffix"
     return None
@@ -277,7 +276,7 @@ def _top_line_mark(name: str, line: str) -> str | None:
 
 def _interviews_and_quotes(name: str, text: str, add) -> None:
     own, quoted = [], []
-    for mention in re.finditer(name, text):
+    for mention in compiled(name).finditer(text):
         before = text[max(0, mention.start() - CONTEXT_CHARS):mention.start()]
         after = text[mention.end():mention.end() + CONTEXT_CHARS]
         own_before, own_after = OWN_BEFORE.search(before), OWN_AFTER.match(after)
@@ -309,7 +308,7 @@ def _agency(text: str, catalog: Catalog) -> OutletGuess | None:
     searched = publishers.opening(text) + "\n" + publishers.closing(text)
     lowered = searched.lower()
     best: tuple[int, OutletSpec, str] | None = None
-    for outlet in _index(catalog).named(searched, lowered):
+    for outlet in _index(catalog).named(searched):
         if not _any_name_in(outlet, searched, lowered):
             continue
         found = publishers.wire_credit(text, _name_pattern(outlet), agency=outlet.agency)

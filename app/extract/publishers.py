@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.extract.types import UNKNOWN_OUTLET_SLUG
 
@@ -21,6 +22,16 @@ MAX_NAME_WORDS = 6  # a publisher's name is short; longer capitalised runs are h
 MIN_HEADLINE_WORDS = 3  # a title suffix follows a headline of at least this many words
 PHOTO_CONTEXT = 25  # how far around a name a photo credit's words are looked for
 SLUG_CHARS = 80  # the outlet table's slug column
+
+
+# Patterns built around an outlet's name pattern: a few per outlet, over 240 outlets, more than the re
+# module's own cache of 512 holds, so they are kept here and compiled once.
+COMPILED_KEPT = 8192
+
+
+@lru_cache(maxsize=COMPILED_KEPT)
+def compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 @dataclass(frozen=True)
@@ -150,7 +161,7 @@ def credit_lines(text: str, name: str) -> Iterator[str]:
         ("staff byline", rf"(?im)^[ \t]*(?:by[ \t]+)?(?-i:{name})[ \t]+{STAFF}[ \t]*$"),
     )
     for label, pattern in patterns:
-        for found in re.finditer(pattern, text):
+        for found in compiled(pattern).finditer(text):
             if not is_photo_credit(text, found.start(), found.end()):
                 yield f"{label} '{' '.join(found.group(0).split())[:80]}'"
                 break
@@ -179,10 +190,10 @@ def wire_credit(text: str, name: str, *, agency: bool) -> Credit | None:
     found = _dateline(head, name)
     if found:
         return found
-    credited = re.search(rf"(?m)^[ \t]*{PLACE},[ \t]+(?:{name})[ \t]*[-–—]", head)  # "Damascus, SANA –"
+    credited = compiled(rf"(?m)^[ \t]*{PLACE},[ \t]+(?:{name})[ \t]*[-–—]").search(head)  # "Damascus, SANA –"
     if credited:
         return Credit(credited.start(), f"dateline credit '{' '.join(credited.group(0).split())}'")
-    slashed = re.search(rf"(?<![\w/:])/\s*(?:{name})\s*/(?![\w/])", head)
+    slashed = compiled(rf"(?<![\w/:])/\s*(?:{name})\s*/(?![\w/])").search(head)
     if slashed:
         return Credit(slashed.start(), f"agency credit '{slashed.group(0)}'")
     if not agency:
@@ -192,10 +203,10 @@ def wire_credit(text: str, name: str, *, agency: bool) -> Credit | None:
         ("credit line", rf"(?m)^[ \t]*{NOT_PHOTO_LINE}(?:{name})[ \t]*(?:[,|–—-][ \t]*)?{PLACE}[ \t]*$"),
     )
     for label, pattern in patterns:
-        match = re.search(pattern, head)
+        match = compiled(pattern).search(head)
         if match and not is_photo_credit(head, match.start(), match.end()):
             return Credit(match.start(), f"{label} '{' '.join(match.group(0).split())[:80]}'")
-    closing_credit = re.search(rf"(?m)^[ \t]*(?:[-–—]+|\()[ \t]*(?:{name})[ \t]*\)?\.?[ \t]*\Z", tail)
+    closing_credit = compiled(rf"(?m)^[ \t]*(?:[-–—]+|\()[ \t]*(?:{name})[ \t]*\)?\.?[ \t]*\Z").search(tail)
     if closing_credit:
         return Credit(OPENING_CHARS + closing_credit.start(), f"closing credit '{closing_credit.group(0).strip()}'")
     return None
@@ -203,7 +214,7 @@ def wire_credit(text: str, name: str, *, agency: bool) -> Credit | None:
 
 def _dateline(head: str, name: str) -> Credit | None:
     """"(Name)" after a dateline at a paragraph's start, and before the story's first word."""
-    for found in re.finditer(rf"\(\s*(?:{name})\s*\)[ \t]*(?:[-–—:]+[ \t]*)?(?=[\"“‘'A-Z0-9])", head):
+    for found in compiled(rf"\(\s*(?:{name})\s*\)[ \t]*(?:[-–—:]+[ \t]*)?(?=[\"“‘'A-Z0-9])").finditer(head):
         line_start = head.rfind("\n", 0, found.start()) + 1
         before = head[line_start:found.start()]
         if len(before) <= DATELINE_CHARS and not re.search(r"[a-z][.!?]\s", before):
