@@ -38,7 +38,7 @@ def test_relative_words_and_a_later_milestone():
 def test_yesterday_naming_an_extension_pins_the_next_day():
     day, basis = published("Yesterday the truce was extended by another 72 hours, officials said.")
     assert day == dt.date(2016, 9, 17)
-    assert "'Yesterday' is the truce extended by a further 72 hours" in basis
+    assert "'Yesterday' is the day of the milestone “Truce extended by a further 72 hours”" in basis
 
 
 def test_nothing_to_go_on_is_unknown():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from app.catalog import Catalog, MilestoneSpec
+from app.catalog import Catalog
 from app.extract import events, published
 from app.extract.events import PhraseMatch
 from app.extract.resolve import fmt, resolve
@@ -26,7 +26,7 @@ def clues(sentences: list[Sentence], catalog: Catalog) -> list[published.Clue]:
             m = match.milestone
             if sentence.expression_for(match) is None:
                 mentioned.setdefault(m.slug, published.after_clue(
-                    m.date, f"it reports the {_title(m)} ({fmt(m.date)}) as past"))
+                    m.date, f"it reports {m.named} ({fmt(m.date)}) as past"))
             if FOLLOWS.search(sentence.text[max(0, match.start - FOLLOWS_REACH):match.start]):
                 found.extend(_follows_clues(sentence, match, catalog))
     return found + list(mentioned.values())
@@ -66,7 +66,7 @@ def _expression_clues(sentence: Sentence, expr: TimeExpression, catalog: Catalog
     if not events.dates_a_statement(sentence.text, expr.start, expr.end):
         match = attached_match(sentence, expr)
         if match:
-            found.append(published.pinned_clue(expr, match.milestone.date, _title(match.milestone),
+            found.append(published.pinned_clue(expr, match.milestone.date, match.milestone.named,
                                                catalog, future=future, present=present,
                                                scheduled=sentence.is_scheduled(expr)))
     if future:
@@ -87,7 +87,7 @@ FOLLOWS_REACH = 40  # characters before a milestone phrase in which "after" gove
 
 def _follows_clues(sentence: Sentence, match: PhraseMatch, catalog: Catalog) -> list[published.Clue]:
     m = match.milestone
-    return [published.context_clue(expr, m.date, f"comes after the {_title(m)}", catalog)
+    return [published.context_clue(expr, m.date, f"comes after {m.named}", catalog)
             for expr in sentence.dated_expressions
             if expr.kind in published.RELATIVE_KINDS and expr.end <= match.start and not sentence.is_future(expr)]
 
@@ -108,9 +108,3 @@ def event_days(sentences: list[Sentence], catalog: Catalog) -> tuple[list[dt.dat
                     explicit.add(res.date)
         named.update(m.milestone.date for m in sentence.real_matches)
     return sorted(explicit), sorted(named)
-
-
-def _title(milestone: MilestoneSpec) -> str:
-    """The milestone's title to follow "the" in a clue: "The truce takes effect" without its own "the"."""
-    title = milestone.title.lower()
-    return title[4:] if title.startswith("the ") else title

@@ -360,7 +360,7 @@ def pinned_clue(expr: TimeExpression, milestone_day: dt.date, title: str, catalo
         return resolve(expr, day, truce_start=catalog.truce_start, future=future,
                        scheduled=scheduled).contains(milestone_day)
 
-    return Clue(PINNED_WEIGHT, holds, f"'{expr.text}' is the {title} ({fmt(milestone_day)})")
+    return Clue(PINNED_WEIGHT, holds, f"'{expr.text}' is the day of {title} ({fmt(milestone_day)})")
 
 
 def after_clue(event_day: dt.date, description: str) -> Clue:
