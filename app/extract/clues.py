@@ -68,7 +68,7 @@ def _expression_clues(sentence: Sentence, expr: TimeExpression, catalog: Catalog
         if match:
             found.append(published.pinned_clue(expr, match.milestone.date, match.milestone.named,
                                                catalog, future=future, present=present,
-                                               scheduled=sentence.is_scheduled(expr)))
+                                               scheduled=present or events.is_scheduled(sentence.text, expr.start)))
     if future:
         return found
     if events.presumes_truce_in_force(sentence.text, catalog):

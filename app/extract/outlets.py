@@ -15,6 +15,7 @@ from app.catalog import Catalog, OutletSpec
 from app.extract import publishers
 from app.extract.publishers import Evidence, PageMarks, compiled
 
+K = TypeVar("K")
 T = TypeVar("T")
 TOP_LINES = 6  # a site's title bar and the story's credit sit in the first lines
 TOP_CHARS = 2000  # ... within the page's first characters
@@ -102,13 +103,14 @@ def _name_is_cased(name: str) -> bool:
 MEMO_LIMIT = 4096  # entries per table; a catalogue has a few hundred outlets, tests build a few catalogues
 
 
-def _by_identity(table: dict[int, tuple[OutletSpec, T]], outlet: OutletSpec, make: Callable[[OutletSpec], T]) -> T:
-    """make(outlet), kept per outlet object: an lru_cache would hash the whole spec, marks and all, each call."""
-    entry = table.get(id(outlet))
-    if entry is None or entry[0] is not outlet:
+def _by_identity(table: dict[int, tuple[K, T]], key: K, make: Callable[[K], T]) -> T:
+    """make(key), kept per key object (an outlet, a catalogue's outlets): an lru_cache would hash the whole
+    spec, marks and all, on each call."""
+    entry = table.get(id(key))
+    if entry is None or entry[0] is not key:
         if len(table) >= MEMO_LIMIT:
             table.clear()
-        entry = table[id(outlet)] = (outlet, make(outlet))
+        entry = table[id(key)] = (key, make(key))
     return entry[1]
 
 
@@ -197,16 +199,11 @@ class _Index:
 WORD = re.compile(r"[\w'’]+")
 
 
-_INDEXES: dict[int, _Index] = {}
+_INDEXES: dict[int, tuple[tuple[OutletSpec, ...], _Index]] = {}
 
 
 def _index(catalog: Catalog) -> _Index:
-    index = _INDEXES.get(id(catalog.outlets))
-    if index is None or index.outlets is not catalog.outlets:
-        if len(_INDEXES) >= MEMO_LIMIT:
-            _INDEXES.clear()
-        index = _INDEXES[id(catalog.outlets)] = _Index(catalog.outlets)
-    return index
+    return _by_identity(_INDEXES, catalog.outlets, _Index)
 
 
 def _mentioned(outlet: OutletSpec, text: str, lowered: str) -> bool:

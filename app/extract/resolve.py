@@ -187,8 +187,13 @@ def _month(expr: TimeExpression, anchor: dt.date | None, future: bool,
     else:
         return unknown(f"'{expr.text}' has no year and the publication date is unknown")
     first = dt.date(year, month, 1)
-    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    last = _month_end(first)
     return Resolution(first, "month", first, last, why)
+
+
+def _month_end(first: dt.date) -> dt.date:
+    """The last day of the month that starts on first."""
+    return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
 
 
 def _weekday(expr: TimeExpression, anchor: dt.date, future: bool, scheduled: bool) -> Resolution:
@@ -273,7 +278,7 @@ def _relative_month(expr: TimeExpression, anchor: dt.date, future: bool) -> Reso
     shift = {"last": -1, "the previous": -1, "next": 1, "the following": 1}.get(rel, 0)
     index = anchor.year * 12 + anchor.month - 1 + shift
     first = dt.date(index // 12, index % 12 + 1, 1)
-    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    last = _month_end(first)
     if rel == "earlier this":
         last = max(first, anchor - dt.timedelta(days=1))
 

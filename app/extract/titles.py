@@ -30,7 +30,7 @@ BULLET = re.compile(r"^\s*[•*·▪]")
 NAV_WORDS = frozenset("""
 home about us contact advertise advertisement subscribe subscription login log sign in up register menu search
 newsletter newsletters privacy terms cookies policy help faq sections section more follow share print email
-text our donate support database skip to content main navigation
+donate support skip to content main navigation
 """.split())
 
 
