@@ -97,6 +97,7 @@ class Catalog:
     window_end: dt.date
     in_force: tuple[Caseless, ...]  # wording that presumes the truce is in force
     parties: tuple[Party, ...] = ()
+    truce_began_at: dt.time | None = None  # the hour on truce_start it began, from which its mornings count
 
     @cached_property
     def hint_words(self) -> tuple[str, ...]:
@@ -206,6 +207,7 @@ def load_catalog(folder: Path) -> Catalog:
         agreement=window["agreement"], truce_start=window["truce_start"],
         window_start=window["start"], window_end=window["end"],
         in_force=_matchers([expand_words(p, words) for p in window.get("in_force", [])]), parties=_parties(folder),
+        truce_began_at=window.get("truce_began_at"),
     )
 
 

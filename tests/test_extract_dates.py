@@ -204,3 +204,32 @@ def test_the_weekend_told_on_a_weekday_is_the_one_before():
 def test_the_same_day_is_found_but_not_dated_by_publication():
     result = resolved("The same day the envoy flew to Geneva.")
     assert result.date is None and "told just before" in result.reasoning
+
+
+SUNDOWN = dt.time(19)  # the hour the catalogue says the truce began on its first day
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # Begun at sundown on Mon 12: its first morning was Tuesday's, its first night Monday's.
+    ("Aid trucks were still waiting at the border on the fourth morning of the cease-fire.", dt.date(2016, 9, 16)),
+    ("The first morning of the truce brought an eerie calm to Idlib.", dt.date(2016, 9, 13)),
+    ("On the second night of the truce, residents slept without the sound of jets.", dt.date(2016, 9, 13)),
+    ("On the truce's fifth day, convoys were still stuck.", dt.date(2016, 9, 16)),
+    ("By the third full day of the ceasefire no aid had arrived.", dt.date(2016, 9, 14)),
+    ("Shelling resumed on the first afternoon of the Syrian ceasefire, activists said.", dt.date(2016, 9, 13)),
+    ("The ceasefire's second evening passed quietly.", dt.date(2016, 9, 13)),
+    ("Night two of the cease fire was the quietest in months.", dt.date(2016, 9, 13)),
+])
+def test_a_truce_s_mornings_and_nights_count_from_the_hour_it_began(sentence, expected):
+    result = resolve(only(sentence), SUN_18, truce_start=TRUCE_START, truce_began_at=SUNDOWN, default_year=2016)
+    assert result.date == expected, result.reasoning
+
+
+def test_a_truce_begun_at_dawn_has_its_first_morning_on_its_first_day():
+    result = resolve(only("On the third morning of the truce the guns were silent."), SUN_18,
+                     truce_start=TRUCE_START, truce_began_at=dt.time(5), default_year=2016)
+    assert result.date == dt.date(2016, 9, 14)
+
+
+def test_a_morning_that_is_no_truce_s_is_no_date():
+    assert not find_expressions("On the fourth morning of the trip the team reached Homs.")

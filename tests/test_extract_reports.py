@@ -104,3 +104,10 @@ def test_a_weekday_told_in_the_present_is_the_nearest_such_day():
     found = reports("They have struck a deal, starting with a truce that goes into effect on Monday.",
                     dt.date(2016, 9, 10))
     assert dt.date(2016, 9, 12) in [r.date for r in found] and dt.date(2016, 9, 5) not in [r.date for r in found]
+
+
+def test_a_morning_of_the_truce_counts_from_the_hour_the_catalogue_says_it_began():
+    found = reports("Aid convoys were still stuck on the fourth morning of the cease-fire, AFP reported.",
+                    dt.date(2016, 9, 17))
+    assert [r.date for r in found] == [dt.date(2016, 9, 16)]
+    assert "began at 19:00" in found[0].reasoning

@@ -103,7 +103,8 @@ def event_days(sentences: list[Sentence], catalog: Catalog) -> tuple[list[dt.dat
             continue  # the page's dates are what is weighed against these, not among them
         for expr in sentence.dated_expressions:
             if expr.kind in published.ABSOLUTE_KINDS and expr.get("year") is not None:
-                res = resolve(expr, None, truce_start=catalog.truce_start, default_year=catalog.window_start.year)
+                res = resolve(expr, None, truce_start=catalog.truce_start, truce_began_at=catalog.truce_began_at,
+                              default_year=catalog.window_start.year)
                 if res.date is not None:
                     explicit.add(res.date)
         named.update(m.milestone.date for m in sentence.real_matches)

@@ -12,10 +12,13 @@ from app.extract.caseless import Caseless
 
 # Words that make what follows them, in the same clause, a possibility or an aim rather than a fact ("hopes of
 # reaching a deal", "efforts to restore the truce").
-HYPOTHETICAL = Caseless(
-    r"\b(if|unless|would|could|might|whether|in case|threaten\w*|will|may|should|nearly|almost|close to|"
+CONDITIONAL = Caseless(
+    r"\b(if|unless|would have|could|might|whether|in case|threaten\w*|may|should|nearly|almost|close to|"
     r"(?:hopes?|hoping) (?:of|for|to)|(?:efforts?|attempts?|attempting|trying|tries|try|seeks?|seeking|bid|aims?|"
     r"aiming|wants?|wanted|plans?|proposals?) to)\b")
+# Words that put it ahead of the text's day: not yet a fact, but a time set ("the truce will take effect at
+# sundown on Monday", "the next meeting"). With its own date, a milestone so told is that milestone, scheduled.
+FUTURE_MARKERS = Caseless(r"\b(will|would|next(?! to)|upcoming|forthcoming)\b")
 HYPOTHETICAL_REACH = 45  # characters before a phrase in which a conditional word governs it
 FUTURE = Caseless(r"\b(will|is due to|are due to|is expected to|are expected to|is scheduled|"
                   r"are scheduled|plans? to|next|upcoming|is set to|are set to)\b")
@@ -84,6 +87,9 @@ class PhraseMatch:
     end: int
     hypothetical: bool
     reference: bool = False  # names the milestone as a standing thing, not the event
+    # Hypothetical only by a future marker ("will take effect on Monday"): a time set ahead, which dates the
+    # milestone when its own date is the milestone's (reports.py); alone it names nothing yet.
+    scheduled: bool = False
 
 
 def milestone_matches(sentence: str, catalog: Catalog) -> list[PhraseMatch]:
@@ -99,10 +105,22 @@ def milestone_matches(sentence: str, catalog: Catalog) -> list[PhraseMatch]:
         if reference and milestone.references:
             spans = phrase_spans(milestone.references, milestone.reference_hints, sentence, lowered, present,
                                  milestone.reference_also)
-        found.extend(PhraseMatch(milestone, start, end, is_hypothetical(sentence, start, end), reference)
-                     for start, end in spans)
+        found.extend(_phrase_match(milestone, sentence, start, end, reference) for start, end in spans)
     kept = [m for m in found if not any(_outdone(m, other) for other in found)]
-    return [m for i, m in enumerate(kept) if all(o.milestone is not m.milestone for o in kept[:i])]
+    # Per milestone the phrase told as a fact, if any, else the leftmost: in "the raid near Deir ez-Zor may
+    # have hit Syrian troops" the place names the strike though the longer phrase is only a possibility.
+    chosen = {}
+    for match in kept:
+        best = chosen.get(match.milestone.slug)
+        if best is None or (best.hypothetical and not match.hypothetical):
+            chosen[match.milestone.slug] = match
+    return sorted(chosen.values(), key=lambda m: (m.start, m.end))
+
+
+def _phrase_match(milestone: MilestoneSpec, sentence: str, start: int, end: int, reference: bool) -> PhraseMatch:
+    conditional = governed(CONDITIONAL, sentence, start, end)
+    future = not conditional and governed(FUTURE_MARKERS, sentence, start, end)
+    return PhraseMatch(milestone, start, end, conditional or future, reference, scheduled=future)
 
 
 def _outdone(match: PhraseMatch, other: PhraseMatch) -> bool:
@@ -132,9 +150,13 @@ def phrase_spans(patterns: tuple[Caseless, ...], hints: tuple[frozenset[str], ..
 def is_hypothetical(sentence: str, position: int, end: int | None = None) -> bool:
     """True when a conditional or future word governs the words at position (same clause, close by)
     or stands inside them ("an agreement was nearly reached")."""
+    return governed(CONDITIONAL, sentence, position, end) or governed(FUTURE_MARKERS, sentence, position, end)
+
+
+def governed(words: Caseless, sentence: str, position: int, end: int | None = None) -> bool:
+    """Whether one of the words stands before position in its clause, close by, or inside position:end."""
     clause_start = clause_bounds(sentence, position)[0]
-    window = sentence[max(clause_start, position - HYPOTHETICAL_REACH):end or position]
-    return bool(HYPOTHETICAL.search(window))
+    return bool(words.search(sentence[max(clause_start, position - HYPOTHETICAL_REACH):end or position]))
 
 
 def clause_bounds(sentence: str, position: int) -> tuple[int, int]:

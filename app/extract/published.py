@@ -369,7 +369,8 @@ def after_clue(event_day: dt.date, description: str) -> Clue:
 
 def absolute_after_clue(expr: TimeExpression, catalog: Catalog) -> Clue:
     # Resolved once: within the window an explicit date's year does not depend on the day tried.
-    first = resolve(expr, None, truce_start=catalog.truce_start, default_year=catalog.window_start.year).first
+    first = resolve(expr, None, truce_start=catalog.truce_start, truce_began_at=catalog.truce_began_at,
+                    default_year=catalog.window_start.year).first
     return Clue(AFTER_WEIGHT, lambda day: first is not None and first <= day, f"'{expr.text}' is reported as past",
                 holds_from=dt.date.max if first is None else first)
 

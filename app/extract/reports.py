@@ -57,7 +57,7 @@ def _item_day(sentence: Sentence, day: dt.date | None, catalog: Catalog) -> dt.d
     """The date heading the sentence's list item, which its own relative dates count from."""
     if sentence.item_date is None:
         return None
-    return resolve(sentence.item_date, day, truce_start=catalog.truce_start,
+    return resolve(sentence.item_date, day, truce_start=catalog.truce_start, truce_began_at=catalog.truce_began_at,
                    default_year=catalog.window_start.year).date
 
 
@@ -138,10 +138,10 @@ def _expression_report(sentence: Sentence, expr: TimeExpression, day: dt.date | 
     if expr.kind == "same_day" and told is not None:
         res = day_resolution(told, f"'{expr.text}': the day the text has just told of ({fmt(told)})")
     else:
-        res = resolve(expr, day, truce_start=catalog.truce_start, future=future,
+        res = resolve(expr, day, truce_start=catalog.truce_start, truce_began_at=catalog.truce_began_at, future=future,
                       default_year=catalog.window_start.year, scheduled=scheduled)
     speech = events.dates_a_statement(sentence.text, expr.start, expr.end)
-    match = _milestone_for(sentence, expr, res)
+    match = _milestone_for(sentence, expr, res, day)
     if speech and match and not match.start <= expr.start < match.end:
         match = None  # "said on Monday that ...": the date is the saying's, unless the saying is the event
     clause = sentence.text[slice(*events.clause_bounds(sentence.text, expr.start))]
@@ -168,11 +168,31 @@ def _expression_report(sentence: Sentence, expr: TimeExpression, day: dt.date | 
     return report, match
 
 
-def _milestone_for(sentence: Sentence, expr: TimeExpression, res: Resolution) -> PhraseMatch | None:
+def _milestone_for(sentence: Sentence, expr: TimeExpression, res: Resolution,
+                   published: dt.date | None) -> PhraseMatch | None:
     if res.date is None:
         return attached_match(sentence, expr)
     consistent = [m for m in sentence.real_matches if any(res.contains(day) for day in m.milestone.days)]
-    return attached_match(sentence, expr, among=consistent)
+    # A milestone told ahead ("the truce will take effect at sundown on Monday") on its own day is scheduled.
+    consistent += [m for m in sentence.matches
+                   if m.scheduled and res.precision == "day" and res.date in m.milestone.days]
+    strictly = attached_match(sentence, expr, among=consistent)
+    if strictly is not None:
+        return strictly
+    loosely = [m for m in sentence.real_matches
+               if any(_loosely_last_week(expr, day, published) for day in m.milestone.days)]
+    return attached_match(sentence, expr, among=loosely) if loosely else None
+
+
+# "collapsed last week", written on a Friday about the Monday just gone: "last week" loosely said is the past
+# seven days, though never the last few, which are "on Monday". Only a milestone's own day is read so loosely.
+LAST_WEEK_LOOSELY = (3, 7)  # days before publication
+
+
+def _loosely_last_week(expr: TimeExpression, day: dt.date, published: dt.date | None) -> bool:
+    if published is None or expr.kind != "relative_week" or expr.text.lower() != "last week":
+        return False
+    return LAST_WEEK_LOOSELY[0] <= (published - day).days <= LAST_WEEK_LOOSELY[1]
 
 
 def _kind(clause: str, sentence: str, speech: bool) -> str:
@@ -209,11 +229,15 @@ def _mention_reports(sentence: Sentence, day: dt.date | None, consumed: dict[Tim
 
 def _told_by(sentence: Sentence, expr: TimeExpression, match: PhraseMatch) -> bool:
     """Whether the phrase stands in what a saying dated by expr says: "said on Saturday that jets bombed"."""
-    return (expr.end <= match.start and events.dates_a_statement(sentence.text, expr.start, expr.end)
-            and THAT.search(sentence.text, expr.end, match.start) is not None)
+    if not (expr.end <= match.start and events.dates_a_statement(sentence.text, expr.start, expr.end)):
+        return False
+    between = sentence.text[expr.end:match.start]
+    # "said on Saturday that jets had bombed", or with the "that" left out: "said on Wednesday it had agreed".
+    return THAT.search(between) is not None or not BREAK.search(between)
 
 
 THAT = re.compile(r"\bthat\b")
+BREAK = re.compile(r"[,;:()]|\b(?:and|but|while|after|before|when|as)\b")
 
 
 def _likeliest(matches: list[PhraseMatch], day: dt.date | None) -> list[PhraseMatch]:

@@ -74,24 +74,28 @@ RESOLUTIONS_KEPT = 65_536
 
 
 def resolve(expr: TimeExpression, anchor: dt.date | None, *, truce_start: dt.date,
-            future: bool = False, default_year: int | None = None, scheduled: bool = False) -> Resolution:
+            future: bool = False, default_year: int | None = None, scheduled: bool = False,
+            truce_began_at: dt.time | None = None) -> Resolution:
     """The date the expression names, counted from anchor (normally the publication date).
 
     future: the clause looks forward ("will meet on Tuesday"). scheduled: the clause names a set time that
     may lie on either side of publication ("a truce starting on Monday", "effective from sundown on
-    Monday"), so a weekday is the nearest one."""
+    Monday"), so a weekday is the nearest one. truce_began_at: the hour the truce began on its first day, from
+    which its mornings and nights are counted."""
     # Where the expression stands in its sentence does not change what it names: that is left out of the key.
-    return _resolve(expr.kind, expr.text, expr.fields, anchor, truce_start, future, default_year, scheduled)
+    return _resolve(expr.kind, expr.text, expr.fields, anchor, truce_start, future, default_year, scheduled,
+                    truce_began_at)
 
 
 @lru_cache(maxsize=RESOLUTIONS_KEPT)
 def _resolve(kind: str, text: str, fields: tuple[tuple[str, str], ...], anchor: dt.date | None,
-             truce_start: dt.date, future: bool, default_year: int | None, scheduled: bool) -> Resolution:
+             truce_start: dt.date, future: bool, default_year: int | None, scheduled: bool,
+             truce_began_at: dt.time | None = None) -> Resolution:
     expr = TimeExpression(kind, text, 0, len(text), fields)
     if expr.kind in ("iso_date", "numeric_date", "month_day", "day_month"):
         return _absolute(expr, anchor, future, default_year)
     if expr.kind in ("truce_day", "truce_after"):
-        return _truce_relative(expr, truce_start)
+        return _truce_relative(expr, truce_start, truce_began_at)
     if expr.kind == "month":
         return _month(expr, anchor, future, default_year)
     if expr.kind == "same_day":  # dated by the sentence before it (reports.py), never by publication
@@ -159,11 +163,22 @@ def _parse(text: str, base: dt.date | None, order: str | None) -> dt.date | None
     return parsed.date() if parsed else None
 
 
-def _truce_relative(expr: TimeExpression, truce_start: dt.date) -> Resolution:
+# When each part of a day is over: a truce that began after it has its first such part the next day.
+PART_ENDS = {"morning": dt.time(12), "afternoon": dt.time(17), "evening": dt.time(21)}
+
+
+def _truce_relative(expr: TimeExpression, truce_start: dt.date, began_at: dt.time | None) -> Resolution:
     if expr.kind == "truce_day":
         number = ordinal_value(expr.get("ordinal") or "1")
+        part = (expr.get("part") or "day").lower()
+        ends = PART_ENDS.get(part)
+        if ends is not None and began_at is not None and began_at >= ends:
+            first = truce_start + dt.timedelta(days=1)  # begun at sundown: its first morning is the next day's
+            day = first + dt.timedelta(days=number - 1)
+            return day_resolution(day, f"{part} {number} of the truce, which began at {began_at:%H:%M} on "
+                                       f"{fmt(truce_start)}: its first {part} was {fmt(first)}")
         day = truce_start + dt.timedelta(days=number - 1)
-        return day_resolution(day, f"day {number} of the truce, counting {fmt(truce_start)} as day 1")
+        return day_resolution(day, f"{part} {number} of the truce, counting {fmt(truce_start)} as {part} 1")
     count = count_value(expr.get("count") or "1")
     days = count * (7 if (expr.get("unit") or "").startswith("week") else 1)
     day = truce_start + dt.timedelta(days=days)

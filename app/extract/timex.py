@@ -24,7 +24,10 @@ _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _TIME = r"(?:,?\s+(?:at\s+)?\d{1,2}:\d\d(?:\s*(?:GMT|UTC|[AP]M))?)?"
 _WEEKDAY = r"(?P<weekday>" + "|".join(WEEKDAYS) + r")"
-_TRUCE = r"(?:ceasefire|cease-fire|truce|cessation of hostilities|regime of (?:calm|silence))"
+_TRUCE = r"(?:cease[- ]?fire|truce|cessation[- ]of[- ]hostilities|regime of (?:calm|silence))"
+# Which part of a truce's day is counted: "the fourth morning of the truce" (resolve.py counts mornings from
+# the first one after the truce began, which may be the day after its first day).
+_PART = r"(?P<part>day|morning|afternoon|evening|night)"
 _COUNT = r"(?P<count>\d{1,2}|" + "|".join(NUMBERS) + r")"
 
 # Order matters: earlier patterns claim their characters first.
@@ -41,10 +44,13 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:" + _WEEKDAY.replace("?P<weekday>", "?:") + r",?\s+)?(?:the\s+)?" + _DAY + r"\s+(?:of\s+)?"
         + _MONTH + r"(?:,?\s+" + _YEAR + r")?\b" + _TIME)),
     ("truce_day", re.compile(
-        r"\b(?:the\s+)?(?P<ordinal>" + "|".join(ORDINALS) + r"|\d{1,2}(?:st|nd|rd|th))\s+day\s*\(?\s*(?:of|into)\s+"
-        r"(?:the\s+)?" + _TRUCE + r"\s*\)?", re.IGNORECASE)),
-    ("truce_day", re.compile(r"\bday\s+(?P<ordinal>\d{1,2}|" + "|".join(NUMBERS) + r")\s+of\s+(?:the\s+)?"
-                             + _TRUCE, re.IGNORECASE)),
+        r"\b(?:the\s+)?(?P<ordinal>" + "|".join(ORDINALS) + r"|\d{1,2}(?:st|nd|rd|th))\s+(?:full\s+)?" + _PART
+        + r"\s*\(?\s*(?:of|into)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?" + _TRUCE + r"\s*\)?", re.IGNORECASE)),
+    ("truce_day", re.compile(  # "the truce's fifth day", "the ceasefire's second night"
+        r"\b(?:the\s+)?" + _TRUCE + r"['’]s\s+(?P<ordinal>" + "|".join(ORDINALS) + r"|\d{1,2}(?:st|nd|rd|th))\s+"
+        r"(?:full\s+)?" + _PART + r"\b", re.IGNORECASE)),
+    ("truce_day", re.compile(r"\b(?P<part>day|night)\s+(?P<ordinal>\d{1,2}|" + "|".join(NUMBERS)
+                             + r")\s+of\s+(?:the\s+)?" + _TRUCE, re.IGNORECASE)),
     ("truce_after", re.compile(
         r"\bafter\s+" + _COUNT + r"\s+(?P<unit>days?|weeks?)\s+(?:of|into)\s+(?:the\s+)?" + _TRUCE,
         re.IGNORECASE)),
@@ -93,7 +99,7 @@ GATES: dict[str, tuple[str, ...]] = {
     "numeric_date": ("/", "."),
     "month_day": _MONTH_STEMS,
     "day_month": _MONTH_STEMS,
-    "truce_day": ("day",),
+    "truce_day": ("day", "morning", "afternoon", "evening", "night"),
     "truce_after": ("day", "week"),
     "last_hours": ("hours",),
     "days_ago": ("ago",),
@@ -115,7 +121,7 @@ _KINDS_BY_WORD = tuple((word, frozenset(k for k, words in GATES.items() if word 
 _GATE_WORDS = {kind: tuple((word, word.islower()) for word in words) for kind, words in GATES.items()}
 # Kinds that also need a word for the truce: "the sixth day of the ceasefire", "day five of the truce".
 TRUCE_KINDS = frozenset({"truce_day", "truce_after"})
-TRUCE_WORDS = ("ceasefire", "cease-fire", "truce", "cessation", "regime")
+TRUCE_WORDS = ("ceasefire", "cease-fire", "cease fire", "truce", "cessation", "regime")
 FUTURE_WORDS = re.compile(r"^(tomorrow|next|later|the following)\b", re.IGNORECASE)
 
 
