@@ -53,6 +53,10 @@ def test_a_reference_to_the_agreement_is_marked_as_such():
     ("On Friday the spokesman told reporters the roads were open.", True),
     ("Signed in Geneva on September 9, the deal was welcomed, officials said.", False),
     ("The truce came into effect on Monday.", False),
+    # A date before its noun is the noun's, whoever speaks of it.
+    ("Moscow said the September 16 raids were deliberate.", False),
+    ("The minister stressed that the 19 September convoy bombing was a war crime.", False),
+    ("Officials said that on Monday the convoy had been hit.", False),
 ])
 def test_time_expression_dating_the_saying(sentence, dates_speech):
     from app.extract.timex import find_expressions

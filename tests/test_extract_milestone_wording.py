@@ -92,3 +92,22 @@ def test_a_milestone_told_in_the_future_is_scheduled_and_names_nothing_without_i
 def test_last_week_said_the_day_after_is_not_loosely_read():
     # "collapsed last week" on Tuesday 20 cannot be Monday 19: that would be "on Monday".
     assert (19, "collapse") not in dated_kinds("The ceasefire collapsed last week, a monitor said.", 20)
+
+
+@pytest.mark.parametrize("text, published, day, slug", [
+    ("Lavrov said the September 16 attacks by US-led coalition forces on Syrian army positions were a crime.",
+     21, 16, "deir-ezzor-airstrike"),
+    ("The truce, which came into force on 13 September, is still holding.", 15, 13, "truce-begins"),
+    ("Warplanes struck the aid convoy near Aleppo on Sept. 20, the UN says.", 22, 20, "aid-convoy-attack"),
+])
+def test_an_explicit_date_a_day_off_the_catalogue_still_names_the_milestone_and_keeps_its_own_day(
+        text, published, day, slug):
+    found = [r for r in reports(text, published) if r.milestone == slug]
+    assert [r.date.day for r in found] == [day]
+    assert "which sources date" in found[0].reasoning
+
+
+def test_a_weekday_a_day_off_the_milestone_names_no_milestone():
+    # A weekday's day depends on publication, which may itself be off: only an explicit date is read so.
+    found = reports("Coalition jets struck Syrian army positions near the airport on Friday.", 19)
+    assert not [r for r in found if r.milestone == "deir-ezzor-airstrike" and r.date.day == 16]

@@ -43,6 +43,7 @@ REPORTED_SPEECH = Caseless(
     r"(?<!\bhas )(?<!\bhave )(?<!\bhad )\b(said|told|added|noted|stressed|asked|confirmed|explained|warned|"
     r"insisted|acknowledged|reiterated|pointed out|accused|cited|argued|claimed|denied|urged)\b")
 SPEECH_REACH = 25  # characters between a time expression and the verb of saying it dates
+ATTRIBUTIVE = re.compile(r"\b(?:the|a|an|its|their|this|that)\s+$", re.IGNORECASE)  # a date before its noun
 NON_DATING_SPEECH = re.compile(r"\b(announced|declared)\b", re.IGNORECASE)  # these are events themselves
 CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while|whereas|although|though)\b|\band\s+(?=yesterday|today|"
                           r"on\s+[A-Z]|last\s+week)")
@@ -193,6 +194,9 @@ def dates_a_statement(sentence: str, start: int, end: int) -> bool:
     if sentence[start:end].endswith(("'s", "’s")):
         return False  # "acknowledged Saturday's strike": the day is the strike's
     before = sentence[max(0, start - SPEECH_REACH):start]
+    if ATTRIBUTIVE.search(before):
+        return False  # "said the September 16 attacks were a crime": the date is the attacks'
+
     after = sentence[end:end + SPEECH_REACH]
     before_clause = re.split(r"[,;:.]", before)[-1]
     after_clause = re.split(r"[,;:.]", after)[0]

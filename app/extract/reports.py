@@ -153,6 +153,9 @@ def _expression_report(sentence: Sentence, expr: TimeExpression, day: dt.date | 
         elif res.date in m.also_dated:  # the text's own day, which sources give it too: kept as the text says
             date = res.date
             reasoning = f"{res.reasoning}; that is {m.named}, which sources date {fmt(m.date)} or this day"
+        elif expr.kind in ABSOLUTE_KINDS and res.date is not None and res.precision == "day":
+            date = res.date  # the text's own explicit date, a day from the catalogue's: kept as the text says
+            reasoning = f"{res.reasoning}; it names {m.named}, which sources date {fmt(m.date)}"
         else:
             reasoning = f"{res.reasoning}; it names {m.named}, on {fmt(m.date)}"
     else:
@@ -179,9 +182,17 @@ def _milestone_for(sentence: Sentence, expr: TimeExpression, res: Resolution,
     strictly = attached_match(sentence, expr, among=consistent)
     if strictly is not None:
         return strictly
-    loosely = [m for m in sentence.real_matches
-               if any(_loosely_last_week(expr, day, published) for day in m.milestone.days)]
+    loosely = [m for m in sentence.real_matches if any(
+        _loosely_last_week(expr, day, published) or _a_day_off(expr, res, day, m) for day in m.milestone.days)]
     return attached_match(sentence, expr, among=loosely) if loosely else None
+
+
+def _a_day_off(expr: TimeExpression, res: Resolution, day: dt.date, match: PhraseMatch) -> bool:
+    """An explicit date a day from the milestone's, on words that tell the event itself ("the September 16
+    attacks on Syrian army positions"): sources disagree by a day, a time zone or a slip, and the words
+    still name it; the text's date is kept (_expression_report)."""
+    return (expr.kind in ABSOLUTE_KINDS and not match.reference and res.precision == "day" and res.date is not None
+            and abs((res.date - day).days) == 1)
 
 
 # "collapsed last week", written on a Friday about the Monday just gone: "last week" loosely said is the past
