@@ -215,7 +215,8 @@ SUNDOWN = dt.time(19)  # the hour the catalogue says the truce began on its firs
     ("The first morning of the truce brought an eerie calm to Idlib.", dt.date(2016, 9, 13)),
     ("On the second night of the truce, residents slept without the sound of jets.", dt.date(2016, 9, 13)),
     ("On the truce's fifth day, convoys were still stuck.", dt.date(2016, 9, 16)),
-    ("By the third full day of the ceasefire no aid had arrived.", dt.date(2016, 9, 14)),
+    ("By the third full day of the ceasefire no aid had arrived.", dt.date(2016, 9, 15)),  # 13 Sept the first
+    ("The first full day of the truce passed calmly in Idlib.", dt.date(2016, 9, 13)),
     ("Shelling resumed on the first afternoon of the Syrian ceasefire, activists said.", dt.date(2016, 9, 13)),
     ("The ceasefire's second evening passed quietly.", dt.date(2016, 9, 13)),
     ("Night two of the cease fire was the quietest in months.", dt.date(2016, 9, 13)),

@@ -10,6 +10,7 @@ from app.extract.article import extract_article
 from app.extract.sentences import MAX_SENTENCE_CHARS, analyse, capped, captions, heading_end
 from app.extract.text import split_sentences
 from app.extract.timex import find_expressions
+from app.extract.types import KnownMeta
 
 RUN_ON_CLAUSE = "the monitors logged shelling near the bakery on Friday and the convoy waited at the bridge on Sunday "
 
@@ -143,3 +144,38 @@ def test_a_caption_reports_nothing(catalog: Catalog):
             "the monitor said.")
     article = extract_article(text, source="captioned.txt", catalog=catalog)
     assert [r.basis for r in article.reports] == ["on Thursday"]
+
+
+def test_a_photo_line_that_tells_what_it_shows_is_a_caption_not_the_credit_of_the_story_before_it(
+        catalog: Catalog):
+    text = ("The truce took effect at sundown on Monday.\n\n"
+            "Photo: Children play in a street in Aleppo on Tuesday.\n\n"
+            "Monitors reported calm on Wednesday.\n\nPicture by Jane Doe/Harbour Agency")
+    sentences = analyse(text, catalog)
+    assert sorted(captions(sentences)) == [1, 2, 3]  # not the story's first sentence
+
+
+def test_the_site_speaking_of_itself_reports_nothing(catalog: Catalog):
+    text = ("While we paused regular publication on May 15, 2018, our archive remains online.\n\n"
+            "Sign up for our Monday briefing to get the week's Syria news in your inbox.\n\n"
+            "Subscribe to the newsletter and get analysis delivered every Friday.\n\n"
+            "Thank you to our readers, whose donations since September keep our reporting free.\n\n"
+            "Rebels shelled the district on Thursday, the monitor said.")
+    article = extract_article(text, source="site.txt", catalog=catalog)
+    assert [r.basis for r in article.reports] == ["on Thursday"]
+
+
+def test_a_heading_that_names_the_page_s_day_reports_nothing(catalog: Catalog):
+    text = ("Executive Summary for September 19th\n\nSyria Daily Brief: 20 Sept 2016\n\n"
+            "Weekly round-up – September 23, 2016\n\n"
+            "New Syria Cease-Fire Set To Begin Monday\n\n"
+            "The convoy was hit on September 19, the agency said.")
+    article = extract_article(text, source="briefs.txt", catalog=catalog)
+    assert [r.basis for r in article.reports if r.date] == ["Monday", "September 19"]
+
+
+def test_a_habit_is_no_date(catalog: Catalog):
+    text = "Join our live chat every Friday at noon.\n\nNegotiators meet each Monday morning in Geneva, he said."
+    known = KnownMeta(published=dt.date(2016, 9, 20))
+    article = extract_article(text, source="habits.txt", catalog=catalog, known=known)
+    assert [r.basis for r in article.reports] == ["publication date"]  # the saying, on the day it was written

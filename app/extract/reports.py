@@ -11,7 +11,7 @@ from app.extract.events import PhraseMatch
 from app.extract.figures import find_claims, find_figures
 from app.extract.published import ABSOLUTE_KINDS
 from app.extract.resolve import Resolution, day_resolution, fmt, resolve
-from app.extract.sentences import Sentence, attached_match, captions, is_dateline, is_prose
+from app.extract.sentences import Sentence, attached_match, captions, is_dateline, is_prose, is_site_furniture
 from app.extract.timex import TimeExpression
 from app.extract.types import ExtractedClaim, ExtractedFigure, ExtractedReport
 
@@ -32,7 +32,7 @@ def build_reports(sentences: list[Sentence], day: dt.date | None, catalog: Catal
     told: dt.date | None = None  # the last day the text told of, for "the same day"
     pictured = captions(sentences)
     for position, sentence in enumerate(sentences):
-        if is_dateline(sentence.text, sentence.expressions) or position in pictured:
+        if is_dateline(sentence.text, sentence.expressions) or position in pictured or is_site_furniture(sentence):
             continue
         speaker = _full_name(events.find_speaker(sentence.text, last_named), named)
         last_named = speaker or last_named

@@ -171,8 +171,10 @@ def _truce_relative(expr: TimeExpression, truce_start: dt.date, began_at: dt.tim
     if expr.kind == "truce_day":
         number = ordinal_value(expr.get("ordinal") or "1")
         part = (expr.get("part") or "day").lower()
+        # Its first full day is the first it held from midnight: the day after, for a truce begun at sundown.
+        full_day = bool(expr.get("full")) and part == "day"
         ends = PART_ENDS.get(part)
-        if ends is not None and began_at is not None and began_at >= ends:
+        if began_at is not None and ((full_day and began_at > dt.time(0)) or (ends is not None and began_at >= ends)):
             first = truce_start + dt.timedelta(days=1)  # begun at sundown: its first morning is the next day's
             day = first + dt.timedelta(days=number - 1)
             return day_resolution(day, f"{part} {number} of the truce, which began at {began_at:%H:%M} on "

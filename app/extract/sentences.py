@@ -187,8 +187,42 @@ def is_dateline(line: str, expressions: list[TimeExpression] | tuple[TimeExpress
 CAPTION_WORDS = re.compile(r"\b(?:is|are) (?:pictured|photographed|seen|shown)\b|\((?:L|R|C|left|right|centre|center)\)"
                            r"|\b(?:[Ff]ile )?[Pp]hoto(?:graph)?\s*[:/]"
                            r"|\b[A-Z]{2,}(?: [Pp]hoto)?\s?/\s?[A-Z][a-z]+(?: [A-Z][a-z]+)+\s*$")  # ends in its credit
+# A credit names its photographers or agencies only: "Photo: AFP / Getty", "Picture by Jane Doe/Reuters"; a
+# "Photo: Children play in a street" line is a caption itself, not the credit of the sentence before it.
 CREDIT_LINE = re.compile(r"^\(?(?:[A-Z]{2,}(?: [Pp]hoto)?\s?/\s?[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}"
-                         r"|(?:[Pp]hoto|[Ii]mage|[Pp]icture)s?\s*(?:by|:)\s*\S.{0,60}|©.{1,60})\)?$")
+                         r"|(?:[Pp]hoto|[Ii]mage|[Pp]icture)s?\s*(?:by|:)\s*[A-Z©][\w.'&-]*"
+                         r"(?:(?:\s*[/,|]\s*|\s+|\s+(?:for|via|and)\s+)[A-Z©][\w.'&-]*){0,6}|©.{1,60})\)?$")
+
+
+# The site speaking of itself, not of the news: newsletter prompts, notes to readers, subscription pleas
+# ("While we paused regular publication on May 15, 2018, ...", "Sign up for our Monday briefing").
+SITE_VOICE = re.compile(
+    r"\b(?:we|our|us)\b[^.;!?]{0,80}\b(?:newsletters?|inbox|subscri(?:be|bers?|ptions?)|sign(?:ing)? up|website|"
+    r"readers|journalism|reporting|archives?|podcasts?|(?:regular |print )?publication|donat(?:e|ions?)|"
+    r"membership|paywall|cookies)\b"
+    r"|^(?:sign up|subscribe|join|follow|download|register|get)\b[^.;!?]{0,80}\b(?:newsletters?|inbox|e-?mails?|"
+    r"briefings?|app|podcasts?)\b", re.IGNORECASE)
+# A heading that names the page's own day: "Executive Summary for September 19th", "Daily Brief: 20 Sept".
+PAGE_NOUN_BEFORE = re.compile(
+    r"\b(?:summary|summaries|updates?|briefing|brief|digest|round-?up|newsletter|edition|bulletin|sitrep|"
+    r"situation report|recap|wrap|live blog|podcast|episode)\s*(?:for|of|on|from)?\s*[:|,–—-]?\s*$", re.IGNORECASE)
+PAGE_HEADING_TAIL_WORDS = 3  # a word or two after the date ("Executive Summary for September 19th, 2016")
+
+
+def speaks_as_site(text: str) -> bool:
+    """The site speaking of itself: its dates are the site's history, no clue to the story's day."""
+    return SITE_VOICE.search(text) is not None
+
+
+def is_site_furniture(sentence: Sentence) -> bool:
+    """A sentence of the site's own voice, or a heading naming the page's day: it reports no event."""
+    if speaks_as_site(sentence.text):
+        return True
+    if is_prose(sentence.text):
+        return False
+    dated = [e for e in sentence.expressions if e.kind in published.ABSOLUTE_KINDS]
+    return bool(dated) and (PAGE_NOUN_BEFORE.search(sentence.text, 0, dated[0].start) is not None
+                            and len(sentence.text[dated[-1].end:].split()) <= PAGE_HEADING_TAIL_WORDS)
 
 
 def captions(sentences: list[Sentence]) -> set[int]:

@@ -44,11 +44,11 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?:" + _WEEKDAY.replace("?P<weekday>", "?:") + r",?\s+)?(?:the\s+)?" + _DAY + r"\s+(?:of\s+)?"
         + _MONTH + r"(?:,?\s+" + _YEAR + r")?\b" + _TIME)),
     ("truce_day", re.compile(
-        r"\b(?:the\s+)?(?P<ordinal>" + "|".join(ORDINALS) + r"|\d{1,2}(?:st|nd|rd|th))\s+(?:full\s+)?" + _PART
+        r"\b(?:the\s+)?(?P<ordinal>" + "|".join(ORDINALS) + r"|\d{1,2}(?:st|nd|rd|th))\s+(?P<full>full\s+)?" + _PART
         + r"\s*\(?\s*(?:of|into)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?" + _TRUCE + r"\s*\)?", re.IGNORECASE)),
     ("truce_day", re.compile(  # "the truce's fifth day", "the ceasefire's second night"
         r"\b(?:the\s+)?" + _TRUCE + r"['’]s\s+(?P<ordinal>" + "|".join(ORDINALS) + r"|\d{1,2}(?:st|nd|rd|th))\s+"
-        r"(?:full\s+)?" + _PART + r"\b", re.IGNORECASE)),
+        r"(?P<full>full\s+)?" + _PART + r"\b", re.IGNORECASE)),
     ("truce_day", re.compile(r"\b(?P<part>day|night)\s+(?P<ordinal>\d{1,2}|" + "|".join(NUMBERS)
                              + r")\s+of\s+(?:the\s+)?" + _TRUCE, re.IGNORECASE)),
     ("truce_after", re.compile(
@@ -71,6 +71,9 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("relative_day", re.compile(
         r"\b(?P<rel>the\s+day\s+before\s+yesterday|yesterday|today|tonight|tomorrow|last\s+night"
         r"|this\s+(?:morning|afternoon|evening)|earlier\s+today|later\s+today)\b", re.IGNORECASE)),
+    # "every Friday", "each Monday morning": a habit, no day ("Join our live chat every Friday").
+    ("habitual", re.compile(r"\b(?i:every|each)\s+(?:(?i:other)\s+)?" + _WEEKDAY
+                            + r"(?:\s+(?:morning|afternoon|evening|night))?\b")),
     ("weekday", re.compile(
         r"\b(?:(?P<rel>(?i:last|this|next|on|late|early|since|by|until|from))\s+)?" + _WEEKDAY
         + r"(?:['’]s)?(?:\s+(?:morning|afternoon|evening|night))?\b")),
@@ -84,7 +87,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # ("the support group, formed in 2015"), so it is found and kept apart.
     ("year", re.compile(r"\b(?:in|during|by|until|of|from|early|late)\s+" + _YEAR + r"\b")),
 )
-UNDATED_KINDS = frozenset({"year"})  # found, but never a report
+UNDATED_KINDS = frozenset({"year", "habitual"})  # found, but never a report
 # Each pattern with, when it is case-insensitive and written in lower case, the same pattern without the flag,
 # to run over the lower-cased sentence: several times faster in Python's re (see caseless.py).
 _RUNNABLE = tuple((kind, pattern, fast_variant(pattern)) for kind, pattern in PATTERNS)
@@ -107,6 +110,7 @@ GATES: dict[str, tuple[str, ...]] = {
     "relative_month": ("month",),
     "same_day": ("same",),
     "relative_day": ("day", "night", "tomorrow", "morning", "afternoon", "evening"),  # yesterday, today: "day"
+    "habitual": ("day",),
     "weekday": ("day",),  # every weekday's name ends so
     "month": _MONTH_STEMS,
     "year": ("19", "20"),
