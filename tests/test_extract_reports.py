@@ -111,3 +111,27 @@ def test_a_morning_of_the_truce_counts_from_the_hour_the_catalogue_says_it_began
                     dt.date(2016, 9, 17))
     assert [r.date for r in found] == [dt.date(2016, 9, 16)]
     assert "began at 19:00" in found[0].reasoning
+
+
+def test_when_a_state_began_is_no_report_beside_the_day_it_is_told():
+    text = ("Two UN convoys had remained blocked at the border since early last week, a UN spokesman said on "
+            "Monday.")
+    assert [(r.basis, r.date) for r in reports(text, dt.date(2016, 9, 19))] == [("on Monday", dt.date(2016, 9, 19))]
+
+
+def test_when_a_state_began_is_its_report_when_nothing_else_dates_the_sentence():
+    found = reports("Aid trucks have been stuck at the crossing since Tuesday.", dt.date(2016, 9, 16))
+    assert [(r.basis, r.date) for r in found] == [("since Tuesday", dt.date(2016, 9, 13))]
+
+
+def test_a_sentence_going_on_from_the_last_takes_the_day_it_gave_not_a_milestone_it_only_mentioned():
+    text = ("On Tuesday rebels shelled the old city; the deal struck by Kerry and Lavrov looked fragile. "
+            "Two civilians were killed near the market.")
+    found = reports(text, dt.date(2016, 9, 21))
+    assert [r.date for r in found if r.basis == "the previous sentence"] == [dt.date(2016, 9, 20)]
+
+
+def test_the_same_day_with_no_day_told_before_it_is_the_day_of_publication():
+    text = "The same day Moscow said it would suspend a separate arms accord.\n\nWashington cut contacts on Monday."
+    found = reports(text, dt.date(2016, 10, 3))
+    assert [(r.basis, r.date) for r in found][0] == ("The same day", dt.date(2016, 10, 3))

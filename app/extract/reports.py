@@ -46,7 +46,8 @@ def build_reports(sentences: list[Sentence], day: dt.date | None, catalog: Catal
             last_reported, scene = sentence, found
             figures.extend(sentence_figures(sentence, sentence))
         elif last_reported is not None and _same_paragraph(last_reported, sentence):
-            continued = continuation_report(sentence, scene, speaker)
+            continued = continuation_report(sentence, scene, speaker,
+                                            frozenset(e.text for e in last_reported.dated_expressions))
             reports.extend(continued)
             # "...bombing on Saturday. Some 62 soldiers were killed": the figures go with the bombing.
             figures.extend(sentence_figures(sentence, sentence if continued else last_reported))
@@ -75,11 +76,15 @@ NOT_A_SCENE = re.compile(r"\b(has|have|is|are|am|will|would|can|could|may|might|
                          r"usually|often|always|every)\b|[\"“”]", re.IGNORECASE)
 
 
-def continuation_report(sentence: Sentence, scene: list[ExtractedReport], speaker: str | None
-                        ) -> list[ExtractedReport]:
+def continuation_report(sentence: Sentence, scene: list[ExtractedReport], speaker: str | None,
+                        told_by: frozenset[str] = frozenset()) -> list[ExtractedReport]:
     """A sentence with no date of its own that goes on telling the previous sentence's dated event."""
-    anchor = next((r for r in reversed(scene) if r.date and r.precision == "day"
-                   and r.basis != PUBLICATION_BASIS and r.kind != "statement"), None)
+    candidates = [r for r in scene if r.date and r.precision == "day" and r.basis != PUBLICATION_BASIS
+                  and r.kind != "statement"]
+    # The day the sentence itself gives first; a milestone it only mentions ("... under the deal agreed in
+    # Geneva") is background, not the scene the next sentence goes on with.
+    dated = [r for r in candidates if r.basis in told_by]
+    anchor = (dated or candidates or [None])[-1]
     text = sentence.text
     if (anchor is None or not is_prose(text) or not PAST_EVENT.search(text) or NOT_A_SCENE.search(text)
             or events.has_reported_speech(text)):
@@ -115,6 +120,8 @@ def sentence_reports(sentence: Sentence, day: dt.date | None, catalog: Catalog,
     consumed: dict[TimeExpression, PhraseMatch] = {}  # each expression and the milestone phrase it dates
     for expr in sentence.dated_expressions:
         report, match = _expression_report(sentence, expr, day, catalog, speaker, told)
+        if match is None and _since(sentence, expr) and len(sentence.dated_expressions) > 1:
+            continue  # "blocked since early last week, a UN spokesman said Monday": a state's start, not the news
         reports.append(report)
         if match:
             consumed[expr] = match
@@ -132,11 +139,24 @@ def sentence_reports(sentence: Sentence, day: dt.date | None, catalog: Catalog,
     return reports
 
 
+SINCE = re.compile(r"\bsince\s+(?:(?:early|late|mid-?)\s*)?$", re.IGNORECASE)
+SINCE_REACH = 16
+
+
+def _since(sentence: Sentence, expr: TimeExpression) -> bool:
+    """Whether the expression tells when a state began ("stuck since Monday"): "since" heads it."""
+    if (expr.get("rel") or "").lower() == "since":
+        return True
+    return SINCE.search(sentence.text[max(0, expr.start - SINCE_REACH):expr.start]) is not None
+
+
 def _expression_report(sentence: Sentence, expr: TimeExpression, day: dt.date | None, catalog: Catalog,
                        speaker: str | None, told: dt.date | None) -> tuple[ExtractedReport, PhraseMatch | None]:
     future, scheduled = sentence.is_future(expr), sentence.is_scheduled(expr)
     if expr.kind == "same_day" and told is not None:
         res = day_resolution(told, f"'{expr.text}': the day the text has just told of ({fmt(told)})")
+    elif expr.kind == "same_day" and day is not None:  # a summary at the top, before any day is told: the news's
+        res = day_resolution(day, f"'{expr.text}': no day told before it, so the day of publication ({fmt(day)})")
     else:
         res = resolve(expr, day, truce_start=catalog.truce_start, truce_began_at=catalog.truce_began_at, future=future,
                       default_year=catalog.window_start.year, scheduled=scheduled)
