@@ -4,6 +4,8 @@ share one time expression, and the milestone a plain mention is about."""
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from app.catalog import load_catalog
 from app.extract.reports import build_reports
 from app.extract.sentences import analyse
@@ -135,3 +137,29 @@ def test_the_same_day_with_no_day_told_before_it_is_the_day_of_publication():
     text = "The same day Moscow said it would suspend a separate arms accord.\n\nWashington cut contacts on Monday."
     found = reports(text, dt.date(2016, 10, 3))
     assert [(r.basis, r.date) for r in found][0] == ("The same day", dt.date(2016, 10, 3))
+
+
+@pytest.mark.parametrize("text, published, day, words", [
+    ("Bombs rained down on eastern Aleppo hours after Syria's army declared the truce over.", 20, 19, "hours after"),
+    ("Fighting flared in Hama just hours after the cessation of hostilities took effect, activists said.", 14, 12,
+     "just hours after"),
+    ("Rebels shelled the airport a day after coalition jets bombed Syrian army positions near Deir ez-Zor.", 19, 18,
+     "a day after"),
+    ("Kerry phoned Lavrov two days before the truce took effect.", 14, 10, "two days before"),
+    ("The UN halted deliveries shortly after the aid convoy was attacked near Aleppo.", 21, 19, "shortly after"),
+])
+def test_an_event_told_hours_or_days_from_a_milestone_is_dated_from_it(text, published, day, words):
+    found = [r for r in reports(text, dt.date(2016, 9, published)) if r.basis == words]
+    assert [r.date for r in found] == [dt.date(2016, 9, day)]
+
+
+def test_after_a_milestone_the_sentence_s_own_milestone_keeps_its_day():
+    # "Two days after the deal was struck, the truce took effect": the start is 12 Sept, not the deal's day + 2.
+    found = reports("The truce took effect two days after the deal was struck in Geneva.", dt.date(2016, 9, 14))
+    assert not [r for r in found if r.basis == "two days after"]
+    assert {(r.milestone, r.date) for r in found} >= {("truce-begins", dt.date(2016, 9, 12))}
+
+
+def test_a_dated_sentence_is_not_dated_again_from_the_milestone_it_follows():
+    found = reports("The convoy was hit on Monday, hours after the army declared the truce over.", dt.date(2016, 9, 20))
+    assert not [r for r in found if r.basis == "hours after"]

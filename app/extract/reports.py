@@ -127,6 +127,8 @@ def sentence_reports(sentence: Sentence, day: dt.date | None, catalog: Catalog,
             consumed[expr] = match
     if is_prose(sentence.text):  # a headline or teaser is not where an undated event is reported
         reports.extend(_mention_reports(sentence, day, consumed, speaker))
+        if not sentence.dated_expressions:
+            reports.extend(_relative_to_milestone(sentence, day, speaker))
     # Publication only dates the saying when the sentence dates nothing else: beside a dated event
     # it is a guess the sentence does not support.
     if not reports and sentence.item_date is not None and day is not None:  # day: the item's (build_reports)
@@ -256,6 +258,51 @@ def _mention_reports(sentence: Sentence, day: dt.date | None, consumed: dict[Tim
                                f"no date in the sentence; '{words}' names {m.named}, "
                                f"on {fmt(m.date)}", m.kind, m.slug, speaker))
     return reports
+
+
+# "hours after the army declared the truce over", "a day before the truce took effect": an event dated by a
+# milestone told right after these words, a few words at most between ("hours after the cessation of hostilities
+# took effect").
+# Within hours is the same day; days are counted.
+RELATIVE_TO = re.compile(
+    r"\b(?:(?P<count>a|an|one|two|three|four|five|\d)\s+(?P<unit>days?)|(?:just\s+|only\s+|mere\s+|"
+    r"(?:less|more)\s+than\s+(?:an?\s+|\w+\s+)?|a\s+few\s+|several\s+|within\s+)?(?:hours?|minutes?|moments?)"
+    r"|shortly|soon|just|(?P<the>the\s+day))\s+(?P<dir>after|before)\s+(?:[\w'’-]+\s+){0,5}$", re.IGNORECASE)
+RELATIVE_TO_REACH = 80  # characters before the phrase searched for those words
+DAY_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def _relative_to_milestone(sentence: Sentence, day: dt.date | None, speaker: str | None) -> list[ExtractedReport]:
+    """The event of a sentence with no date of its own, told as hours or days after (or before) a milestone it
+    names: "Bombs rained down on Aleppo hours after the army declared the truce over" is the declaration's day.
+    Not when the sentence names another milestone before those words: that one is its event, with its own day."""
+    matches = [m for m in sentence.real_matches if not m.reference]
+    for match in matches:
+        clause_start = events.clause_bounds(sentence.text, match.start)[0]
+        found = RELATIVE_TO.search(sentence.text, max(clause_start, match.start - RELATIVE_TO_REACH), match.start)
+        if found is None or any(o is not match and o.start < found.start() for o in matches):
+            continue
+        m = match.milestone
+        offset = _offset(found)
+        date = m.date + dt.timedelta(days=offset)
+        if day is not None and date > day:
+            continue  # told as past, it cannot be after publication
+        words = sentence.text[found.start():found.end("dir")]
+        reasoning = (f"no date of its own; '{words}' {m.named}, on {fmt(m.date)}"
+                     + (": the same day" if offset == 0 else f": {fmt(date)}"))
+        clause = sentence.text[:found.start()]
+        return [_report(sentence, date, "day", words, reasoning, _kind(clause, clause, False), None, speaker)]
+    return []
+
+
+def _offset(found: re.Match[str]) -> int:
+    sign = 1 if found["dir"].lower() == "after" else -1
+    if found["the"]:
+        return sign
+    if found["unit"]:
+        count = found["count"].lower()
+        return sign * (int(count) if count.isdigit() else DAY_COUNTS[count])
+    return 0
 
 
 def _told_by(sentence: Sentence, expr: TimeExpression, match: PhraseMatch) -> bool:
