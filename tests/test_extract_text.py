@@ -145,3 +145,22 @@ def test_utf16_without_a_bom():
 
 def test_a_stray_control_character_does_not_make_a_file_binary():
     assert "\v" in decode_bytes(("Before the break\vafter it. " + STORY).encode())
+
+
+def test_hard_wrapped_plain_text_reads_as_one_sentence_across_its_line_breaks():
+    raw = ("Ceasefire deal reached\n"
+           "BEIRUT (Wire) - Moscow and Washington agreed on a truce\n"
+           "that takes effect from sundown on Monday, officials\n"
+           "said.\n"
+           "Aid agencies welcomed the plan.\n")
+    text = clean_text(raw)
+    sentences = [text[start:end].replace("\n", " ") for start, end in split_sentences(text)]
+    assert sentences == ["Ceasefire deal reached",
+                         "BEIRUT (Wire) - Moscow and Washington agreed on a truce that takes effect from sundown "
+                         "on Monday, officials said.",
+                         "Aid agencies welcomed the plan."]
+
+
+def test_lines_a_blank_line_apart_stay_paragraphs_though_the_first_runs_on():
+    text = clean_text("The envoys met in Geneva and\n\nlater flew home.")
+    assert [text[s:e] for s, e in split_sentences(text)] == ["The envoys met in Geneva and", "later flew home."]

@@ -176,20 +176,34 @@ ICON_LIST_MIN = 5  # a line naming this many icons is a scraped icon sprite, not
 def clean_text(text: str) -> str:
     """The story's lines, furniture removed, one blank line between paragraphs."""
     kept: list[str] = []
+    wrapped: set[int] = set()  # kept lines that go on from the line before them, hard-wrapped copy
+    adjacent = False  # whether the raw line follows the last kept one directly, no blank line between
     for raw_line in text.split("\n"):
         line = " ".join(raw_line.split())
         if not line:
+            adjacent = False
             continue
         if TRAILER_LINE.match(line):
             if line.lower().startswith("source:"):
                 kept.append(line)  # the credit line is part of the story; what follows is not
             break
         if FURNITURE_LINE.match(line) or len(ICON_WORDS.findall(line)) >= ICON_LIST_MIN:
+            adjacent = False
             continue
         if kept and kept[-1] == line:
             continue  # teaser cards repeat their headline
+        if adjacent and kept and _runs_on(kept[-1], line):
+            wrapped.add(len(kept))
         kept.append(line)
-    return "\n\n".join(kept)
+        adjacent = True
+    # A wrapped line stays one newline from the line it goes on from, so the splitter reads them as one run.
+    return "".join(("\n" if i in wrapped else "\n\n") + line if i else line for i, line in enumerate(kept))
+
+
+def _runs_on(line: str, following: str) -> bool:
+    """Whether a line runs on into the next, by the same test the splitter makes of a single line break."""
+    joined = line + "\n" + following
+    return _wraps_into(joined, len(line), len(line) + 1)
 
 
 # --- sentences --------------------------------------------------------------------------------
