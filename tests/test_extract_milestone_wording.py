@@ -57,6 +57,13 @@ def dated_kinds(text: str, published: int) -> set[tuple[int, str]]:
     ("The Syrian army declared an end to the seven-day truce on Monday.", 20, 19, "truce_end"),
     ("The army said its seven-day truce would expire at midnight on Sunday.", 17, 18, "truce_end"),
     ("The truce fizzled out on Monday as jets returned over Aleppo.", 21, 19, "collapse"),
+    ("The bombing of a humanitarian convoy on Monday was condemned worldwide.", 21, 19, "convoy_attack"),
+    ("Eighteen trucks were destroyed in the attack on Monday.", 20, 19, "convoy_attack"),
+    ("Monday's breakdown of the truce was blamed on Damascus.", 21, 19, "collapse"),
+    ("The Syrian military on Monday declared the week-long truce over.", 20, 19, "truce_end"),
+    ("Washington apologised on Sunday for Saturday's deadly strike on Syrian forces.", 19, 17, "airstrike_deir_ezzor"),
+    ("The cessation-of-hostilities agreement was announced in Geneva late on Friday.", 12, 9, "agreement"),
+    ("Government forces started a major assault on rebel-held eastern Aleppo on Thursday.", 23, 22, "other"),
     # "last week" on a Friday about the Monday just gone.
     ("A week-old truce collapsed last week.", 23, 19, "collapse"),
 ])
@@ -70,6 +77,9 @@ def test_a_milestone_told_in_other_words_takes_its_kind_on_the_day_the_text_give
     ("The government announced an end to the curfew on Monday and to the truce.", 20, 9, "agreement"),
     ("Russia and the US will hold the next ISSG meeting on Thursday, Steinmeier said.", 21, 20, "talks"),
     ("The convoy is due to leave for Aleppo on Wednesday.", 20, 21, "convoy_attack"),
+    ("Two army trucks were destroyed by a roadside bomb on Monday.", 20, 19, "convoy_attack"),
+    ("The truce is expected to be extended on Wednesday if calm holds.", 13, 14, "extension"),
+    ("Saturday's football match in Damascus was cancelled.", 18, 17, "airstrike_deir_ezzor"),
     # A truce that would begin on another day than the catalogue's is no start; "will" alone names nothing.
     ("A new truce will take effect on Friday, the envoy said.", 21, 23, "truce_start"),
 ])

@@ -200,8 +200,17 @@ def dates_a_statement(sentence: str, start: int, end: int) -> bool:
     after = sentence[end:end + SPEECH_REACH]
     before_clause = re.split(r"[,;:.]", before)[-1]
     after_clause = re.split(r"[,;:.]", after)[0]
-    return any(not NON_DATING_SPEECH.fullmatch(m.group(0))
-               for text in (before_clause, after_clause) for m in SPEECH.finditer(text))
+    before_verbs = SPEECH.finditer(before_clause)
+    after_verbs = (m for m in SPEECH.finditer(after_clause) if not _passive(after_clause, m))
+    return any(not NON_DATING_SPEECH.fullmatch(m.group(0)) for verbs in (before_verbs, after_verbs) for m in verbs)
+
+
+PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+
+
+def _passive(text: str, verb: re.Match[str]) -> bool:
+    """ "The bombing on Monday was condemned": a passive verb of saying after the date is about its subject."""
+    return PASSIVE_BEFORE.search(text, 0, verb.start()) is not None
 
 
 def kind_from_words(text: str, speech: bool) -> str:
