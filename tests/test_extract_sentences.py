@@ -160,9 +160,10 @@ def test_the_site_speaking_of_itself_reports_nothing(catalog: Catalog):
             "Sign up for our Monday briefing to get the week's Syria news in your inbox.\n\n"
             "Subscribe to the newsletter and get analysis delivered every Friday.\n\n"
             "Thank you to our readers, whose donations since September keep our reporting free.\n\n"
-            "Rebels shelled the district on Thursday, the monitor said.")
+            "Most popular this week\n\nTrending today\n\n"
+            "Popular anger grew on Wednesday as rebels shelled the district on Thursday, the monitor said.")
     article = extract_article(text, source="site.txt", catalog=catalog)
-    assert [r.basis for r in article.reports] == ["on Thursday"]
+    assert [r.basis for r in article.reports] == ["on Wednesday", "on Thursday"]
 
 
 def test_a_heading_that_names_the_page_s_day_reports_nothing(catalog: Catalog):

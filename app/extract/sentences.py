@@ -201,7 +201,8 @@ SITE_VOICE = re.compile(
     r"readers|journalism|reporting|archives?|podcasts?|(?:regular |print )?publication|donat(?:e|ions?)|"
     r"membership|paywall|cookies)\b"
     r"|^(?:sign up|subscribe|join|follow|download|register|get)\b[^.;!?]{0,80}\b(?:newsletters?|inbox|e-?mails?|"
-    r"briefings?|app|podcasts?)\b", re.IGNORECASE)
+    r"briefings?|app|podcasts?)\b"
+    r"|^(?:most (?:popular|read|viewed|shared|watched)|trending|top stories|editor['’]?s picks)\b", re.IGNORECASE)
 # A heading that names the page's own day: "Executive Summary for September 19th", "Daily Brief: 20 Sept".
 PAGE_NOUN_BEFORE = re.compile(
     r"\b(?:summary|summaries|updates?|briefing|brief|digest|round-?up|newsletter|edition|bulletin|sitrep|"
