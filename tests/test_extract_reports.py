@@ -163,3 +163,21 @@ def test_after_a_milestone_the_sentence_s_own_milestone_keeps_its_day():
 def test_a_dated_sentence_is_not_dated_again_from_the_milestone_it_follows():
     found = reports("The convoy was hit on Monday, hours after the army declared the truce over.", dt.date(2016, 9, 20))
     assert not [r for r in found if r.basis == "hours after"]
+
+
+def test_a_plan_beside_a_past_event_the_sentence_dates_is_no_report_of_its_own():
+    text = ("On Tuesday, the UN envoy said after a meeting of the ISSG in New York that the group would reconvene "
+            "on Friday.")
+    assert [(r.basis, r.date) for r in reports(text, dt.date(2016, 9, 21))] == [("On Tuesday", dt.date(2016, 9, 20))]
+
+
+def test_a_plan_beside_a_bare_saying_is_what_the_sentence_tells():
+    text = "The German minister confirmed on Wednesday that the next ISSG meeting would be held on Thursday."
+    found = reports(text, dt.date(2016, 9, 21))
+    assert (("on Thursday", dt.date(2016, 9, 22)) in [(r.basis, r.date) for r in found])
+
+
+def test_a_milestone_set_ahead_beside_past_news_stays():
+    text = "Kerry and Lavrov agreed the plan on Friday, and the truce will take effect at sundown on Monday."
+    found = {(r.milestone, r.date) for r in reports(text, dt.date(2016, 9, 10))}
+    assert ("truce-begins", dt.date(2016, 9, 12)) in found

@@ -118,6 +118,7 @@ def sentence_reports(sentence: Sentence, day: dt.date | None, catalog: Catalog,
     without a date, and otherwise the statement itself when it is reported speech."""
     reports: list[ExtractedReport] = []
     consumed: dict[TimeExpression, PhraseMatch] = {}  # each expression and the milestone phrase it dates
+    sayings: set[int] = set()  # the reports whose date is only an act of saying's ("said on Monday")
     for expr in sentence.dated_expressions:
         report, match = _expression_report(sentence, expr, day, catalog, speaker, told)
         if match is None and _since(sentence, expr) and len(sentence.dated_expressions) > 1:
@@ -125,6 +126,9 @@ def sentence_reports(sentence: Sentence, day: dt.date | None, catalog: Catalog,
         reports.append(report)
         if match:
             consumed[expr] = match
+        elif events.dates_a_statement(sentence.text, expr.start, expr.end):
+            sayings.add(len(reports) - 1)
+    reports = _without_plans_beside_news(reports, sayings, day)
     if is_prose(sentence.text):  # a headline or teaser is not where an undated event is reported
         reports.extend(_mention_reports(sentence, day, consumed, speaker))
         if not sentence.dated_expressions:
@@ -139,6 +143,21 @@ def sentence_reports(sentence: Sentence, day: dt.date | None, catalog: Catalog,
             and is_prose(sentence.text)):
         reports.append(_statement_report(sentence, day, speaker))
     return reports
+
+
+def _without_plans_beside_news(reports: list[ExtractedReport], sayings: set[int],
+                               day: dt.date | None) -> list[ExtractedReport]:
+    """A plan that names no milestone ("the group would reconvene on Friday"), told beside a past event the
+    sentence dates ("On Tuesday, after the ISSG met, the envoy said ..."), is the event's aftermath, not news
+    of its own: it is left a mention. Beside a bare saying ("confirmed on Wednesday that the next meeting
+    would be on Thursday") the plan is what the sentence tells, and stays."""
+    if day is None:
+        return reports
+    news = [r for i, r in enumerate(reports)
+            if r.date is not None and r.date <= day and r.kind != "statement" and i not in sayings]
+    if not news:
+        return reports
+    return [r for r in reports if r.milestone is not None or r.date is None or r.date <= day]
 
 
 SINCE = re.compile(r"\bsince\s+(?:(?:early|late|mid-?)\s*)?$", re.IGNORECASE)
