@@ -181,3 +181,29 @@ def test_a_milestone_set_ahead_beside_past_news_stays():
     text = "Kerry and Lavrov agreed the plan on Friday, and the truce will take effect at sundown on Monday."
     found = {(r.milestone, r.date) for r in reports(text, dt.date(2016, 9, 10))}
     assert ("truce-begins", dt.date(2016, 9, 12)) in found
+
+
+@pytest.mark.parametrize("text, day", [
+    ("The army declared the truce over on Monday. A day later the UN suspended aid.", 20),
+    ("The army declared the truce over on Monday. The next day the UN suspended all convoys.", 20),
+    ("Jets hit the convoy on Monday. The previous day the army had shelled Hama, activists said.", 18),
+    ("The truce began on Monday, September 12. Two days later aid still waited at the border.", 14),
+])
+def test_a_day_counted_from_the_day_just_told(text, day):
+    found = reports(text, dt.date(2016, 9, 21))
+    assert found[-1].date == dt.date(2016, 9, day), [(r.basis, r.date) for r in found]
+
+
+def test_days_before_an_event_named_after_them_are_no_day_counted_from_the_text():
+    assert not reports("Lavrov arrived two days before the talks.", dt.date(2016, 9, 21))
+
+
+def test_this_past_weekend_told_on_a_weekday_is_the_one_just_gone():
+    found = reports("Rebels shelled Hama this past weekend.", dt.date(2016, 9, 20))
+    assert [r.date for r in found] == [dt.date(2016, 9, 17)]
+
+
+def test_a_short_full_sentence_with_its_date_is_no_dateline():
+    found = reports("The convoy was attacked on Monday 19 September.", dt.date(2016, 9, 20))
+    assert [(r.date, r.kind) for r in found] == [(dt.date(2016, 9, 19), "convoy_attack")]
+    assert not reports("Published: Tuesday 20 September 2016.", dt.date(2016, 9, 20))

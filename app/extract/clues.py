@@ -55,7 +55,7 @@ PERIOD_END = re.compile(r"\b(until|till|through|up to|ending|expires?|expiring)\
 PERIOD_END_REACH = 30
 def _expression_clues(sentence: Sentence, expr: TimeExpression, catalog: Catalog) -> list[published.Clue]:
     future = sentence.is_future(expr)
-    if expr.kind == "same_day":
+    if expr.kind in ("same_day", "told_offset"):
         return []  # the day told before it: no clue to publication of its own
     if expr.kind in ("month", "truce_day", "truce_after") or expr.kind in published.ABSOLUTE_KINDS:
         # The end of a stated period ("until September 18") sets no lower bound on publication; a time set

@@ -10,7 +10,7 @@ from app.extract import events
 from app.extract.events import PhraseMatch
 from app.extract.figures import find_claims, find_figures
 from app.extract.published import ABSOLUTE_KINDS
-from app.extract.resolve import Resolution, day_resolution, fmt, resolve
+from app.extract.resolve import Resolution, day_resolution, fmt, resolve, told_offset
 from app.extract.sentences import Sentence, attached_match, captions, is_dateline, is_prose, is_site_furniture
 from app.extract.timex import TimeExpression
 from app.extract.types import ExtractedClaim, ExtractedFigure, ExtractedReport
@@ -174,7 +174,12 @@ def _since(sentence: Sentence, expr: TimeExpression) -> bool:
 def _expression_report(sentence: Sentence, expr: TimeExpression, day: dt.date | None, catalog: Catalog,
                        speaker: str | None, told: dt.date | None) -> tuple[ExtractedReport, PhraseMatch | None]:
     future, scheduled = sentence.is_future(expr), sentence.is_scheduled(expr)
-    if expr.kind == "same_day" and told is not None:
+    if expr.kind == "told_offset" and told is not None:
+        offset = told_offset(expr)
+        res = day_resolution(told + dt.timedelta(days=offset),
+                             f"'{expr.text}': {abs(offset)} day{'s' if abs(offset) > 1 else ''} "
+                             f"{'after' if offset > 0 else 'before'} the day the text has just told of ({fmt(told)})")
+    elif expr.kind == "same_day" and told is not None:
         res = day_resolution(told, f"'{expr.text}': the day the text has just told of ({fmt(told)})")
     elif expr.kind == "same_day" and day is not None:  # a summary at the top, before any day is told: the news's
         res = day_resolution(day, f"'{expr.text}': no day told before it, so the day of publication ({fmt(day)})")

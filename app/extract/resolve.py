@@ -22,6 +22,20 @@ from app.extract.timex import (
 DATEPARSER_LANGUAGES = ["en"]
 NEAR_FUTURE_DAYS = 7  # "September 20" in a piece published 17 Sept is this year, not last year
 
+TOLD_KINDS = ("same_day", "told_offset")  # counted from the day the text has just told of
+
+
+def told_offset(expr: TimeExpression) -> int:
+    """Days from the day just told: "a day later" +1, "two days earlier" -2, "the previous day" -1."""
+    if expr.kind != "told_offset":
+        return 0
+    words = " ".join(expr.text.lower().split())
+    back = any(w in words for w in ("earlier", "before", "previous", "preceding"))
+    count = expr.get("count")
+    days = (1 if count.lower() in ("a", "one") else count_value(count)) if count else 1
+    return -days if back else days
+
+
 RELATIVE_DAY_OFFSETS = {
     "the day before yesterday": -2, "yesterday": -1, "last night": -1, "today": 0, "tonight": 0,
     "this morning": 0, "this afternoon": 0, "this evening": 0, "earlier today": 0, "later today": 0,
@@ -98,7 +112,7 @@ def _resolve(kind: str, text: str, fields: tuple[tuple[str, str], ...], anchor: 
         return _truce_relative(expr, truce_start, truce_began_at)
     if expr.kind == "month":
         return _month(expr, anchor, future, default_year)
-    if expr.kind == "same_day":  # dated by the sentence before it (reports.py), never by publication
+    if expr.kind in TOLD_KINDS:  # dated by the sentence before it (reports.py), never by publication
         return unknown(f"'{expr.text}' is the day told just before it")
     if anchor is None:
         return unknown(f"'{expr.text}' needs the publication date, which is unknown")
@@ -268,7 +282,8 @@ def _relative_week(expr: TimeExpression, anchor: dt.date, future: bool) -> Resol
     elif rel == "later this":
         first = min(last, anchor + dt.timedelta(days=1))
     if expr.text.lower().endswith("weekend"):
-        if rel == "the" and anchor.weekday() < 5 and not future:  # "the weekend strike", told on a weekday
+        # "the weekend strike", "this past weekend", told on a weekday: the one just gone
+        if rel in ("the", "past") and anchor.weekday() < 5 and not future:
             shift = -7
         first = monday + dt.timedelta(days=shift + 5)
         last = first + dt.timedelta(days=1)

@@ -178,8 +178,17 @@ def is_dateline(line: str, expressions: list[TimeExpression] | tuple[TimeExpress
     if len(line) > published.DATELINE_MAX_CHARS:
         return False
     found = find_expressions(line) if expressions is None else expressions
-    return any(e.kind in published.ABSOLUTE_KINDS and len(e.text) > published.DATELINE_SHARE * len(line)
-               for e in found)
+    dates = [e for e in found
+             if e.kind in published.ABSOLUTE_KINDS and len(e.text) > published.DATELINE_SHARE * len(line)]
+    if not dates:
+        return False
+    # A short full sentence ("The convoy was hit on Monday 19 September.") tells of the date; a dateline has a
+    # label or a place beside it at most ("Published: Monday 19 September 2016.").
+    rest = line[:dates[0].start] + line[dates[0].end:]
+    return not is_prose(line) or len(rest.split()) <= DATELINE_OTHER_WORDS
+
+
+DATELINE_OTHER_WORDS = 3  # words beside the date in a dateline that ends in a full stop
 
 
 # A photograph's caption tells what a picture shows, in the present ("Smoke is seen over the city"), or is

@@ -63,6 +63,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?P<rel>last|this|next|earlier\s+this|later\s+this|the\s+previous|the\s+following)\s+week(?:end)?\b",
         re.IGNORECASE)),
     ("relative_week", re.compile(r"\b(?P<rel>the)\s+weekend\b", re.IGNORECASE)),
+    ("relative_week", re.compile(r"\bthis\s+(?P<rel>past)\s+weekend\b", re.IGNORECASE)),
     ("relative_month", re.compile(
         r"\b(?P<rel>last|this|next|earlier\s+this|the\s+previous|the\s+following)\s+month\b", re.IGNORECASE)),
     # "The same day Moscow announced ...": the day the text has just told of.
@@ -74,6 +75,12 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "every Friday", "each Monday morning": a habit, no day ("Join our live chat every Friday").
     ("habitual", re.compile(r"\b(?i:every|each)\s+(?:(?i:other)\s+)?" + _WEEKDAY
                             + r"(?:\s+(?:morning|afternoon|evening|night))?\b")),
+    # "A day later", "the next day", "two days earlier": counted from the day the text has just told of.
+    ("told_offset", re.compile(
+        r"\b(?:(?P<count>a|one|two|three|four|five|\d)\s+days?\s+(?:later|earlier|afterwards|before(?!\s+\w))"
+        r"|(?:the\s+)?(?P<rel>next|following|previous|preceding)\s+day"
+        r"|the\s+day\s+(?P<side>before|after)(?!\s+(?:yesterday|\w+))|\bthe\s+day\s+after(?=[,.;]))",
+        re.IGNORECASE)),
     ("weekday", re.compile(
         r"\b(?:(?P<rel>(?i:last|this|next|on|late|early|since|by|until|from))\s+)?" + _WEEKDAY
         + r"(?:['’]s)?(?:\s+(?:morning|afternoon|evening|night))?\b")),
@@ -109,6 +116,7 @@ GATES: dict[str, tuple[str, ...]] = {
     "relative_week": ("week",),
     "relative_month": ("month",),
     "same_day": ("same",),
+    "told_offset": ("day",),
     "relative_day": ("day", "night", "tomorrow", "morning", "afternoon", "evening"),  # yesterday, today: "day"
     "habitual": ("day",),
     "weekday": ("day",),  # every weekday's name ends so
