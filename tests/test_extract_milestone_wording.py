@@ -64,6 +64,10 @@ def dated_kinds(text: str, published: int) -> set[tuple[int, str]]:
     ("Washington apologised on Sunday for Saturday's deadly strike on Syrian forces.", 19, 17, "airstrike_deir_ezzor"),
     ("The cessation-of-hostilities agreement was announced in Geneva late on Friday.", 12, 9, "agreement"),
     ("Government forces started a major assault on rebel-held eastern Aleppo on Thursday.", 23, 22, "other"),
+    ("Late on Friday, the top diplomats of the two powers emerged to announce a breakthrough plan for Syria.",
+     11, 9, "agreement"),
+    ("The truce's start on Monday was greeted with celebratory gunfire.", 13, 12, "truce_start"),
+    ("The truce was effectively dead by Monday night.", 21, 19, "collapse"),
     # "last week" on a Friday about the Monday just gone.
     ("A week-old truce collapsed last week.", 23, 19, "collapse"),
 ])
