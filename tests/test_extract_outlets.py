@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from app.catalog import load_catalog
 from app.extract.article import extract_article
 from app.extract.outlets import detect_outlet
 from app.extract.publishers import PageMarks, page_marks
+from app.store.seedfiles import load_catalog
 
 CATALOG = load_catalog(Path(__file__).resolve().parent.parent / "seeds")
 BODY = "\n\nThe truce was shaky on its fourth day, with shelling reported near Aleppo.\n"

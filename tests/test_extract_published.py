@@ -3,10 +3,10 @@
 import datetime as dt
 from pathlib import Path
 
-from app.catalog import load_catalog
 from app.extract.article import extract_article
 from app.extract.published import inferred_range
 from app.extract.types import KnownMeta
+from app.store.seedfiles import load_catalog
 
 CATALOG = load_catalog(Path(__file__).resolve().parent.parent / "seeds")
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import compress
 
-from app.catalog import Catalog
+from app.extract.catalog import Catalog
 from app.extract.resolve import MONTH_ABBR, WEEKDAY_ABBR, fmt, resolve
 from app.extract.timex import WEEKDAYS, TimeExpression, find_expressions
 
