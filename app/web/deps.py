@@ -26,30 +26,31 @@ MISSING = object()  # no data version read for this request (the page cache is o
 # -- path values ---------------------------------------------------------------------------------
 
 
-class IsoDay(Convertor):
-    """/days/2016-09-17: only this form, not every ISO 8601 variant. A path convertor rather than route order
-    keeps /days/2016-09-17.json and .csv from ever being read as the day "2016-09-17.json"."""
+class PathText(Convertor):
+    """A path segment matched by regex and handed to the route as the text it is."""
 
-    regex = r"\d{4}-\d{2}-\d{2}"
-
-    def convert(self, value: str) -> str:
-        return value  # parse_day turns it into a date, with a page that says so when it is none (2016-02-30)
-
-    def to_string(self, value: str) -> str:
-        return str(value)
-
-
-class Undotted(Convertor):
-    """A path segment without a suffix: /days/17-09-2016 is answered with what a day's address looks like,
-    while /days/2016-09-17.json can only be the JSON twin, whatever order the routes are in."""
-
-    regex = r"[^/.]+"
+    regex = r"[^/]+"
 
     def convert(self, value: str) -> str:
         return value
 
     def to_string(self, value: str) -> str:
         return str(value)
+
+
+class IsoDay(PathText):
+    """/days/2016-09-17: only this form, not every ISO 8601 variant. A path convertor rather than route order
+    keeps /days/2016-09-17.json and .csv from ever being read as the day "2016-09-17.json"; parse_day then
+    answers a form that is no date (2016-02-30) with a page that says so."""
+
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+
+class Undotted(PathText):
+    """A path segment without a suffix: /days/17-09-2016 is answered with what a day's address looks like,
+    while /days/2016-09-17.json can only be the JSON twin, whatever order the routes are in."""
+
+    regex = r"[^/.]+"
 
 
 register_url_convertor("isoday", IsoDay())
