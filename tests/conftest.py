@@ -16,10 +16,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from app.catalog import Catalog, load_catalog
 from app.config import PROJECT_ROOT, Settings, settings_from_env
-from app.db import make_engine, migrate
-from app.load import load_paths
+from app.extract.catalog import Catalog
+from app.store.engine import make_engine, migrate
+from app.store.loader import load_paths
+from app.store.seedfiles import load_catalog
 
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 
@@ -92,7 +93,7 @@ def postgres_url() -> Iterator[str]:
     """A URL to a throwaway PostgreSQL database, created for this test and dropped after it."""
     import os
 
-    from app.db import throwaway_postgres
+    from benchmarks.postgres import throwaway_postgres
 
     server = os.environ.get(POSTGRES_URL_VARIABLE)
     if not server:
@@ -113,7 +114,7 @@ def client(seeded_engine: Engine, settings: Settings) -> Iterator[object]:
     """A TestClient on the dashboard over this test's seeded database."""
     from fastapi.testclient import TestClient
 
-    from app.web import create_app
+    from app.web.app import create_app
 
     with TestClient(create_app(settings)) as test_client:
         yield test_client

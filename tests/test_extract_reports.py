@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from app.catalog import load_catalog
 from app.extract.reports import build_reports
 from app.extract.sentences import analyse
+from app.store.seedfiles import load_catalog
 
 CATALOG = load_catalog(Path(__file__).resolve().parent.parent / "seeds")
 
