@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 from app.catalog import Catalog, OutletSpec
 from app.extract import publishers
+from app.extract.caseless import caseless_view
 from app.extract.publishers import Evidence, PageMarks
 from app.wordhints import required_words
 
@@ -153,15 +154,53 @@ def _open_name_regex(outlet: OutletSpec) -> re.Pattern[str]:
 
 def _name_starts(outlet: OutletSpec, text: str, *, overlapping: bool = False) -> Iterator[re.Match[str]]:
     """The matches of the outlet's name pattern in the text, as its finditer() gives them (or at every
-    place it matches, overlapping ones too): the look-behind is tested on what the open pattern finds."""
+    place it matches, overlapping ones too): the look-behind is tested on what the open pattern finds, and
+    the pattern is only tried where one of the names is written, found by plain substring search."""
     regex, position = _open_name_regex(outlet), 0
-    while (found := regex.search(text, position)) is not None:
-        start = found.start()
+    literals = _literal_names(outlet)
+    lowered = caseless_view(text) if literals else None
+    while True:
+        if lowered is not None:
+            start = _next_literal(literals, text, lowered, position)
+            if start < 0:
+                return
+            found = regex.match(text, start)
+            if found is None:
+                position = start + 1
+                continue
+        else:
+            found = regex.search(text, position)
+            if found is None:
+                return
+            start = found.start()
         if start and NAME_CHARACTER.match(text, start - 1):
             position = start + 1
             continue
         yield found
         position = start + 1 if overlapping or found.end() == start else found.end()
+
+
+_LITERALS: dict[int, tuple[OutletSpec, tuple[tuple[str, bool], ...]]] = {}
+
+
+def _literal_names(outlet: OutletSpec) -> tuple[tuple[str, bool], ...]:
+    """(name, cased) for every way the name pattern spells the outlet's names: a cased name as written and in
+    capitals, another lower-cased, to find in the lower-cased text. Empty when a name ignoring case is not
+    plain ASCII: letters beyond it may match it in ways lower-casing does not show."""
+    def make(o: OutletSpec) -> tuple[tuple[str, bool], ...]:
+        found: list[tuple[str, bool]] = []
+        for name, cased in _searchable_names(o):
+            if not cased and not name.isascii():
+                return ()
+            found.extend([(name, True), (name.upper(), True)] if cased else [(name, False)])
+        return tuple(dict.fromkeys(found))
+    return _by_identity(_LITERALS, outlet, make)
+
+
+def _next_literal(literals: tuple[tuple[str, bool], ...], text: str, lowered: str, position: int) -> int:
+    """The first place from position at which one of the names is written; -1 for none."""
+    places = [(text if cased else lowered).find(name, position) for name, cased in literals]
+    return min((place for place in places if place >= 0), default=-1)
 
 
 def _searchable_names(outlet: OutletSpec) -> tuple[tuple[str, bool], ...]:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from app.extract.caseless import caseless_view
 from app.extract.types import UNKNOWN_OUTLET_SLUG
 
 OPENING_CHARS = 1500  # the story's first paragraph, after a title bar and a photo caption, lies within this
@@ -152,19 +153,23 @@ STAFF = r"(?:staff|staff writers?|newsroom|news desk)"
 # Each credit pattern below has a part that names no outlet: where that part is nowhere in the text, the
 # pattern cannot match there, so it is neither compiled for the outlet nor run. Most articles carry no
 # credit line at all, and each such pattern costs a compilation per outlet named.
+# Each gate is a pattern and the words one of which its matches hold, to look for in the lower-cased text first.
 CREDIT_GATES = (
-    (re.compile(r"(?im)^[ \t]*(?:sources?|©|\(c\)|copyright)"),),  # the first pattern's opening
-    (re.compile(r"(?im)^[ \t]*sources?[ \t]*:?[ \t]*\n"),),
-    (re.compile(r"(?i)(?:©|copyright)"), re.compile(r"(?i)all rights reserved")),
-    (re.compile(r"(?i)\bwelcome to "),),
-    (re.compile(rf"(?im)[ \t]+{STAFF}[ \t]*$"),),  # the staff byline's ending
+    ((re.compile(r"(?im)^[ \t]*(?:sources?|©|\(c\)|copyright)"), ("source", "©", "(c)", "copyright")),),
+    ((re.compile(r"(?im)^[ \t]*sources?[ \t]*:?[ \t]*\n"), ("source",)),),
+    ((re.compile(r"(?i)(?:©|copyright)"), ("©", "copyright")),
+     (re.compile(r"(?i)all rights reserved"), ("all rights reserved",))),
+    ((re.compile(r"(?i)\bwelcome to "), ("welcome to ",)),),
+    ((re.compile(rf"(?im)[ \t]+{STAFF}[ \t]*$"), ("staff", "newsroom", "news desk")),),  # the byline's ending
 )
 GATED_TEXTS = 8  # texts whose gates are kept: one article's outlets are scored one after another
 
 
 @lru_cache(maxsize=GATED_TEXTS)
 def _open_credit_gates(text: str) -> tuple[bool, ...]:
-    return tuple(all(gate.search(text) for gate in gates) for gates in CREDIT_GATES)
+    lowered = caseless_view(text)
+    return tuple(all((lowered is None or any(word in lowered for word in words)) and gate.search(text)
+                     for gate, words in gates) for gates in CREDIT_GATES)
 
 
 def credit_lines(text: str, name: str) -> Iterator[str]:
