@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from app.extract import outlets
 from app.extract.article import extract_article
 from app.extract.outlets import detect_outlet
 from app.extract.publishers import PageMarks, page_marks
@@ -229,3 +230,39 @@ def test_a_site_name_that_is_only_an_address_is_no_name():
 def test_an_outlet_address_followed_by_its_path_is_its_mark_not_a_photo_credit():
     text = "Truce frays in Aleppo" + BODY + "Read more: http://www.al-monitor.com/pulse/originals/2016/09/x.html"
     assert detect_outlet(text, CATALOG).slug == "al-monitor"
+
+
+@pytest.mark.parametrize("slug, text", [
+    ("middle-east-eye", "Middle East Eye, MIDDLE EAST EYE and middle east eye; not MiddleEastEye or @Middle East Eye"),
+    ("middle-east-eye", "Middle Eaſt Eye, then Middle East Eyes"),
+    ("middle-east-eye", "Mıddle East Eye, then Middle East Eyes"),
+    ("middle-east-eye", "Mİddle East Eye, then Middle East Eye"),
+    ("sputnik", "Sputnik, SPUTNIK, sputnik, Sputniks, x.Sputnik and Sputnik News"),
+    ("reuters", "Thomson Reuters, thomson reuters, REUTERS, Reuters-style, reuters"),
+])
+def test_a_name_is_found_where_its_pattern_matches(slug, text):
+    """The outlet's names are looked for by substring search before the pattern runs: the places found are
+    the pattern's own, with letters that match only when case is ignored ('ſ', 'ı', 'İ') among them."""
+    outlet = CATALOG.outlet(slug)
+    expected = [m.span() for m in outlets._name_regex(outlet).finditer(text)]
+    assert expected and [m.span() for m in outlets._name_starts(outlet, text)] == expected
+
+
+@pytest.mark.parametrize("line, slug", [
+    ("Sputnik News", "sputnik"),  # the name alone, or with "News", is the masthead
+    ("Sputnik  —  The truce held on its fourth day", "sputnik"),
+    ("Sputnik|The truce held on its fourth day", "sputnik"),
+    ("Truce holds on its fourth day - Middle East Eye (updated)", "middle-east-eye"),
+    ("Truce holds on its fourth day –Middle East Eye", "middle-east-eye"),
+])
+def test_a_top_line_names_its_outlet_before_or_after_a_separator(line, slug):
+    assert detect_outlet(line + BODY, CATALOG).slug == slug
+
+
+@pytest.mark.parametrize("line", [
+    "Sputnik: the truce held on its fourth day",  # a colon opens a quoted headline
+    "Truce holds on its fourth day | Middle East Eye and others | Home",  # a bar after the name
+    "Truce holds - Middle East Eye reporters were told a long story about it",  # too far from the end
+])
+def test_a_top_line_that_only_mentions_an_outlet_is_no_mark(line):
+    assert detect_outlet(line + BODY, CATALOG).slug is None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 
 def written_in_lower_case(pattern: str) -> bool:
@@ -62,3 +63,19 @@ class Caseless:
             if len(lowered) == len(text):
                 return self._fast.finditer(lowered)
         return self._fallback.finditer(text)
+
+
+# Letters that match an ASCII letter when case is ignored but lower-case to another ('ſ', the dotless and
+# dotted i): in a text holding one, an ASCII word is not found by substring search where it matches.
+CASE_FOLD_STRAYS = "ſıİ"
+CASELESS_VIEWS = 8  # texts whose view is kept: one article's outlets are looked for one after another
+
+
+@lru_cache(maxsize=CASELESS_VIEWS)
+def caseless_view(text: str) -> str | None:
+    """The text lower-cased, its offsets the text's, in which substring search finds every place that an
+    ASCII word matches ignoring case (as re.IGNORECASE matches it); None where it may not."""
+    lowered = text.lower()
+    if len(lowered) != len(text) or any(stray in text for stray in CASE_FOLD_STRAYS):
+        return None
+    return lowered

@@ -56,6 +56,10 @@ class MilestoneSpec:
 
 
 
+HINT_RUN = re.compile(r"[\w.'’-]+")  # what a milestone's hint words are made of
+HINT_RUNS_KEPT = 50_000  # distinct runs of a corpus's sentences, their words; past this the memo starts again
+
+
 @dataclass(frozen=True)
 class OutletSpec:
     slug: str
@@ -96,8 +100,30 @@ class Catalog:
         return tuple(sorted({word for m in self.milestones for word in m.hints}))
 
     def hints_in(self, lowered: str) -> set[str]:
-        """The milestones' hint words the lower-cased sentence holds: one pass for all the milestones."""
-        return {word for word in self.hint_words if word in lowered}
+        """The milestones' hint words the lower-cased sentence holds: one pass for all the milestones. A hint
+        word made of word characters, '.', "'" and '-' lies inside one run of such characters, and the few
+        hundred runs that make up most sentences ("the", "truce") are each tested against the words once."""
+        runs_in, others = self._hint_words_by_run
+        found: set[str] = {word for word in others if word in lowered}
+        memo = self._hints_by_run
+        if len(memo) > HINT_RUNS_KEPT:
+            memo.clear()
+        for run in set(HINT_RUN.findall(lowered)):
+            words = memo.get(run)
+            if words is None:
+                words = memo[run] = frozenset(word for word in runs_in if word in run)
+            found |= words
+        return found
+
+    @cached_property
+    def _hint_words_by_run(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(the hint words that fit in a run, the others)."""
+        fits = tuple(word for word in self.hint_words if HINT_RUN.fullmatch(word))
+        return fits, tuple(word for word in self.hint_words if word not in fits)
+
+    @cached_property
+    def _hints_by_run(self) -> dict[str, frozenset[str]]:
+        return {}  # filled by hints_in: the catalogue's words never change, so neither does a run's answer
 
     @cached_property
     def _milestones_by_hint(self) -> dict[str, frozenset[int]]:

@@ -6,14 +6,16 @@ page's own marks), and the wire agency whose copy it runs ("(Reuters) -", "/TASS
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urlparse
 
 from app.extract import publishers
+from app.extract.caseless import caseless_view
 from app.extract.catalog import Catalog, OutletSpec
-from app.extract.publishers import Evidence, PageMarks, compiled
+from app.extract.publishers import Evidence, PageMarks
+from app.extract.wordhints import required_words
 
 K = TypeVar("K")
 T = TypeVar("T")
@@ -81,7 +83,7 @@ def _catalogued_host(text: str, top: list[str], catalog: Catalog, url: str | Non
         named_site = any(_is_site_name(outlet, n) for n in site_names)
         if not (named_site or _mentioned(outlet, text, lowered)):
             continue  # a page that never names an outlet and has no mark of it is not that outlet
-        score, evidence = _score(outlet, text, top, site_names)
+        score, evidence = _score(outlet, text, top, site_names, lowered)
         if score >= THRESHOLD and (best is None or score > best[0]):
             best = (score, outlet, evidence)
     return OutletGuess(best[1].slug, "; ".join(best[2])) if best else None
@@ -116,6 +118,7 @@ def _by_identity(table: dict[int, tuple[K, T]], key: K, make: Callable[[K], T]) 
 
 _PATTERNS: dict[int, tuple[OutletSpec, str]] = {}
 _REGEXES: dict[int, tuple[OutletSpec, re.Pattern[str]]] = {}
+_OPEN_REGEXES: dict[int, tuple[OutletSpec, re.Pattern[str]]] = {}
 _SEARCHABLE: dict[int, tuple[OutletSpec, tuple[tuple[str, bool], ...]]] = {}
 
 
@@ -131,17 +134,91 @@ def _make_name_pattern(outlet: OutletSpec) -> str:
         else:
             names.append(f"(?i:{re.escape(name)})")
     # Look-arounds rather than \b: names may end in "!" or ".", where \b never matches.
-    return r"(?<![\w@.-])(?:" + "|".join(names) + r")(?!\w)"
+    return NOT_AFTER_NAME_CHARACTER + "(?:" + "|".join(names) + r")(?!\w)"
+
+
+NOT_AFTER_NAME_CHARACTER = r"(?<![\w@.-])"
+NAME_CHARACTER = re.compile(r"[\w@.-]")
 
 
 def _name_regex(outlet: OutletSpec) -> re.Pattern[str]:
     return _by_identity(_REGEXES, outlet, lambda o: re.compile(_name_pattern(o)))
 
 
+def _open_name_regex(outlet: OutletSpec) -> re.Pattern[str]:
+    """The name pattern without its opening look-behind: a look-behind in front keeps the regex engine from
+    skipping ahead to where a name may start, which makes a search over an article several times slower."""
+    return _by_identity(_OPEN_REGEXES, outlet, lambda o: re.compile(
+        _name_pattern(o).removeprefix(NOT_AFTER_NAME_CHARACTER)))
+
+
+def _name_starts(outlet: OutletSpec, text: str, *, overlapping: bool = False) -> Iterator[re.Match[str]]:
+    """The matches of the outlet's name pattern in the text, as its finditer() gives them (or at every
+    place it matches, overlapping ones too): the look-behind is tested on what the open pattern finds, and
+    the pattern is only tried where one of the names is written, found by plain substring search."""
+    regex, position = _open_name_regex(outlet), 0
+    literals = _literal_names(outlet)
+    lowered = caseless_view(text) if literals else None
+    while True:
+        if lowered is not None:
+            start = _next_literal(literals, text, lowered, position)
+            if start < 0:
+                return
+            found = regex.match(text, start)
+            if found is None:
+                position = start + 1
+                continue
+        else:
+            found = regex.search(text, position)
+            if found is None:
+                return
+            start = found.start()
+        if start and NAME_CHARACTER.match(text, start - 1):
+            position = start + 1
+            continue
+        yield found
+        position = start + 1 if overlapping or found.end() == start else found.end()
+
+
+_LITERALS: dict[int, tuple[OutletSpec, tuple[tuple[str, bool], ...]]] = {}
+
+
+def _literal_names(outlet: OutletSpec) -> tuple[tuple[str, bool], ...]:
+    """(name, cased) for every way the name pattern spells the outlet's names: a cased name as written and in
+    capitals, another lower-cased, to find in the lower-cased text. Empty when a name ignoring case is not
+    plain ASCII: letters beyond it may match it in ways lower-casing does not show."""
+    def make(o: OutletSpec) -> tuple[tuple[str, bool], ...]:
+        found: list[tuple[str, bool]] = []
+        for name, cased in _searchable_names(o):
+            if not cased and not name.isascii():
+                return ()
+            found.extend([(name, True), (name.upper(), True)] if cased else [(name, False)])
+        return tuple(dict.fromkeys(found))
+    return _by_identity(_LITERALS, outlet, make)
+
+
+def _next_literal(literals: tuple[tuple[str, bool], ...], text: str, lowered: str, position: int) -> int:
+    """The first place from position at which one of the names is written; -1 for none."""
+    places = [(text if cased else lowered).find(name, position) for name, cased in literals]
+    return min((place for place in places if place >= 0), default=-1)
+
+
 def _searchable_names(outlet: OutletSpec) -> tuple[tuple[str, bool], ...]:
     """(name, cased): a cased name as written, to find in the text; another lower-cased."""
     return _by_identity(_SEARCHABLE, outlet, lambda o: tuple(
         (name, True) if _name_is_cased(name) else (name.lower(), False) for name in _names(o)))
+
+
+def _hint_key(word: str) -> str:
+    """A part of the hint word that is in every text holding it: an address's ending, else the word."""
+    ending = word[word.rfind("."):] if "." in word else ""
+    return ending if len(ending) >= MIN_HINT_KEY else word
+
+
+MIN_HINT_KEY = 3  # ".ru": shorter endings (".") are in every text
+WORD = re.compile(r"[\w'’]+")
+# Outlets by one-word name, outlets by the first two words of a longer name, and those first words.
+WordTables = tuple[dict[str, set[int]], dict[tuple[str, str], set[int]], set[str]]
 
 
 class _Index:
@@ -151,20 +228,29 @@ class _Index:
 
     def __init__(self, outlets: tuple[OutletSpec, ...]) -> None:
         self.outlets = outlets
-        # A name's first word -> (its second word, or None for a one-word name; the outlet's position).
-        self.cased: dict[str, list[tuple[str | None, int]]] = {}
-        self.caseless: dict[str, list[tuple[str | None, int]]] = {}
+        # Outlets by their one-word names, by the first two words of their longer names, and those first
+        # words: cased names as written and in capitals, others lower-cased.
+        self.cased: WordTables = ({}, {}, set())
+        self.caseless: WordTables = ({}, {}, set())
         self.hints: dict[str, set[int]] = {}
         self.unhinted = {i for i, o in enumerate(outlets) if o.marks and not o.mark_hints}
         for i, outlet in enumerate(outlets):
             for name, cased in _searchable_names(outlet):
+                single, double, firsts = self.cased if cased else self.caseless
                 for variant in ((name, name.upper()) if cased else (name,)):
                     words = WORD.findall(variant)
-                    if words:
-                        second = words[1] if len(words) > 1 else None
-                        (self.cased if cased else self.caseless).setdefault(words[0], []).append((second, i))
+                    if len(words) == 1:
+                        single.setdefault(words[0], set()).add(i)
+                    elif words:
+                        double.setdefault((words[0], words[1]), set()).add(i)
+                        firsts.add(words[0])
             for word in outlet.mark_hints:
                 self.hints.setdefault(word, set()).add(i)
+        # The hint words by a part of theirs, most of them addresses by their ending (".com", ".ru"): a
+        # text without ".ru" holds none of the dozen addresses ending so, and is not searched for each.
+        self.hint_groups: dict[str, list[tuple[str, set[int]]]] = {}
+        for word, owners in self.hints.items():
+            self.hint_groups.setdefault(_hint_key(word), []).append((word, owners))
 
     def named(self, text: str) -> list[OutletSpec]:
         """The outlets one of whose names' first two words the text holds, in catalogue order."""
@@ -176,27 +262,29 @@ class _Index:
         found = self._named(text) | self.unhinted
         for name in site_names:
             found |= self._named(name)
-        for word, owners in self.hints.items():
-            if word in lowered:
-                found |= owners
+        for key, group in self.hint_groups.items():
+            if key in lowered:
+                for word, owners in group:
+                    if word is key or word in lowered:
+                        found |= owners
         return self._in_order(found)
 
     def _named(self, text: str) -> set[int]:
         words = WORD.findall(text)
+        # Lower-cased at once: words hold no space, so the split gives back one lower-cased word each.
+        lowered = " ".join(words).lower().split(" ") if words else []
         found: set[int] = set()
-        for table, seen in ((self.cased, words), (self.caseless, [word.lower() for word in words])):
-            for position, word in enumerate(seen):
-                entries = table.get(word)
-                if entries:
-                    following = seen[position + 1] if position + 1 < len(seen) else None
-                    found.update(i for second, i in entries if second is None or second == following)
+        for (single, double, firsts), seen in ((self.cased, words), (self.caseless, lowered)):
+            present = set(seen)
+            for word in single.keys() & present:
+                found |= single[word]
+            if not firsts.isdisjoint(present):  # no two-word name is there without its first word
+                for pair in double.keys() & set(zip(seen, seen[1:], strict=False)):
+                    found |= double[pair]
         return found
 
     def _in_order(self, indices: set[int]) -> list[OutletSpec]:
         return [self.outlets[i] for i in sorted(indices)]
-
-
-WORD = re.compile(r"[\w'’]+")
 
 
 _INDEXES: dict[int, tuple[tuple[OutletSpec, ...], _Index]] = {}
@@ -210,17 +298,28 @@ def _mentioned(outlet: OutletSpec, text: str, lowered: str) -> bool:
     """Whether the page names the outlet or may carry one of its marks: plain substring tests first."""
     named = any(name in (text if cased else lowered) or (cased and name.upper() in text)
                 for name, cased in _searchable_names(outlet))
-    if named and _name_regex(outlet).search(text):
+    if named and next(_name_starts(outlet, text), None):
         return True
     hinted = not outlet.mark_hints or any(word in lowered for word in outlet.mark_hints)
     return hinted and any(mark.search(text) for mark in outlet.marks)
+
+
+_MARK_HINTS: dict[int, tuple[OutletSpec, tuple[tuple[re.Pattern[str], frozenset[str]], ...]]] = {}
+
+
+def _marks_hinted(outlet: OutletSpec, lowered: str) -> list[re.Pattern[str]]:
+    """The outlet's marks that may match the text: those one of whose own hint words (as mark_hints, per
+    mark) the lower-cased text holds, or that have none."""
+    marks = _by_identity(_MARK_HINTS, outlet, lambda o: tuple((m, required_words([m.pattern])) for m in o.marks))
+    return [mark for mark, words in marks if not words or any(word in lowered for word in words)]
 
 
 def _is_site_name(outlet: OutletSpec, site_name: str) -> bool:
     return _name_regex(outlet).fullmatch(site_name.strip()) is not None
 
 
-def _score(outlet: OutletSpec, text: str, top: list[str], site_names: tuple[str, ...]) -> tuple[int, list[str]]:
+def _score(outlet: OutletSpec, text: str, top: list[str], site_names: tuple[str, ...],
+           lowered: str | None = None) -> tuple[int, list[str]]:
     score, evidence = 0, []
     name = _name_pattern(outlet)
 
@@ -232,20 +331,20 @@ def _score(outlet: OutletSpec, text: str, top: list[str], site_names: tuple[str,
     named = next((n for n in site_names if _is_site_name(outlet, n)), None)
     if named:
         add(STRONG * 2, f"page metadata names the site '{named}'")
-    for mark in outlet.marks:
+    for mark in _marks_hinted(outlet, text.lower() if lowered is None else lowered):
         found = mark.search(text)
         if found and not publishers.is_photo_credit(text, found.start(), found.end()):
             add(STRONG, f"page carries '{found.group(0)}'")
             break
     for line in top:
-        why = _top_line_mark(name, line)
+        why = _top_line_mark(outlet, name, line)
         if why:
             add(STRONG, f"{why} '{line[:80]}'")
             break
     for credit in publishers.credit_lines(text, name):
         add(STRONG, credit)
         break
-    _interviews_and_quotes(name, text, add)
+    _interviews_and_quotes(_name_starts(outlet, text), text, add)
     return score, evidence
 
 
@@ -259,21 +358,68 @@ QUOTED_AFTER = re.compile(r"^\s+(?:reports?|reported|cited|quoted|says|said|news
 CONTEXT_CHARS = 40  # how far around a mention its markers are looked for
 
 
-def _top_line_mark(name: str, line: str) -> str | None:
-    """How a line at the top of the page names its own outlet, if it does."""
-    if compiled(name + r"(?:\s+(?i:news|online|english))?").fullmatch(line):
+def _top_line_mark(outlet: OutletSpec, name: str, line: str) -> str | None:
+    """How a line at the top of the page names its own outlet, if it does: the line is the name alone (or
+    with "News"), opens with it before a dash or bar (not ":", which opens a quoted headline, "Kremlin:
+    ..."), or ends with it after one. Each is found with the outlet's name pattern and fixed patterns for
+    the rest, as a pattern built around the name would find it, without compiling one per outlet."""
+    if next(_name_starts(outlet, line), None) is None:
+        return None
+    regex = _name_regex(outlet)
+    if _is_masthead(regex, line):
         return "masthead"
-    if compiled(name + r"\s*[-–—|]\s*\S").match(line):  # not ":", which opens a quoted headline ("Kremlin: ...")
+    if _opens_before_separator(regex, line):
         return "title or credit line"
-    suffix = compiled(r"\s[|–—-]\s*" + name + r"[^|]{0,20}$").search(line)
-    if suffix and not publishers.is_photo_credit(line, suffix.start(), suffix.end()):
+    suffix = _title_suffix(regex, line)
+    if suffix is not None and not publishers.is_photo_credit(line, suffix, len(line)):
         return "title suffix"
     return None
 
 
-def _interviews_and_quotes(name: str, text: str, add) -> None:
+# Names neither begin nor end with white space, so where a name meets the fixed parts below is known.
+MASTHEAD_WORD = re.compile(r"\s+(?i:news|online|english)\Z")
+SEPARATOR = re.compile(r"[-–—|](?=\s*\S)")
+SUFFIX_OPENING = re.compile(r"(?=\s[|–—-])")
+SUFFIX_TAIL = 20  # a title suffix's name may be followed by a few characters, none of them a bar
+WORD_CHARACTER = re.compile(r"\w")
+
+
+def _is_masthead(regex: re.Pattern[str], line: str) -> bool:
+    r"""name(?:\s+(?i:news|online|english))? is the whole line."""
+    word = MASTHEAD_WORD.search(line)
+    return bool(regex.fullmatch(line) or (word and regex.fullmatch(line, 0, word.start())))
+
+
+def _opens_before_separator(regex: re.Pattern[str], line: str) -> bool:
+    r"""name\s*[-–—|]\s*\S at the line's start: the name ends where only white space is left before a
+    separator that something follows."""
+    for separator in SEPARATOR.finditer(line):
+        end = separator.start()
+        while True:
+            if regex.fullmatch(line, 0, end):  # the slice's end passes the name's (?!\w)
+                return True
+            if end == 0 or not line[end - 1].isspace():
+                break
+            end -= 1
+    return False
+
+
+def _title_suffix(regex: re.Pattern[str], line: str) -> int | None:
+    r"""Where \s[|–—-]\s*name[^|]{0,20}$ first matches in the line (it ends at the line's end)."""
+    for opening in SUFFIX_OPENING.finditer(line):
+        start = opening.start() + 2
+        while start < len(line) and line[start].isspace():
+            start += 1
+        for end in range(max(start + 1, len(line) - SUFFIX_TAIL), len(line) + 1):
+            if ("|" not in line[end:] and (end == len(line) or not WORD_CHARACTER.match(line, end))
+                    and regex.fullmatch(line, start, end)):
+                return opening.start()
+    return None
+
+
+def _interviews_and_quotes(mentions: Iterator[re.Match[str]], text: str, add) -> None:
     own, quoted = [], []
-    for mention in compiled(name).finditer(text):
+    for mention in mentions:
         before = text[max(0, mention.start() - CONTEXT_CHARS):mention.start()]
         after = text[mention.end():mention.end() + CONTEXT_CHARS]
         own_before, own_after = OWN_BEFORE.search(before), OWN_AFTER.match(after)
@@ -308,10 +454,15 @@ def _agency(text: str, catalog: Catalog) -> OutletGuess | None:
     for outlet in _index(catalog).named(searched):
         if not _any_name_in(outlet, searched, lowered):
             continue
-        found = publishers.wire_credit(text, _name_pattern(outlet), agency=outlet.agency)
+        found = publishers.wire_credit(text, _name_pattern(outlet), agency=outlet.agency,
+                                       starts=lambda s, o=outlet: _every_start(o, s))
         if found and (best is None or found.start < best[0]):
             best = (found.start, outlet, found.why)
     return OutletGuess(best[1].slug, None, agency=best[1].slug, agency_basis=best[2]) if best else None
+
+
+def _every_start(outlet: OutletSpec, text: str) -> list[int]:
+    return [found.start() for found in _name_starts(outlet, text, overlapping=True)]
 
 
 def _any_name_in(outlet: OutletSpec, text: str, lowered: str) -> bool:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from app.extract.caseless import caseless_view
 from app.extract.types import UNKNOWN_OUTLET_SLUG
 
 OPENING_CHARS = 1500  # the story's first paragraph, after a title bar and a photo caption, lies within this
@@ -149,6 +150,28 @@ YEAR = r"(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?"
 STAFF = r"(?:staff|staff writers?|newsroom|news desk)"
 
 
+# Each credit pattern below has a part that names no outlet: where that part is nowhere in the text, the
+# pattern cannot match there, so it is neither compiled for the outlet nor run. Most articles carry no
+# credit line at all, and each such pattern costs a compilation per outlet named.
+# Each gate is a pattern and the words one of which its matches hold, to look for in the lower-cased text first.
+CREDIT_GATES = (
+    ((re.compile(r"(?im)^[ \t]*(?:sources?|©|\(c\)|copyright)"), ("source", "©", "(c)", "copyright")),),
+    ((re.compile(r"(?im)^[ \t]*sources?[ \t]*:?[ \t]*\n"), ("source",)),),
+    ((re.compile(r"(?i)(?:©|copyright)"), ("©", "copyright")),
+     (re.compile(r"(?i)all rights reserved"), ("all rights reserved",))),
+    ((re.compile(r"(?i)\bwelcome to "), ("welcome to ",)),),
+    ((re.compile(rf"(?im)[ \t]+{STAFF}[ \t]*$"), ("staff", "newsroom", "news desk")),),  # the byline's ending
+)
+GATED_TEXTS = 8  # texts whose gates are kept: one article's outlets are scored one after another
+
+
+@lru_cache(maxsize=GATED_TEXTS)
+def _open_credit_gates(text: str) -> tuple[bool, ...]:
+    lowered = caseless_view(text)
+    return tuple(all((lowered is None or any(word in lowered for word in words)) and gate.search(text)
+                     for gate, words in gates) for gates in CREDIT_GATES)
+
+
 def credit_lines(text: str, name: str) -> Iterator[str]:
     """Lines that credit the page to the outlet whose name pattern is given: a copyright or source line,
     "Welcome to ...", a staff byline. Photo credits are passed over."""
@@ -160,7 +183,9 @@ def credit_lines(text: str, name: str) -> Iterator[str]:
         ("welcome line", rf"(?i)\bwelcome to (?:the (?:archives?|website|home|pages?) of\s+)?(?-i:{name})"),
         ("staff byline", rf"(?im)^[ \t]*(?:by[ \t]+)?(?-i:{name})[ \t]+{STAFF}[ \t]*$"),
     )
-    for label, pattern in patterns:
+    for (label, pattern), is_open in zip(patterns, _open_credit_gates(text), strict=True):
+        if not is_open:
+            continue
         for found in compiled(pattern).finditer(text):
             if not is_photo_credit(text, found.start(), found.end()):
                 yield f"{label} '{' '.join(found.group(0).split())[:80]}'"
@@ -182,31 +207,38 @@ PLACE = r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,2}"
 NOT_PHOTO_LINE = r"(?![^\n]*(?i:photo|picture|image|getty|file))"
 
 
-def wire_credit(text: str, name: str, *, agency: bool) -> Credit | None:
+def wire_credit(text: str, name: str, *, agency: bool,
+                starts: Callable[[str], list[int]] | None = None) -> Credit | None:
     """Where the story's opening (or closing line) credits the outlet whose name pattern is given as the
     author of its copy: "BEIRUT (AP) —", "Moscow, Sep 18 (IANS) The", "/TASS/", and for agencies also
-    "By AFP", "Press Trust of India Washington" and a closing "— AFP"."""
+    "By AFP", "Press Trust of India Washington" and a closing "— AFP". starts(s), where given, is every
+    position in s at which the name pattern matches: a credit is only looked for where the words before
+    one of them can open it, so the patterns of the many outlets merely named are never compiled."""
     head, tail = opening(text), closing(text)
-    found = _dateline(head, name)
+    before = _Before(head, starts)
+    found = _dateline(head, name) if before.any(_opens_dateline) else None
     if found:
         return found
-    credited = compiled(rf"(?m)^[ \t]*{PLACE},[ \t]+(?:{name})[ \t]*[-–—]").search(head)  # "Damascus, SANA –"
+    credited = before.any(_opens_dateline_credit) and compiled(
+        rf"(?m)^[ \t]*{PLACE},[ \t]+(?:{name})[ \t]*[-–—]").search(head)  # "Damascus, SANA –"
     if credited:
         return Credit(credited.start(), f"dateline credit '{' '.join(credited.group(0).split())}'")
-    slashed = compiled(rf"(?<![\w/:])/\s*(?:{name})\s*/(?![\w/])").search(head)
+    slashed = before.any(_opens_slashed) and compiled(rf"(?<![\w/:])/\s*(?:{name})\s*/(?![\w/])").search(head)
     if slashed:
         return Credit(slashed.start(), f"agency credit '{slashed.group(0)}'")
     if not agency:
         return None
     patterns = (
-        ("byline", rf"(?m)^[ \t]*By[ \t]+(?:{name})(?:[ \t]+(?:Staff|Reporters?|Wires?))?[ \t]*(?:$|[,|·•–—-]|\d)"),
-        ("credit line", rf"(?m)^[ \t]*{NOT_PHOTO_LINE}(?:{name})[ \t]*(?:[,|–—-][ \t]*)?{PLACE}[ \t]*$"),
+        ("byline", _opens_byline,
+         rf"(?m)^[ \t]*By[ \t]+(?:{name})(?:[ \t]+(?:Staff|Reporters?|Wires?))?[ \t]*(?:$|[,|·•–—-]|\d)"),
+        ("credit line", _opens_line, rf"(?m)^[ \t]*{NOT_PHOTO_LINE}(?:{name})[ \t]*(?:[,|–—-][ \t]*)?{PLACE}[ \t]*$"),
     )
-    for label, pattern in patterns:
-        match = compiled(pattern).search(head)
+    for label, opens, pattern in patterns:
+        match = before.any(opens) and compiled(pattern).search(head)
         if match and not is_photo_credit(head, match.start(), match.end()):
             return Credit(match.start(), f"{label} '{' '.join(match.group(0).split())[:80]}'")
-    closing_credit = compiled(rf"(?m)^[ \t]*(?:[-–—]+|\()[ \t]*(?:{name})[ \t]*\)?\.?[ \t]*\Z").search(tail)
+    closing_credit = _Before(tail, starts).any(_opens_closing) and compiled(
+        rf"(?m)^[ \t]*(?:[-–—]+|\()[ \t]*(?:{name})[ \t]*\)?\.?[ \t]*\Z").search(tail)
     if closing_credit:
         return Credit(OPENING_CHARS + closing_credit.start(), f"closing credit '{closing_credit.group(0).strip()}'")
     return None
@@ -225,6 +257,50 @@ def _dateline(head: str, name: str) -> Credit | None:
         if len(before) <= DATELINE_CHARS and not SENTENCE_END.search(before):
             return Credit(found.start(), f"wire dateline '{' '.join((before + found.group(0)).split())[:80]}'")
     return None
+
+
+# What the text just before the name must be for each credit pattern above to match there.
+def _opens_dateline(before: str) -> bool:  # "(" and white space: "BEIRUT (AP)"
+    return before.rstrip().endswith("(")
+
+
+def _opens_dateline_credit(before: str) -> bool:  # ", " on the line: "Damascus, SANA –"
+    kept = before.rstrip(" \t")
+    return len(kept) < len(before) and kept.endswith(",")
+
+
+def _opens_slashed(before: str) -> bool:  # "/TASS/"
+    return before.rstrip().endswith("/")
+
+
+def _opens_byline(before: str) -> bool:  # "By AFP"
+    kept = before.rstrip(" \t")
+    return len(kept) < len(before) and kept.endswith("By")
+
+
+def _opens_line(before: str) -> bool:  # the name opens its line
+    kept = before.rstrip(" \t")
+    return not kept or kept.endswith("\n")
+
+
+def _opens_closing(before: str) -> bool:  # "— AFP", "(AFP)" closing the story
+    return before.rstrip(" \t").endswith(("-", "–", "—", "("))
+
+
+class _Before:
+    """The text before each place a name is in one string, tested lazily; everything passes where the
+    places are not given."""
+
+    def __init__(self, text: str, starts: Callable[[str], list[int]] | None) -> None:
+        self.text, self.starts = text, starts
+        self._found: list[int] | None = None
+
+    def any(self, opens: Callable[[str], bool]) -> bool:
+        if self.starts is None:
+            return True
+        if self._found is None:
+            self._found = self.starts(self.text)
+        return any(opens(self.text[:start]) for start in self._found)
 
 
 # --- publishers outside the catalogue ------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 import string
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from app.extract.types import RejectedFile
@@ -229,15 +230,19 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def line_runs(text: str) -> list[tuple[int, int]]:
-    """The text's lines, a hard-wrapped paragraph's lines as one run: (start, end) spans."""
-    return list(_paragraphs(text))
+def line_runs(text: str) -> Iterator[tuple[int, int]]:
+    """The text's lines, a hard-wrapped paragraph's lines as one run: (start, end) spans, one at a time, so
+    a caller that needs the first few (a title) reads no further."""
+    return _paragraphs(text)
 
 
-def _paragraphs(text: str):
+LINE = re.compile(r"[^\n]+")
+
+
+def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
     """Line runs: a line, joined with the next when the text is hard-wrapped there (see _wraps_into)."""
     start = end = None
-    for match in re.finditer(r"[^\n]+", text):
+    for match in LINE.finditer(text):
         if start is not None and not _wraps_into(text, end, match.start()):
             yield start, end
             start = None

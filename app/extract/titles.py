@@ -7,6 +7,7 @@ headline's length is the title. With none, the story's opening words stand in fo
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from app.extract.sentences import is_dateline, is_prose
 from app.extract.text import RUN_ON_WORDS, line_runs
@@ -37,7 +38,8 @@ donate support skip to content main navigation
 def guess_title(text: str) -> str | None:
     """The longest line near the top that reads as a headline (a standfirst or a caption is longer, but
     neither reads as one), its site suffix cut; else the story's opening words."""
-    candidates = [c for c in (headline(text[start:end]) for start, end in line_runs(text)[:TITLE_LINES]) if c]
+    top = islice(line_runs(text), TITLE_LINES)
+    candidates = [c for c in (headline(text[start:end]) for start, end in top) if c]
     if candidates:
         return max(candidates, key=len)
     return _opening_words(text)
