@@ -1,16 +1,25 @@
-"""Shared fixtures: settings -> engine -> session, each test on a fresh migrated database.
+"""Shared fixtures: settings -> engine -> session, and one read-only seeded database per backend.
 
-Every test built on `engine` (so also `session`, `seeded_engine`, `client`) runs twice, as test_x[sqlite]
-and test_x[postgresql]: on a fresh SQLite file and on a throwaway PostgreSQL database (`postgres_url`,
-skipped without TIMELINE_TEST_POSTGRES_URL unless CI is set). A test about SQLite itself (its file, WAL,
-PRAGMAs, FTS5) carries `@pytest.mark.sqlite_only` and runs as test_x[sqlite] alone.
+Every test built on `engine` (so also `session`, `seeded_engine`, `fresh_client`) or on the shared seeded database
+(`seeded_settings`, `seeded_reader`, `client`) runs twice, as test_x[sqlite] and test_x[postgresql]: on SQLite and
+on PostgreSQL (skipped without TIMELINE_TEST_POSTGRES_URL unless CI is set). A test about SQLite itself (its file,
+WAL, PRAGMAs, FTS5) carries `@pytest.mark.sqlite_only` and runs as test_x[sqlite] alone.
+
+Two kinds of database:
+- `engine`/`seeded_engine`: a fresh migrated database for this test alone, writable. A test that loads, changes
+  or checks how the app guards its own database uses these (and `fresh_client` for a dashboard over it).
+- `seeded_settings`/`seeded_reader`/`client`: the seeds loaded once per session and backend, then shared by every
+  test that only reads. It is opened read-only (SQLite: a `mode=ro` URI; PostgreSQL: the database itself defaults
+  every transaction to read-only), and each test's teardown fails if its data version or file moved anyway.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Engine
@@ -20,6 +29,9 @@ from app.catalog import Catalog, load_catalog
 from app.config import PROJECT_ROOT, Settings, settings_from_env
 from app.db import make_engine, migrate
 from app.load import load_paths
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
 
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 
@@ -32,9 +44,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"{SQLITE_ONLY}: run only as test_x[sqlite] (the test is about SQLite)")
 
 
+# The fixtures that open a database: a test using any of them (directly or through another) runs per backend.
+DATABASE_FIXTURES = ("engine", "seeded_settings")
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Parametrize every test that uses `engine` (directly or through seeded_engine, client...) by backend."""
-    if "engine" in metafunc.fixturenames:
+    """Parametrize every test that opens a database (engine, seeded_engine, client...) by backend."""
+    if any(name in metafunc.fixturenames for name in DATABASE_FIXTURES):
         backends = ["sqlite"] if metafunc.definition.get_closest_marker(SQLITE_ONLY) else list(BACKENDS)
         metafunc.parametrize("backend", backends, indirect=True, ids=backends)
 
@@ -87,20 +103,126 @@ def seeded_engine(engine: Engine, settings: Settings, catalog: Catalog) -> Engin
 POSTGRES_URL_VARIABLE = "TIMELINE_TEST_POSTGRES_URL"
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A URL to a throwaway PostgreSQL database, created for this test and dropped after it."""
+def postgres_server() -> str:
+    """The PostgreSQL server's URL from the environment; skips the test without one, fails it in CI."""
     import os
-
-    from app.db import throwaway_postgres
 
     server = os.environ.get(POSTGRES_URL_VARIABLE)
     if not server:
         if os.environ.get("CI"):
             pytest.fail(f"{POSTGRES_URL_VARIABLE} is not set; CI runs the PostgreSQL tests")
         pytest.skip(f"set {POSTGRES_URL_VARIABLE} to run the PostgreSQL tests")
-    with throwaway_postgres(server, "timeline_test") as url:
+    return server
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A URL to a throwaway PostgreSQL database, created for this test and dropped after it."""
+    from app.db import throwaway_postgres
+
+    with throwaway_postgres(postgres_server(), "timeline_test") as url:
         yield url
+
+
+# -- one seeded database per backend, shared read-only by the tests that only read ---------------------
+
+
+@dataclass(frozen=True)
+class SharedDatabase:
+    """A seeded database built once: the read-only URL tests get, and a private engine that watches it."""
+
+    url: str
+    watcher: Engine
+    file: Path | None  # the SQLite file, None on PostgreSQL
+
+    def state(self) -> tuple[object, ...]:
+        """What a write would move: the data version (triggers move it), and on SQLite the file's size and time."""
+        from app.db import data_version
+
+        with self.watcher.connect() as connection:
+            version = data_version(connection)
+        if self.file is None:
+            return (version,)
+        stat = self.file.stat()
+        return version, stat.st_size, stat.st_mtime_ns
+
+
+class SharedDatabases:
+    """Builds the shared seeded database of a backend on first use and drops them all at the end of the session."""
+
+    def __init__(self, folder: Path, catalog: Catalog) -> None:
+        self._folder = folder
+        self._catalog = catalog
+        self._built: dict[str, SharedDatabase] = {}
+        self._cleanup = ExitStack()
+
+    def get(self, backend: str) -> SharedDatabase:
+        if backend not in self._built:
+            self._built[backend] = self._build_postgres() if backend == "postgresql" else self._build_sqlite()
+        return self._built[backend]
+
+    def close(self) -> None:
+        for shared in self._built.values():
+            shared.watcher.dispose()
+        self._cleanup.close()
+
+    def _seed(self, url: str) -> None:
+        engine = make_engine(url)
+        try:
+            migrate(engine)
+            summary = load_paths(engine, [SEEDS_DIR], catalog=self._catalog)
+            assert not summary.rejected, summary.rejected
+        finally:
+            engine.dispose()  # on SQLite the last connection closing checkpoints the WAL into the file
+
+    def _build_sqlite(self) -> SharedDatabase:
+        file = self._folder / "shared-seeds.db"
+        self._seed(f"sqlite:///{file}")
+        # mode=ro: SQLite itself refuses every write through this URL, whatever engine a test makes from it.
+        url = f"sqlite:///file:{file}?mode=ro&uri=true"
+        return SharedDatabase(url=url, watcher=make_engine(url, read_only=True), file=file)
+
+    def _build_postgres(self) -> SharedDatabase:
+        from sqlalchemy import create_engine, make_url, text
+
+        from app.db import throwaway_postgres
+
+        server = postgres_server()
+        url = self._cleanup.enter_context(throwaway_postgres(server, "timeline_shared"))
+        self._seed(url)
+        # From now on every transaction in this database starts read-only, whoever connects and however.
+        name = make_url(url).database
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as connection:
+                connection.execute(text(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on'))
+        finally:
+            admin.dispose()
+        return SharedDatabase(url=url, watcher=make_engine(url, read_only=True), file=None)
+
+
+@pytest.fixture(scope="session")
+def shared_databases(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Iterator[SharedDatabases]:
+    databases = SharedDatabases(tmp_path_factory.mktemp("shared"), catalog)
+    yield databases
+    databases.close()
+
+
+@pytest.fixture
+def seeded_settings(backend: str, shared_databases: SharedDatabases) -> Iterator[Settings]:
+    """Settings on the shared seeded database of this backend (read-only); fails the test if it wrote anyway."""
+    shared = shared_databases.get(backend)
+    before = shared.state()
+    yield settings_from_env({}, database_url=shared.url)
+    assert shared.state() == before, "a test on the shared read-only database changed it: use seeded_engine"
+
+
+@pytest.fixture
+def seeded_reader(seeded_settings: Settings) -> Iterator[Engine]:
+    """A read-only engine on the shared seeded database, to look at what the pages show."""
+    engine = make_engine(seeded_settings.database_url, read_only=True)
+    yield engine
+    engine.dispose()
 
 
 # -- the dashboard: an in-process client and a real server ---------------------------------------
@@ -108,9 +230,60 @@ def postgres_url() -> Iterator[str]:
 LIVE_SERVER_START_SECONDS = 60  # `timeline serve` migrates and loads the seeds before it listens
 
 
+class SharedClients:
+    """One dashboard app per backend over its shared seeded database, started on first use, stopped at the end."""
+
+    def __init__(self) -> None:
+        self._clients: dict[str, TestClient] = {}
+        self._running = ExitStack()
+
+    def get(self, backend: str, settings: Settings) -> TestClient:
+        if backend not in self._clients:
+            from fastapi.testclient import TestClient
+
+            from app.web import create_app
+
+            self._clients[backend] = self._running.enter_context(TestClient(create_app(settings)))
+        return self._clients[backend]
+
+    def close(self) -> None:
+        self._running.close()
+
+
+@pytest.fixture(scope="session")
+def shared_clients() -> Iterator[SharedClients]:
+    clients = SharedClients()
+    yield clients
+    clients.close()
+
+
 @pytest.fixture
-def client(seeded_engine: Engine, settings: Settings) -> Iterator[object]:
-    """A TestClient on the dashboard over this test's seeded database."""
+def client(seeded_settings: Settings, backend: str, shared_clients: SharedClients) -> Iterator[TestClient]:
+    """A TestClient on the app shared by the tests that only read, over the shared seeded database.
+
+    Shared as Datasette's app_client is: its page cache may already hold what a test asks for, which changes
+    nothing a test can see since the database never changes. A test about the app's own state (its page cache,
+    its templates, dependency overrides) takes `private_client`."""
+    test_client = shared_clients.get(backend, seeded_settings)
+    test_client.cookies.clear()
+    yield test_client
+    assert not test_client.app.dependency_overrides, "a test left a dependency override on the shared app"
+
+
+@pytest.fixture
+def private_client(seeded_settings: Settings) -> Iterator[TestClient]:
+    """A TestClient on a dashboard app of this test's own over the shared seeded database."""
+    from fastapi.testclient import TestClient
+
+    from app.web import create_app
+
+    with TestClient(create_app(seeded_settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def fresh_client(seeded_engine: Engine, settings: Settings) -> Iterator[TestClient]:
+    """A TestClient on the dashboard over this test's own seeded database, which the test may change."""
     from fastapi.testclient import TestClient
 
     from app.web import create_app

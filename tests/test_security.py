@@ -417,9 +417,8 @@ def test_a_request_uvicorn_cannot_parse_gets_its_fixed_400_without_our_headers(l
     assert b"text/plain" in head and b"content-security-policy" not in head.lower()
 
 
-def test_absolute_links_come_from_the_public_url_when_one_is_set(seeded_engine: Engine,
-                                                                  settings: Settings) -> None:
-    public = dataclass_replace(settings, public_url="https://timeline.example.org/ceasefire")
+def test_absolute_links_come_from_the_public_url_when_one_is_set(seeded_settings: Settings) -> None:
+    public = dataclass_replace(seeded_settings, public_url="https://timeline.example.org/ceasefire")
     with TestClient(create_app(public)) as client:
         for path in LINKED_EXPORTS:
             for host in ("evil.example", "testserver"):
@@ -449,8 +448,8 @@ def test_a_server_error_is_a_page_with_the_security_headers(settings: Settings, 
             assert_security_headers(response)
 
 
-def test_an_unexpected_exception_is_a_500_page_with_the_security_headers(settings: Settings, seeded_engine) -> None:
-    app = create_app(settings)
+def test_an_unexpected_exception_is_a_500_page_with_the_security_headers(seeded_settings: Settings) -> None:
+    app = create_app(seeded_settings)
 
     def boom() -> None:
         raise RuntimeError("a bug")
@@ -472,8 +471,9 @@ def dataclass_replace(settings: Settings, **changes: object) -> Settings:
 # -- read-only ------------------------------------------------------------------------------------
 
 
-def test_the_apps_engine_cannot_write(client: TestClient) -> None:
-    engine: Engine = client.app.state.engine
+def test_the_apps_engine_cannot_write(fresh_client: TestClient) -> None:
+    """On a writable database of its own: the app's engine must refuse writes itself, not the file or server."""
+    engine: Engine = fresh_client.app.state.engine
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM article")).scalar_one() > 0
         for statement in [
