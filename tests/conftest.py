@@ -15,7 +15,7 @@ Two kinds of database:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +45,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 # The fixtures that open a database: a test using any of them (directly or through another) runs per backend.
-DATABASE_FIXTURES = ("engine", "seeded_settings")
+DATABASE_FIXTURES = ("engine", "shared_databases")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -147,49 +147,60 @@ class SharedDatabase:
         return version, stat.st_size, stat.st_mtime_ns
 
 
+# Loads more articles on top of the seeds into a shared database: (engine, catalog, an empty folder of its own).
+AddArticles = Callable[[Engine, Catalog, Path], None]
+
+
 class SharedDatabases:
-    """Builds the shared seeded database of a backend on first use and drops them all at the end of the session."""
+    """Builds each shared database (the seeds, plus what `add` loads) on first use; drops them all at the end."""
 
     def __init__(self, folder: Path, catalog: Catalog) -> None:
         self._folder = folder
         self._catalog = catalog
-        self._built: dict[str, SharedDatabase] = {}
+        self._built: dict[tuple[str, str], SharedDatabase] = {}
         self._cleanup = ExitStack()
 
-    def get(self, backend: str) -> SharedDatabase:
-        if backend not in self._built:
-            self._built[backend] = self._build_postgres() if backend == "postgresql" else self._build_sqlite()
-        return self._built[backend]
+    def get(self, backend: str, name: str = "seeds", add: AddArticles | None = None) -> SharedDatabase:
+        """The database called `name` on this backend: one name, one content (`add` is used when it is built)."""
+        key = (backend, name)
+        if key not in self._built:
+            folder = self._folder / f"{backend}-{name}"
+            folder.mkdir()
+            build = self._build_postgres if backend == "postgresql" else self._build_sqlite
+            self._built[key] = build(folder, add)
+        return self._built[key]
 
     def close(self) -> None:
         for shared in self._built.values():
             shared.watcher.dispose()
         self._cleanup.close()
 
-    def _seed(self, url: str) -> None:
+    def _fill(self, url: str, folder: Path, add: AddArticles | None) -> None:
         engine = make_engine(url)
         try:
             migrate(engine)
             summary = load_paths(engine, [SEEDS_DIR], catalog=self._catalog)
             assert not summary.rejected, summary.rejected
+            if add is not None:
+                add(engine, self._catalog, folder)
         finally:
             engine.dispose()  # on SQLite the last connection closing checkpoints the WAL into the file
 
-    def _build_sqlite(self) -> SharedDatabase:
-        file = self._folder / "shared-seeds.db"
-        self._seed(f"sqlite:///{file}")
+    def _build_sqlite(self, folder: Path, add: AddArticles | None) -> SharedDatabase:
+        file = folder / "timeline.db"
+        self._fill(f"sqlite:///{file}", folder, add)
         # mode=ro: SQLite itself refuses every write through this URL, whatever engine a test makes from it.
         url = f"sqlite:///file:{file}?mode=ro&uri=true"
         return SharedDatabase(url=url, watcher=make_engine(url, read_only=True), file=file)
 
-    def _build_postgres(self) -> SharedDatabase:
+    def _build_postgres(self, folder: Path, add: AddArticles | None) -> SharedDatabase:
         from sqlalchemy import create_engine, make_url, text
 
         from app.db import throwaway_postgres
 
         server = postgres_server()
         url = self._cleanup.enter_context(throwaway_postgres(server, "timeline_shared"))
-        self._seed(url)
+        self._fill(url, folder, add)
         # From now on every transaction in this database starts read-only, whoever connects and however.
         name = make_url(url).database
         admin = create_engine(server, isolation_level="AUTOCOMMIT")
@@ -208,21 +219,70 @@ def shared_databases(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog)
     databases.close()
 
 
+@contextmanager
+def shared_settings(databases: SharedDatabases, backend: str, name: str = "seeds",
+                    add: AddArticles | None = None) -> Iterator[Settings]:
+    """Settings on a shared database (read-only); on leaving, fails the test if the database changed anyway."""
+    shared = databases.get(backend, name, add)
+    before = shared.state()
+    yield settings_from_env({}, database_url=shared.url)
+    assert shared.state() == before, f"a test changed the shared read-only database {name!r}: use seeded_engine"
+
+
 @pytest.fixture
 def seeded_settings(backend: str, shared_databases: SharedDatabases) -> Iterator[Settings]:
     """Settings on the shared seeded database of this backend (read-only); fails the test if it wrote anyway."""
-    shared = shared_databases.get(backend)
-    before = shared.state()
-    yield settings_from_env({}, database_url=shared.url)
-    assert shared.state() == before, "a test on the shared read-only database changed it: use seeded_engine"
+    with shared_settings(shared_databases, backend) as settings:
+        yield settings
+
+
+@contextmanager
+def read_only_engine(settings: Settings) -> Iterator[Engine]:
+    """An engine that only reads, on settings.database_url, disposed on leaving."""
+    engine = make_engine(settings.database_url, read_only=True)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture
 def seeded_reader(seeded_settings: Settings) -> Iterator[Engine]:
     """A read-only engine on the shared seeded database, to look at what the pages show."""
-    engine = make_engine(seeded_settings.database_url, read_only=True)
-    yield engine
-    engine.dispose()
+    with read_only_engine(seeded_settings) as engine:
+        yield engine
+
+
+# The big database: the seeds and benchmarks/scale.py's synthetic articles (small here), enough for busy days
+# that run to several pages and reports with no known outlet.
+BIG_EXTRA_ARTICLES = 400
+BIG_EXTRA_REPORTS = 2_000
+
+
+def add_synthetic_corpus(engine: Engine, _catalog: Catalog, _folder: Path) -> None:
+    from sqlalchemy import func, select
+
+    from app.models import Article, Report
+    from benchmarks.scale import add_synthetic
+
+    with Session(engine) as session:
+        articles = session.scalar(select(func.count(Article.id)))
+        reports = session.scalar(select(func.count(Report.id)))
+    add_synthetic(engine, articles + BIG_EXTRA_ARTICLES, reports + BIG_EXTRA_REPORTS)
+
+
+@pytest.fixture
+def big_settings(backend: str, shared_databases: SharedDatabases) -> Iterator[Settings]:
+    """Settings on the shared big database of this backend (read-only)."""
+    with shared_settings(shared_databases, backend, "big", add_synthetic_corpus) as settings:
+        yield settings
+
+
+@pytest.fixture
+def big_reader(big_settings: Settings) -> Iterator[Engine]:
+    """A read-only engine on the shared big database."""
+    with read_only_engine(big_settings) as engine:
+        yield engine
 
 
 # -- the dashboard: an in-process client and a real server ---------------------------------------
@@ -231,20 +291,24 @@ LIVE_SERVER_START_SECONDS = 60  # `timeline serve` migrates and loads the seeds 
 
 
 class SharedClients:
-    """One dashboard app per backend over its shared seeded database, started on first use, stopped at the end."""
+    """One dashboard app per shared database, started on first use and stopped at the end of the session."""
 
     def __init__(self) -> None:
         self._clients: dict[str, TestClient] = {}
         self._running = ExitStack()
 
-    def get(self, backend: str, settings: Settings) -> TestClient:
-        if backend not in self._clients:
+    def get(self, settings: Settings, **options: object) -> TestClient:
+        """The shared app over settings.database_url, its cookies cleared; `options` go to TestClient."""
+        if settings.database_url not in self._clients:
             from fastapi.testclient import TestClient
 
             from app.web import create_app
 
-            self._clients[backend] = self._running.enter_context(TestClient(create_app(settings)))
-        return self._clients[backend]
+            test_client = TestClient(create_app(settings), **options)
+            self._clients[settings.database_url] = self._running.enter_context(test_client)
+        test_client = self._clients[settings.database_url]
+        test_client.cookies.clear()
+        return test_client
 
     def close(self) -> None:
         self._running.close()
@@ -258,14 +322,13 @@ def shared_clients() -> Iterator[SharedClients]:
 
 
 @pytest.fixture
-def client(seeded_settings: Settings, backend: str, shared_clients: SharedClients) -> Iterator[TestClient]:
+def client(seeded_settings: Settings, shared_clients: SharedClients) -> Iterator[TestClient]:
     """A TestClient on the app shared by the tests that only read, over the shared seeded database.
 
     Shared as Datasette's app_client is: its page cache may already hold what a test asks for, which changes
     nothing a test can see since the database never changes. A test about the app's own state (its page cache,
     its templates, dependency overrides) takes `private_client`."""
-    test_client = shared_clients.get(backend, seeded_settings)
-    test_client.cookies.clear()
+    test_client = shared_clients.get(seeded_settings)
     yield test_client
     assert not test_client.app.dependency_overrides, "a test left a dependency override on the shared app"
 
