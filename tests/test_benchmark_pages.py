@@ -77,3 +77,44 @@ def test_wrk_latency_report_is_read() -> None:
 
 def test_the_scale_benchmark_measures_with_the_page_cache_off() -> None:
     assert measured_settings("sqlite:///x.db").page_cache is False  # a copy from memory would measure nothing
+
+
+def test_the_scale_benchmark_times_the_two_databases_in_turn(seeded_settings, monkeypatch) -> None:
+    from benchmarks import scale
+
+    asked: list[tuple[str, str]] = []
+    names = {}
+    real_get = scale._get
+
+    def recording_get(client, path: str) -> None:
+        asked.append((names.setdefault(id(client), f"db{len(names)}"), path))
+        real_get(client, path)
+
+    monkeypatch.setattr(scale, "_get", recording_get)
+    timings = scale.time_pages({"seed": seeded_settings.database_url, "big": seeded_settings.database_url}, 3)
+    assert set(timings) == {"seed", "big"} and all(len(pages) == len(scale.PAGES) for pages in timings.values())
+    for _label, path in scale.PAGES:
+        order = [name for name, asked_path in asked if asked_path == path]
+        # first request, warm-up, then three timed ones: each database in turn, never two in a row
+        assert order == ["db0", "db1"] * 5, (path, order)
+
+
+def test_the_scale_benchmark_keeps_its_sqlite_files_when_asked(capsys) -> None:
+    import shutil
+    from pathlib import Path
+
+    from benchmarks.scale import databases
+
+    with databases(None, keep=True) as urls:
+        files = [Path(url.removeprefix("sqlite:///")) for url in urls]
+        for file in files:
+            file.write_bytes(b"")
+    try:
+        assert all(file.exists() for file in files)
+        assert f"kept databases: {files[0]} {files[1]}" in capsys.readouterr().err
+    finally:
+        shutil.rmtree(files[0].parent)
+    with databases(None, keep=False) as urls:
+        files = [Path(url.removeprefix("sqlite:///")) for url in urls]
+        files[0].write_bytes(b"")
+    assert not files[0].parent.exists()
