@@ -14,18 +14,19 @@ from sqlalchemy import Engine, inspect, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from app.catalog import Catalog, load_catalog
 from app.config import Settings, settings_from_env
-from app.db import make_engine, migrate
-from app.export import EXPORT_FORMATS, export_text
-from app.load import FileResult, LoadSummary, has_articles, load_paths, shown
-from app.workers import MIN_FILES_FOR_WORKERS
+from app.extract.catalog import Catalog
+from app.queries.export import EXPORT_FORMATS, export_text
+from app.store.engine import make_engine, migrate
+from app.store.loader import FileResult, LoadSummary, has_articles, load_paths, shown
+from app.store.seedfiles import load_catalog
+from app.store.workers import MIN_FILES_FOR_WORKERS
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # something went wrong at run time, or a file was rejected
 EXIT_USAGE = 2  # the command line itself is wrong (argparse uses 2 as well)
 EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
-WEB_APP_FACTORY = "app.web:create_app"  # uvicorn imports this in every worker
+WEB_APP_FACTORY = "app.web.app:create_app"  # uvicorn imports this in every worker
 DISTRIBUTION = "ceasefire-timeline"  # the project's name in pyproject.toml, under which pip records its version
 HIGHEST_PORT = 65535
 

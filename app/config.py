@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -49,7 +49,6 @@ class Settings:
     # Seconds one article may take to extract before the load rejects it (app/workers.py reads it from the
     # environment itself, so every caller of the loader keeps it).
     extract_timeout: float = EXTRACT_TIMEOUT_S
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def settings_from_env(environ: dict[str, str] | None = None, **overrides: object) -> Settings:

@@ -20,13 +20,15 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from app.catalog import Catalog, load_catalog
-from app.db import make_engine, migrate, throwaway_postgres
 from app.extract.article import extract_article
+from app.extract.catalog import Catalog
 from app.extract.text import decode_bytes
-from app.load import load_paths
-from app.workers import worker_count
+from app.store.engine import make_engine, migrate
+from app.store.loader import load_paths
+from app.store.seedfiles import load_catalog
+from app.store.workers import worker_count
 from benchmarks import corpus
+from benchmarks.postgres import throwaway_postgres
 
 GOAL_RATIO = 10  # extraction at least this many times faster than the naive call, per article
 GOAL_LOAD = 300  # articles/s for the whole load

@@ -12,8 +12,8 @@ import argparse
 import cProfile
 import pstats
 
-from app.catalog import load_catalog
 from app.extract.article import extract_article
+from app.store.seedfiles import load_catalog
 from benchmarks import corpus
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from app.catalog import load_catalog
 from app.extract.article import extract_article
+from app.store.seedfiles import load_catalog
 from benchmarks import corpus
 
 CLAUSE = "Fighting flared near the grain silos on Monday and the envoy said talks would resume on Thursday "

@@ -39,11 +39,11 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, func, make_url, select, text
 from sqlalchemy.orm import Session
 
-from app.catalog import load_catalog
 from app.config import PROJECT_ROOT, settings_from_env
-from app.db import insert_rows, make_engine, migrate
-from app.load import load_paths
-from app.models import Article, Milestone, Outlet, Report
+from app.store.engine import insert_rows, make_engine, migrate
+from app.store.loader import load_paths
+from app.store.models import Article, Milestone, Outlet, Report
+from app.store.seedfiles import load_catalog
 from benchmarks import corpus
 
 ARTICLES = 20_000  # articles in the big database, the seeds included
@@ -225,7 +225,7 @@ def time_pages(urls: dict[str, str], repeat: int) -> dict[str, dict[str, tuple[f
     """
     from fastapi.testclient import TestClient
 
-    from app.web import create_app
+    from app.web.app import create_app
 
     timings: dict[str, dict[str, tuple[float, float]]] = {name: {} for name in urls}
     with ExitStack() as running:
@@ -272,7 +272,7 @@ def plans(url: str) -> list[tuple[str, str, list[str]]]:
     """(page, statement, plan lines) for every statement the explained pages run on this database."""
     from fastapi.testclient import TestClient
 
-    from app.web import create_app
+    from app.web.app import create_app
 
     app = create_app(measured_settings(url))
     captured: list[tuple[str, object]] = []

@@ -14,10 +14,10 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from app.catalog import load_catalog
 from app.extract.article import extract_article
 from app.extract.text import decode_bytes
 from app.extract.types import RejectedFile
+from app.store.seedfiles import load_catalog
 from benchmarks import corpus
 
 EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"

@@ -6,9 +6,9 @@ from alembic import context
 from sqlalchemy import Engine
 
 from app.config import settings_from_env
-from app.db import make_engine
-from app.models import Base
-from app.textsearch import include_object
+from app.queries.textsearch import include_object
+from app.store.engine import make_engine
+from app.store.models import Base
 
 target_metadata = Base.metadata
 

@@ -25,10 +25,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from app.catalog import Catalog, load_catalog
 from app.config import PROJECT_ROOT, Settings, settings_from_env
-from app.db import make_engine, migrate
-from app.load import load_paths
+from app.extract.catalog import Catalog
+from app.store.engine import make_engine, migrate
+from app.store.loader import load_paths
+from app.store.seedfiles import load_catalog
 
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
@@ -118,7 +119,7 @@ def postgres_server() -> str:
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A URL to a throwaway PostgreSQL database, created for this test and dropped after it."""
-    from app.db import throwaway_postgres
+    from benchmarks.postgres import throwaway_postgres
 
     with throwaway_postgres(postgres_server(), "timeline_test") as url:
         yield url
@@ -137,7 +138,7 @@ class SharedDatabase:
 
     def state(self) -> tuple[object, ...]:
         """What a write would move: the data version (triggers move it), and on SQLite the file's size and time."""
-        from app.db import data_version
+        from app.store.engine import data_version
 
         with self.watcher.connect() as connection:
             version = data_version(connection)
@@ -196,7 +197,7 @@ class SharedDatabases:
     def _build_postgres(self, folder: Path, add: AddArticles | None) -> SharedDatabase:
         from sqlalchemy import create_engine, make_url, text
 
-        from app.db import throwaway_postgres
+        from benchmarks.postgres import throwaway_postgres
 
         server = postgres_server()
         url = self._cleanup.enter_context(throwaway_postgres(server, "timeline_shared"))
@@ -262,7 +263,7 @@ BIG_EXTRA_REPORTS = 2_000
 def add_synthetic_corpus(engine: Engine, _catalog: Catalog, _folder: Path) -> None:
     from sqlalchemy import func, select
 
-    from app.models import Article, Report
+    from app.store.models import Article, Report
     from benchmarks.scale import add_synthetic
 
     with Session(engine) as session:
@@ -302,7 +303,7 @@ class SharedClients:
         if settings.database_url not in self._clients:
             from fastapi.testclient import TestClient
 
-            from app.web import create_app
+            from app.web.app import create_app
 
             test_client = TestClient(create_app(settings), **options)
             self._clients[settings.database_url] = self._running.enter_context(test_client)
@@ -338,7 +339,7 @@ def private_client(seeded_settings: Settings) -> Iterator[TestClient]:
     """A TestClient on a dashboard app of this test's own over the shared seeded database."""
     from fastapi.testclient import TestClient
 
-    from app.web import create_app
+    from app.web.app import create_app
 
     with TestClient(create_app(seeded_settings)) as test_client:
         yield test_client
@@ -349,7 +350,7 @@ def fresh_client(seeded_engine: Engine, settings: Settings) -> Iterator[TestClie
     """A TestClient on the dashboard over this test's own seeded database, which the test may change."""
     from fastapi.testclient import TestClient
 
-    from app.web import create_app
+    from app.web.app import create_app
 
     with TestClient(create_app(settings)) as test_client:
         yield test_client

@@ -15,9 +15,9 @@ from conftest import SEEDS_DIR, running_server
 from test_browser import OVERLAPS_JS, SCREENSHOTS, TIMEOUT_MS, WIDTHS, browser  # noqa: F401
 from test_outlets_view import load_extra
 
-from app.catalog import load_catalog
-from app.db import make_engine
-from app.load import load_paths
+from app.store.engine import make_engine
+from app.store.loader import load_paths
+from app.store.seedfiles import load_catalog
 
 DAY = "/days/2016-09-17"
 GREY = "rgb(95, 103, 112)"  # --oc-unknown in site.css

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 from test_browser import TIMEOUT_MS, browser  # noqa: F401  (the browser fixture, shared)
 from test_security import HOSTILE_SOURCES, write_hostile_articles
 
-from app.catalog import load_catalog
-from app.db import make_engine, migrate
-from app.load import load_paths
-from app.models import Article
+from app.store.engine import make_engine, migrate
+from app.store.loader import load_paths
+from app.store.models import Article
+from app.store.seedfiles import load_catalog
 
 # Set by the page before any of its own scripts: records CSP violations, and the flag an injected script
 # would set (the payloads assign window.__xss or call alert).

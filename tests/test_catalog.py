@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from app.catalog import load_catalog
 from app.extract.text import clean_text, decode_bytes, split_sentences
 from app.extract.types import KINDS
-from app.wordhints import required_words
+from app.extract.wordhints import required_words
+from app.store.seedfiles import load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = load_catalog(ROOT / "seeds")
@@ -58,7 +58,7 @@ def test_required_words(patterns, words):
 def test_manifest_dates_bare_or_quoted_and_a_bad_one_is_named(tmp_path):
     import datetime as dt
 
-    from app.catalog import load_manifest
+    from app.store.seedfiles import load_manifest
 
     (tmp_path / "manifest.toml").write_text(
         '[file."a.txt"]\npublished = 2016-09-18\n[file."b.txt"]\npublished = "2016-09-19"\n')
@@ -69,7 +69,7 @@ def test_manifest_dates_bare_or_quoted_and_a_bad_one_is_named(tmp_path):
 
 
 def test_a_manifest_entry_of_the_wrong_type_is_named_with_its_reason_and_the_others_kept(tmp_path):
-    from app.catalog import load_manifest
+    from app.store.seedfiles import load_manifest
 
     (tmp_path / "manifest.toml").write_text(
         '[file."good.txt"]\noutlet = "rt"\ntitle = "Truce holds"\n'
@@ -95,7 +95,7 @@ def test_a_manifest_entry_of_the_wrong_type_is_named_with_its_reason_and_the_oth
     ('[files."a.txt"]\noutlet = "rt"\n', 'unknown key \'files\': a manifest holds [file."NAME"] tables only'),
 ])
 def test_a_manifest_not_made_of_file_tables_is_refused_whole(tmp_path, text, reason):
-    from app.catalog import load_manifest
+    from app.store.seedfiles import load_manifest
 
     (tmp_path / "manifest.toml").write_text(text)
     with pytest.raises(ValueError) as raised:

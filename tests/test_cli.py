@@ -142,8 +142,8 @@ def test_two_folders_with_the_same_file_name_load_both_and_a_rerun_is_unchanged(
 
 
 def test_a_full_disk_prints_the_summary_then_one_line_and_exits_1(tmp_path, db, monkeypatch, capsys):
-    from app import workers
     from app.cli import main
+    from app.store import workers
     from tests.test_load import FULL_DISK_ERRORS, article, fake_extract, fill_the_disk_after
 
     folder = tmp_path / "in"

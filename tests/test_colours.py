@@ -6,8 +6,8 @@ import itertools
 import math
 import re
 
-from app.colours import PALETTE_SIZE, REPEATED_COLOUR, UNKNOWN_COLOUR, outlet_colour, strip_colours
 from app.config import PROJECT_ROOT
+from app.web.colours import PALETTE_SIZE, REPEATED_COLOUR, UNKNOWN_COLOUR, outlet_colour, strip_colours
 
 CSS = (PROJECT_ROOT / "static" / "css" / "site.css").read_text(encoding="utf-8")
 MIN_CONTRAST = 4.5  # WCAG AA for the white digits in a coverage cell

@@ -13,15 +13,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from app import queries
-from app.catalog import Catalog
 from app.config import Settings
-from app.db import make_engine, migrate
-from app.export import export_data
-from app.load import load_paths
-from app.pagedata import FigureItem, OutletRef, group_figures
-from app.render import VARY
-from app.web import create_app
+from app.extract.catalog import Catalog
+from app.queries import search
+from app.queries.export import export_data
+from app.queries.pagedata import FigureItem, OutletRef, group_figures
+from app.store.engine import make_engine, migrate
+from app.store.loader import load_paths
+from app.web.app import create_app
+from app.web.render import VARY
 
 HX = {"HX-Request": "true"}
 NEW_PAGES = ["/search?q=truce", "/search", "/coverage", "/figures", "/claims", "/claims?accuser=russia"]
@@ -337,11 +337,11 @@ def test_search_on_postgres_uses_its_text_search(postgres_url: str, settings: Se
         migrate(engine)
         load_paths(engine, [settings.seeds_dir, articles], catalog=catalog)
         with Session(engine) as session:
-            page = queries.search(session, "violation", [])
+            page = search.search(session, "violation", [])
             assert page.total > 2 and all("violat" in h.report.quote.lower() for h in page.hits)
-            assert queries.search(session, "pomegranate", ["al-jazeera"]).total == 1
-            assert queries.search(session, "pomegranate", ["rt"]).total == 0
-            assert queries.search(session, "'; drop table report; --", []).total == 0
+            assert search.search(session, "pomegranate", ["al-jazeera"]).total == 1
+            assert search.search(session, "pomegranate", ["rt"]).total == 0
+            assert search.search(session, "'; drop table report; --", []).total == 0
     finally:
         engine.dispose()
 

@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from app.config import PROJECT_ROOT
-from app.export import export_data
-from app.load import load_paths
+from app.queries.export import export_data
+from app.store.loader import load_paths
 
 DEV_DIR = PROJECT_ROOT.parent / "shared" / "eval" / "dev"
 SCORER = DEV_DIR.parent / "score.py"

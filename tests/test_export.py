@@ -10,8 +10,8 @@ import json
 import pytest
 from sqlalchemy.orm import Session
 
-from app.export import CSV_FIELDS, EXPORT_CSV_FIELDS, export_data, export_text, reports_csv, to_json
-from app.models import Article, Milestone, Outlet, Report
+from app.queries.export import CSV_FIELDS, EXPORT_CSV_FIELDS, export_data, export_text, reports_csv, to_json
+from app.store.models import Article, Milestone, Outlet, Report
 
 ARTICLE_KEYS = {"source", "outlet", "outlet_slug", "agency", "title", "url", "published", "published_basis",
                 "published_range", "outlet_basis", "outlet_catalogued", "agency_basis", "text", "id"}

@@ -12,13 +12,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from app.catalog import Catalog
 from app.config import Settings
-from app.export import CSV_FIELDS
+from app.extract.catalog import Catalog
 from app.formats import ICS_LINE_OCTETS, FeedEntry, atom, csv_text, ics_escape, ics_fold
-from app.load import load_paths
-from app.render import VARY
-from app.web import create_app
+from app.queries.export import CSV_FIELDS
+from app.store.loader import load_paths
+from app.web.app import create_app
+from app.web.render import VARY
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 HOSTILE = "Odd\n\nOn 17 September 2016 the <b>truce</b> & \"calm\", held; the army said. ☪ Ünïcode — ok\n"

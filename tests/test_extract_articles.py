@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from app.catalog import Catalog, load_catalog
 from app.config import PROJECT_ROOT
 from app.extract.article import extract_article
+from app.extract.catalog import Catalog
 from app.extract.text import decode_bytes
 from app.extract.types import ExtractedArticle, ExtractedReport
+from app.store.seedfiles import load_catalog
 
 ARTICLES = Path(__file__).parent / "articles"
 EXPECTED = tomllib.loads((ARTICLES / "expected.toml").read_text(encoding="utf-8"))["article"]

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from app.catalog import load_catalog
 from app.extract import events
+from app.store.seedfiles import load_catalog
 
 CATALOG = load_catalog(Path(__file__).resolve().parent.parent / "seeds")
 

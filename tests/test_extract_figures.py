@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from app.catalog import load_catalog
 from app.extract.figures import find_claims, find_figures
+from app.store.seedfiles import load_catalog
 
 PARTIES = load_catalog(Path(__file__).resolve().parent.parent / "seeds").parties
 

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from app.catalog import load_catalog
 from app.extract.article import extract_article
 from app.extract.outlets import detect_outlet
 from app.extract.publishers import PageMarks, page_marks
+from app.store.seedfiles import load_catalog
 
 CATALOG = load_catalog(Path(__file__).resolve().parent.parent / "seeds")
 BODY = "\n\nThe truce was shaky on its fourth day, with shelling reported near Aleppo.\n"
@@ -95,6 +95,11 @@ def test_a_photo_credit_is_no_outlet(text):
     ("Kerry and Lavrov meet again\n\nPress Trust of India Moscow\nThe ministers met on Friday." + BODY, "pti"),
     (" date 2016-09-18 ANKARA (Anadolu Agency) - Turkey backed the deal." + BODY, "anadolu-agency"),
     ("Truce strained\n\nBy Reuters Staff\n\nThe truce was strained." + BODY, "reuters"),
+    # An abbreviated month ("Sept.", "Oct.") in the dateline is no sentence ending before the credit.
+    ("ALEPPO, Oct. 2 (Xinhua) -- Air raids resumed on the city." + BODY, "xinhua"),
+    ("Idlib [Syria], Sept. 22 (ANI): Rebels shelled a checkpoint." + BODY, "ani"),
+    ("ISTANBUL (AA) - Turkish officials welcomed the deal." + BODY, "anadolu-agency"),
+    ("GENEVA, Sep 21 2016 (IPS) - Aid workers waited for access." + BODY, "inter-press-service"),
 ])
 def test_a_wire_credit_in_the_opening_names_the_agency(text, agency):
     guess = detect_outlet(text, CATALOG)
@@ -121,6 +126,7 @@ def test_the_host_stays_the_outlet_when_it_runs_wire_copy():
     "The ministry said the strike was an error (Reuters). Residents fled." + BODY,
     "Officials in Geneva, who spoke to us before the (AFP) interview, said it was over." + BODY,
     "Analysts wrote that the deal was weak. BEIRUT (AP) is where the reporter was based." + BODY,
+    "The envoy left. Officials said (Xinhua) - nothing more." + BODY,
 ])
 def test_an_agency_named_inside_the_prose_is_no_wire_credit(text):
     assert detect_outlet(text, CATALOG).agency is None

@@ -3,10 +3,10 @@
 import datetime as dt
 from pathlib import Path
 
-from app.catalog import load_catalog
 from app.extract.article import extract_article
 from app.extract.published import inferred_range
 from app.extract.types import KnownMeta
+from app.store.seedfiles import load_catalog
 
 CATALOG = load_catalog(Path(__file__).resolve().parent.parent / "seeds")
 
@@ -300,3 +300,45 @@ def test_a_truce_set_to_start_on_a_weekday_is_the_nearest_one_to_publication():
             "deal late last night in Geneva.")
     day, basis = published(text)
     assert day == dt.date(2016, 9, 10), basis  # "last night" is the 9th; the Monday after it is the 12th
+
+
+STORY = ("Government troops and rebels accused each other of breaking the truce, and aid lorries waited at the "
+         "border crossing for a second day.\n\nMonitors counted a dozen violations overnight.")
+
+
+def test_a_timestamp_line_is_a_dateline():
+    for stamp in ("2016-09-20T07:45:00Z", "2016-09-20T07:45:00.000+03:00", "2016/09/20", "2016-09-20 07:45"):
+        day, basis = published(f"Lorries wait at the border\n{stamp}\n\n{STORY}")
+        assert day == dt.date(2016, 9, 20) and basis == f"dateline '{stamp}'", stamp
+
+
+def test_a_time_of_day_between_a_label_and_its_date_keeps_the_label():
+    for line in ("Updated 0415 GMT (1215 HKT) September 20, 2016", "Posted 10:32 am ET, Sept. 20, 2016",
+                 "Last updated 18h05 CEST 20 September 2016"):
+        day, basis = published(f"Lorries wait at the border\n{line}\n\n{STORY}")
+        assert day == dt.date(2016, 9, 20) and basis == f"dateline '{line}'", line
+
+
+def test_a_labelled_date_under_the_story_counts_when_there_is_none_above():
+    for footer in ("Published: 20/09/2016", "This report was first published on 20 September 2016.",
+                   "Posted on September 20, 2016"):
+        day, basis = published(f"Lorries wait at the border\n\n{STORY}\n\n{footer}")
+        assert day == dt.date(2016, 9, 20) and "inferred" not in basis, footer
+
+
+def test_an_unlabelled_or_far_date_under_the_story_is_not_the_pages():
+    # A date line under the story with no label is the story's own matter (a related link, a caption).
+    day, basis = published(f"Lorries wait at the border\n\n{STORY}\n\n17 March 2019")
+    assert basis.startswith("inferred") and day != dt.date(2019, 3, 17)
+    # A reader's comment years later, though labelled, is no publication date of a story about the truce.
+    day, basis = published(f"Lorries wait at the border\n\n{STORY}\n\nPosted on March 3, 2019 by a reader")
+    assert day != dt.date(2019, 3, 3)
+
+
+def test_a_site_headers_date_of_another_year_yields_to_the_storys():
+    text = f"Thursday, 14 March 2024\nHome | World | Middle East\n\nLorries wait at the border\n20 Sept 2016\n\n{STORY}"
+    day, basis = published(text)
+    assert day == dt.date(2016, 9, 20) and basis.startswith("dateline '20 Sept 2016'")
+    # On its own, a date of another year stands: a later look back at the truce is dated as published.
+    day, _ = published(f"Lorries waited at the border\n14 March 2024\n\n{STORY}")
+    assert day == dt.date(2024, 3, 14)

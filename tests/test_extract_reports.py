@@ -4,9 +4,9 @@ share one time expression, and the milestone a plain mention is about."""
 import datetime as dt
 from pathlib import Path
 
-from app.catalog import load_catalog
 from app.extract.reports import build_reports
 from app.extract.sentences import analyse
+from app.store.seedfiles import load_catalog
 
 CATALOG = load_catalog(Path(__file__).resolve().parent.parent / "seeds")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.catalog import Catalog
 from app.extract.article import extract_article
+from app.extract.catalog import Catalog
 from app.extract.sentences import MAX_SENTENCE_CHARS, analyse, capped, captions, heading_end
 from app.extract.text import split_sentences
 from app.extract.timex import find_expressions

@@ -2,11 +2,11 @@
 
 import pytest
 
-from app.catalog import load_catalog
 from app.config import PROJECT_ROOT
 from app.extract.article import extract_article
 from app.extract.text import clean_text, decode_bytes, html_to_text, looks_like_html, split_sentences
 from app.extract.types import RejectedFile
+from app.store.seedfiles import load_catalog
 
 STORY = "The truce held in most of the country on its second day, monitors said on Wednesday."
 

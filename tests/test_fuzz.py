@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from schemathesis.config import SchemathesisConfig
 
-from app.catalog import Catalog
 from app.config import settings_from_env
-from app.web import create_app
+from app.extract.catalog import Catalog
+from app.web.app import create_app
 
 FUZZ_SEED = 20160912  # the truce's first day: any fixed seed makes every run test the same cases
 MAX_EXAMPLES = 60  # per operation: enough to find a 5xx, short enough for every CI run

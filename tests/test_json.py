@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from app.export import REPORT_FIELDS, export_data
-from app.render import VARY
+from app.queries.export import REPORT_FIELDS, export_data
+from app.web.render import VARY
 
 TWINS = ["/.json", "/days/2016-09-17.json", "/milestones/deir-ezzor-airstrike.json", "/outlets/rt.json",
          "/articles/2.json"]
@@ -146,8 +146,8 @@ def test_openapi_documents_the_json_endpoints_only(client: TestClient) -> None:
 
 
 def test_the_window_is_a_dependency_tests_can_override(private_client: TestClient) -> None:
-    from app.pagedata import Window
-    from app.web import get_window
+    from app.queries.pagedata import Window
+    from app.web.deps import get_window
 
     client = private_client  # its own app: the overridden page must not reach the shared app's cache
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.limits import TITLE_CHARS, URL_CHARS, fit_title, fit_url, width
-from app.models import Article
+from app.store.limits import TITLE_CHARS, URL_CHARS, fit_title, fit_url, width
+from app.store.models import Article
 
 
 def test_the_widths_are_the_models_own():

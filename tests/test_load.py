@@ -16,14 +16,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from app import load, workers
-from app.catalog import MANIFEST_FILE
 from app.config import Settings
-from app.export import export_data, to_json
 from app.extract.types import ExtractedArticle, ExtractedReport, KnownMeta
-from app.load import MAX_READ_BYTES, Extracted, FileResult, _write_batch, load_paths, shown
-from app.models import Article, Milestone, Outlet, Report
-from app.workers import Job, extract_file
+from app.queries.export import export_data, to_json
+from app.store import loader, workers
+from app.store.loader import MAX_READ_BYTES, Extracted, FileResult, _write_batch, load_paths, shown
+from app.store.models import Article, Milestone, Outlet, Report
+from app.store.seedfiles import MANIFEST_FILE
+from app.store.workers import Job, extract_file
 
 SEEDS_DIR = Settings().seeds_dir
 FILLER = "Filler prose so the decoder sees an article and not a stray scrap of text.\n"
@@ -358,7 +358,7 @@ def test_the_catalogue_is_synced_and_updated_by_slug(engine, catalog, tmp_path):
 
 @pytest.mark.sqlite_only  # seeded_reader is the SQLite side of the comparison
 def test_postgres_loads_the_seeds_to_the_same_export_as_sqlite(postgres_url, seeded_reader, catalog):
-    from app.db import make_engine, migrate
+    from app.store.engine import make_engine, migrate
 
     pg = make_engine(postgres_url)
     migrate(pg)
@@ -421,7 +421,7 @@ def test_a_batch_the_database_refuses_is_written_one_article_at_a_time(engine, c
 def test_reports_go_in_a_few_multi_row_statements_and_the_data_version_moves(engine, catalog, tmp_path, fake):
     from sqlalchemy import event
 
-    from app.db import data_version
+    from app.store.engine import data_version
 
     load_paths(engine, [], catalog=catalog)  # the catalogue only
     reports = 1_200  # more than SQLAlchemy puts in one statement (insertmanyvalues_page_size, 1,000)
@@ -590,7 +590,7 @@ FULL_DISK_ERRORS = {
 
 def fill_the_disk_after(monkeypatch, writes: int, error: BaseException) -> None:
     """Every write transaction after the first `writes` fails as a full disk does, before it commits."""
-    real, tried = load._insert_articles, []
+    real, tried = loader._insert_articles, []
 
     def insert_or_fail(connection, articles):
         tried.append(articles)
@@ -598,7 +598,7 @@ def fill_the_disk_after(monkeypatch, writes: int, error: BaseException) -> None:
             raise error
         real(connection, articles)
 
-    monkeypatch.setattr(load, "_insert_articles", insert_or_fail)
+    monkeypatch.setattr(loader, "_insert_articles", insert_or_fail)
 
 
 @pytest.mark.parametrize("error", FULL_DISK_ERRORS.values(), ids=FULL_DISK_ERRORS.keys())

@@ -25,7 +25,7 @@ from sqlalchemy import create_engine, func, make_url, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
-from app.models import Article, Report
+from app.store.models import Article, Report
 
 ARTICLES = 1000  # enough that a load (batches of 32, with workers) lasts long enough to be killed midway
 KILL_SEED = 20160912  # the kill points are random but the same on every run

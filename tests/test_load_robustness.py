@@ -19,9 +19,9 @@ from pathlib import Path
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from app.export import export_data, to_json
-from app.load import MAX_READ_BYTES, load_paths
-from app.models import Article, Report
+from app.queries.export import export_data, to_json
+from app.store.loader import MAX_READ_BYTES, load_paths
+from app.store.models import Article, Report
 
 COMMAND_TIMEOUT_S = 120  # a load of a dozen files takes seconds; this only stops a hung test
 PAUSE_TIMEOUT_S = 30  # how long to wait for the loader to reach its first file

@@ -12,12 +12,12 @@ from conftest import SharedClients, SharedDatabases, shared_settings
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from app.catalog import Catalog, _outlet
 from app.config import Settings
+from app.extract.catalog import Catalog, _outlet
 from app.extract.publishers import slug_for
 from app.formats import bidi_isolated
-from app.load import load_paths
-from app.web import create_app
+from app.store.loader import load_paths
+from app.web.app import create_app
 
 DAY = "/days/2016-09-17"
 # Published the day after, so "on Saturday" is the 17th. The first names no outlet at all; the second is a
@@ -134,7 +134,7 @@ def test_the_chips_add_up_on_a_busy_day_of_a_big_corpus(big_settings: Settings, 
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
-    from app.models import Article, Report
+    from app.store.models import Article, Report
 
     with Session(big_reader) as session:
         unnamed = session.scalar(select(func.count(Report.id)).join(Article).where(Article.outlet_id.is_(None)))

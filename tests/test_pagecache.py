@@ -24,13 +24,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
-from app.catalog import Catalog
 from app.config import Settings, settings_from_env
-from app.db import make_engine, migrate
-from app.load import load_paths
-from app.models import Report
-from app.pagecache import VERSION_TIMEOUT_MS, DataVersion, PageCache
-from app.web import create_app
+from app.extract.catalog import Catalog
+from app.store.engine import make_engine, migrate
+from app.store.loader import load_paths
+from app.store.models import Report
+from app.web.app import create_app
+from app.web.pagecache import VERSION_TIMEOUT_MS, DataVersion, PageCache
 
 DAY = "/days/2016-09-17"
 HX = {"HX-Request": "true"}

@@ -18,14 +18,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from app import queries
-from app.catalog import Catalog
 from app.config import Settings
-from app.load import load_paths
-from app.models import Article, Report
-from app.render import VARY
-from app.slots import SPARE_THREADS, PageSlots
-from app.web import create_app
+from app.extract.catalog import Catalog
+from app.queries import timeline
+from app.store.loader import load_paths
+from app.store.models import Article, Report
+from app.web.app import create_app
+from app.web.render import VARY
+from app.web.slots import SPARE_THREADS, PageSlots
 
 HX = {"HX-Request": "true"}
 HISTORY_RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
@@ -276,7 +276,7 @@ def test_pages_are_built_by_as_many_threads_as_set(seeded_settings: Settings) ->
 
     import anyio.to_thread
 
-    from app.web import page_threads
+    from app.web.app import page_threads
 
     def limit(client: TestClient) -> float:
         return client.portal.call(lambda: anyio.to_thread.current_default_thread_limiter().total_tokens)
@@ -349,7 +349,7 @@ def test_pages_slow_to_build_hold_up_no_other_request(seeded_engine: Engine, set
     /healthz, /static and a cached page still answer. Each build is held at a gate, so the order is certain."""
     huge = load_huge_day(seeded_engine, catalog, tmp_path / "huge")
     building, finish = threading.Semaphore(0), threading.Event()
-    build_day = queries.day
+    build_day = timeline.day
 
     def gated_day(session, window, date, *args):
         page = build_day(session, window, date, *args)
@@ -358,7 +358,7 @@ def test_pages_slow_to_build_hold_up_no_other_request(seeded_engine: Engine, set
             finish.wait(2 * ANSWER_SECONDS)  # longer than a request may take: the finally below opens it
         return page
 
-    monkeypatch.setattr(queries, "day", gated_day)
+    monkeypatch.setattr(timeline, "day", gated_day)
     app = create_app(dataclasses.replace(settings, page_threads=2))
     with serving(app) as base, ThreadPoolExecutor(2) as pool:
         try:

@@ -17,12 +17,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from app import queries
 from app.config import Settings
-from app.countcache import MEMO_KEY, cached_rows
-from app.load import load_paths
-from app.models import Article, Outlet, Report
-from app.web import create_app
+from app.queries import search, sources, timeline
+from app.queries.counts import MEMO_KEY, cached_rows
+from app.store.loader import load_paths
+from app.store.models import Article, Outlet, Report
+from app.web.app import create_app
 
 
 @pytest.fixture
@@ -41,8 +41,8 @@ def test_a_busy_day_is_paged_and_the_pages_cover_it_once(big_client: TestClient,
     day = busiest_day(big_reader)
     first = big_client.get(f"/days/{day}.json").json()
     paging = first["paging"]
-    assert paging["total"] > queries.DAY_PAGE_SIZE and paging["page"] == 1
-    assert len(first["reports"]) == queries.DAY_PAGE_SIZE and paging["previous_url"] is None
+    assert paging["total"] > timeline.DAY_PAGE_SIZE and paging["page"] == 1
+    assert len(first["reports"]) == timeline.DAY_PAGE_SIZE and paging["previous_url"] is None
     seen, url = [], f"/days/{day}.json"
     while url:
         page = big_client.get(url).json()
@@ -84,9 +84,9 @@ def test_an_outlet_with_many_articles_is_paged(big_client: TestClient, big_reade
             select(Outlet.slug, func.count(func.distinct(Article.id)), func.count(Report.id))
             .join(Article, Article.outlet_id == Outlet.id).join(Report, Report.article_id == Article.id)
             .group_by(Outlet.slug).order_by(func.count(Report.id).desc(), Outlet.slug).limit(1)).one()
-    assert reports > queries.OUTLET_REPORTS_PAGE_SIZE
+    assert reports > sources.OUTLET_REPORTS_PAGE_SIZE
     first = big_client.get(f"/outlets/{slug}.json").json()
-    assert first["reports"] == reports and len(first["articles"]) == queries.OUTLET_ARTICLES_PAGE_SIZE
+    assert first["reports"] == reports and len(first["articles"]) == sources.OUTLET_ARTICLES_PAGE_SIZE
     ids, article_ids, url = [], [], f"/outlets/{slug}.json"
     while url:
         page = big_client.get(url).json()
@@ -137,7 +137,7 @@ def test_the_memoised_frame_columns_and_neighbours_follow_a_load(seeded_engine: 
 
 def test_search_results_are_paged_and_the_pages_cover_them_once(big_client: TestClient) -> None:
     first = big_client.get("/search.json?q=truce").json()
-    paging, size = first["paging"], queries.SEARCH_PAGE_SIZE
+    paging, size = first["paging"], search.SEARCH_PAGE_SIZE
     assert paging["total"] == first["total"] > 2 * size and paging["page"] == 1 and paging["previous_url"] is None
     assert len(first["hits"]) == size and first["limited"]
     seen, url = [], "/search.json?q=truce"

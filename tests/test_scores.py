@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.export import export_data
-from app.load import load_paths
+from app.queries.export import export_data
+from app.store.loader import load_paths
 
 EVAL_DIR = Path(__file__).parent / "eval"
 SEEDS_DIR = Settings().seeds_dir

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.pagedata import OutletRef
-from app.wirestories import WireCopy, wire_stories
+from app.queries.pagedata import OutletRef
+from app.queries.wirestories import WireCopy, wire_stories
 
 AFP, REUTERS = OutletRef("afp", "AFP"), OutletRef("reuters", "Reuters")
 GAZETTE, TIMES = OutletRef("gazette", "The Gazette"), OutletRef("times", "The Times")

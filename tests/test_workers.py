@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import signal
 
-from app.catalog import Catalog
+from app.extract.catalog import Catalog
 from app.extract.types import ExtractedArticle, RejectedFile
-from app.workers import MIN_FILES_FOR_WORKERS, ExtractionPool, Job, extract_file, worker_count
+from app.store.workers import MIN_FILES_FOR_WORKERS, ExtractionPool, Job, extract_file, worker_count
 from tests.conftest import SEEDS_DIR
 
 

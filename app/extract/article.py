@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from app.catalog import Catalog
 from app.extract import published
+from app.extract.catalog import Catalog
 from app.extract.clues import clues, event_days, mentions
 from app.extract.outlets import OutletGuess, detect_outlet
 from app.extract.published import Published

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from app.catalog import Catalog
 from app.extract import events, published
+from app.extract.catalog import Catalog
 from app.extract.events import PhraseMatch
 from app.extract.resolve import fmt, resolve
 from app.extract.sentences import Sentence, attached_match, is_dateline, is_present

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from app.catalog import Catalog, MilestoneSpec
 from app.extract.caseless import Caseless
+from app.extract.catalog import Catalog, MilestoneSpec
 
 # Words that make what follows them, in the same clause, a possibility or an aim rather than a fact ("hopes of
 # reaching a deal", "efforts to restore the truce").

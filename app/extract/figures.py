@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.catalog import Party
 from app.extract.caseless import Caseless, fast_variant
+from app.extract.catalog import Party
 from app.extract.spans import TakenSpans
 
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

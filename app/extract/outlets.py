@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urlparse
 
-from app.catalog import Catalog, OutletSpec
 from app.extract import publishers
+from app.extract.catalog import Catalog, OutletSpec
 from app.extract.publishers import Evidence, PageMarks, compiled
 
 K = TypeVar("K")

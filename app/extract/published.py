@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import compress
 
-from app.catalog import Catalog
+from app.extract.catalog import Catalog
 from app.extract.resolve import MONTH_ABBR, WEEKDAY_ABBR, fmt, resolve
 from app.extract.timex import WEEKDAYS, TimeExpression, find_expressions
 
@@ -61,6 +61,7 @@ class Candidate:
     order: int  # place among the candidates, top of the page first
     # The month-first reading of an ambiguous numeric date ("09/10/2016"), beside its day-first one.
     month_first: bool = False
+    below: bool = False  # under the story, where a far date is a comment's or a related story's, never the page's
 
     def published(self, note: str = "") -> Published:
         return Published(self.date, self.basis + note, self.year_given)
@@ -69,10 +70,15 @@ class Candidate:
 # Which kind of candidate speaks for the article when several survive: its own labelled date, then the
 # place dateline opening its story, then a bare date line, then a "date"/"updated" line of metadata.
 SOURCE_RANK = {"published": 0, "place": 1, "line": 2, "metadata": 3, "updated": 4}
+LABELLED_BELOW = frozenset({"published", "updated"})
 LABEL = re.compile(r"\b(first published|published|posted|last updated|updated|date)\b", re.IGNORECASE)
 LABEL_SOURCE = {"first published": "published", "published": "published", "posted": "published",
                 "last updated": "updated", "updated": "updated", "date": "metadata"}
 LABEL_REACH = 12  # "Published: Thursday | " - a label governs the date this close after it
+# A time of day between a label and its date ("Updated 1932 GMT (0332 HKT) September 19, 2016") is not
+# counted in the reach: it belongs to the date.
+CLOCK = re.compile(r"\(?\b\d{1,2}[:.h]?\d\d\b(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,5}\b)?\)?", re.IGNORECASE)
+TAIL_LINES = 4  # a labelled date under the story ("Published: 19/09/2016") counts too, after those on top
 # "GENEVA, Sept 10", "Geneva/Beirut, September 20", "NEW YORK, Sep 21 (AP) -": a place and a comma.
 PLACE = re.compile(r"(?:^|(?<=[\s|]))([A-Z][A-Za-z.'\u2019-]+(?:[ /-][A-Z][A-Za-z.'\u2019-]+){0,3}),\s*$")
 PLACE_REACH = 45  # a place dateline opens its line: the date starts this close to the line's start
@@ -86,7 +92,9 @@ def find_candidates(lines: Sequence[str], default_year: int) -> list[Candidate]:
     ("18 Sep, 2016 21:09", "Published: 18/09/2016"), a labelled one, or a place dateline opening
     the story ("BEIRUT, Sept 19 (Reuters) -", "Moscow, Sep 18 (IANS) The ...")."""
     found: list[Candidate] = []
-    for line in _head(lines):
+    head = _head(lines)
+    tail = [(line, True) for line in lines[max(len(head), len(lines) - TAIL_LINES):]]
+    for line, below in [(line, False) for line in head] + tail:
         wire = WIRE_DATELINE.match(line)
         short = len(line) <= DATELINE_MAX_CHARS
         text = line if short else line[:wire.end()] if wire else line[:PLACE_REACH + 30]
@@ -96,6 +104,8 @@ def find_candidates(lines: Sequence[str], default_year: int) -> list[Candidate]:
             source = _source(text, expr)
             if source is None or (not short and source != "place"):
                 continue
+            if below and source not in LABELLED_BELOW:
+                continue  # under the story only a labelled date is the page's own; others are the story's
             if source == "line" and len(expr.text) < DATELINE_SHARE * len(text.strip()):
                 continue  # a passing mention in a line about something else
             res = resolve(expr, None, truce_start=dt.date(default_year, 1, 1), default_year=default_year)
@@ -117,7 +127,7 @@ def find_candidates(lines: Sequence[str], default_year: int) -> list[Candidate]:
                 readings = [r for r in readings if r[0].weekday() == weekday] or readings
             for day, month_first in readings:
                 found.append(Candidate(day, basis + (" (read month first)" if month_first else ""), year_given,
-                                       source, order, month_first))
+                                       source, order, month_first, below))
     return found
 
 
@@ -140,7 +150,7 @@ def _source(line: str, expr: TimeExpression) -> str | None:
     if place and expr.start <= PLACE_REACH and not NOT_PLACES.intersection(
             word.rstrip(".").lower() for word in re.split(r"[ /-]", place.group(1))):
         return "place"
-    labels = [m for m in LABEL.finditer(before) if expr.start - m.end() <= LABEL_REACH]
+    labels = [m for m in LABEL.finditer(before) if len(CLOCK.sub("", before[m.end():])) <= LABEL_REACH]
     if labels:
         return LABEL_SOURCE[labels[-1].group(1).lower()]
     return "line" if len(line) <= DATELINE_MAX_CHARS else None
@@ -164,8 +174,14 @@ def choose_candidate(found: Sequence[Candidate], event_days: tuple[Sequence[dt.d
     everything the text reports, and dates its clues rule out. None when the text rules out them all.
     event_days: the text's explicit dates with a year, and the days of the milestones it names."""
     explicit, named = event_days
-    reference = explicit or named  # a milestone phrase may match by chance in a story of another year
+    # A milestone phrase may match by chance in a story of another year; with neither, the timeline's own
+    # frame: of a site header's "today" (2024) and the story's date (2016), the one near the frame is the story's.
+    reference = explicit or named or [catalog.window_start, catalog.window_end]
     notes: list[str] = []
+    frame = [catalog.window_start, catalog.window_end]
+    # Under the story a date stands only near the frame (or a milestone it names): one years away is a
+    # comment's or a related story's, and the text's own dates would count it as their neighbour.
+    found = [c for c in found if not c.below or _distance(c.date, named or frame) <= FURNITURE_DAYS]
     near = [c for c in found if not reference or _distance(c.date, reference) <= FURNITURE_DAYS]
     for c in found:
         if c not in near and near:

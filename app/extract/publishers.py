@@ -212,12 +212,17 @@ def wire_credit(text: str, name: str, *, agency: bool) -> Credit | None:
     return None
 
 
+# A sentence ending before "(Name)" means prose, not a dateline; "Sept. 19" and "Gen." do not end one.
+SENTENCE_END = re.compile(r"\b(?!(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|gen|col|lt|st|mr|mrs|dr)[.])"
+                          r"\w*[a-z][.!?]\s", re.IGNORECASE)
+
+
 def _dateline(head: str, name: str) -> Credit | None:
     """"(Name)" after a dateline at a paragraph's start, and before the story's first word."""
     for found in compiled(rf"\(\s*(?:{name})\s*\)[ \t]*(?:[-–—:]+[ \t]*)?(?=[\"“‘'A-Z0-9])").finditer(head):
         line_start = head.rfind("\n", 0, found.start()) + 1
         before = head[line_start:found.start()]
-        if len(before) <= DATELINE_CHARS and not re.search(r"[a-z][.!?]\s", before):
+        if len(before) <= DATELINE_CHARS and not SENTENCE_END.search(before):
             return Credit(found.start(), f"wire dateline '{' '.join((before + found.group(0)).split())[:80]}'")
     return None
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from app.catalog import Catalog
 from app.extract import events
+from app.extract.catalog import Catalog
 from app.extract.events import PhraseMatch
 from app.extract.figures import find_claims, find_figures
 from app.extract.published import ABSOLUTE_KINDS

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.catalog import Catalog
 from app.extract import events, published
+from app.extract.catalog import Catalog
 from app.extract.events import PhraseMatch
 from app.extract.text import split_sentences, trimmed_span
 from app.extract.timex import UNDATED_KINDS, TimeExpression, find_expressions

@@ -31,7 +31,9 @@ _COUNT = r"(?P<count>\d{1,2}|" + "|".join(NUMBERS) + r")"
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("background", re.compile(
         r"\bsince\s+(?:(?:early|late|mid-?)\s*)?(?:" + "|".join(MONTHS) + r")?\s*(?:19|20)\d\d\b")),
-    ("iso_date", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mm>[01]\d)-(?P<dd>[0-3]\d)\b" + _TIME)),
+    # "2016-09-19", "2016/09/19", and the date of a timestamp ("2016-09-19T14:05:00Z"), one separator throughout.
+    ("iso_date", re.compile(r"\b(?P<year>(?:19|20)\d\d)(?P<sep>[-/])(?P<mm>[01]\d)(?P=sep)(?P<dd>[0-3]\d)"
+                            r"(?:T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?\b|\b" + _TIME + ")")),
     ("numeric_date", re.compile(
         r"\b(?P<a>[0-3]?\d)[/.](?P<b>[0-3]?\d)[/.](?P<year>(?:19|20)?\d\d)\b" + _TIME)),
     ("month_day", re.compile(
@@ -89,7 +91,7 @@ _MONTH_STEMS = tuple(name[:3] for name in MONTHS)  # every month name and abbrev
 NEEDS_DIGIT = frozenset({"iso_date", "numeric_date", "last_hours", "year"})
 GATES: dict[str, tuple[str, ...]] = {
     "background": ("since",),
-    "iso_date": ("-",),
+    "iso_date": ("-", "/"),
     "numeric_date": ("/", "."),
     "month_day": _MONTH_STEMS,
     "day_month": _MONTH_STEMS,

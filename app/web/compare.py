@@ -1,7 +1,7 @@
 """Routes that compare the outlets (/coverage, /figures, /claims, /search) and the exports of every list page.
 
-Thin like app.web: data from app.compare and app.queries, formats from app.formats. create_app() calls
-install() between the JSON routes and the HTML ones, so /days/X.csv is never read as the day "X.csv".
+Thin like app.web.pages: data from app.queries, formats from app.formats. Their paths never overlap the
+pages' (a day is a path convertor of its own), so the order the routers are included in does not matter.
 """
 
 from __future__ import annotations
@@ -11,14 +11,10 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from app import compare, queries
-from app.catalog import load_catalog
-from app.config import Settings
-from app.export import CSV_FIELDS
 from app.formats import (
     CalendarEvent,
     FeedEntry,
@@ -30,20 +26,13 @@ from app.formats import (
     icalendar,
     timelinejs,
 )
-from app.pagedata import ClaimsPage, CoveragePage, FiguresPage, PartyFacet, ReportItem, SearchPage
-from app.render import JSON_ERRORS, VARY, render_error, render_page
-from app.urls import Urls, link_facets, link_pages
-from app.web import (
-    AgenciesDep,
-    OutletsDep,
-    PageDep,
-    SessionDep,
-    WindowDep,
-    day_data,
-    json_answer,
-    milestone_data,
-    outlet_data,
-)
+from app.queries import compare, search
+from app.queries.export import CSV_FIELDS
+from app.queries.pagedata import ClaimsPage, CoveragePage, FiguresPage, PartyFacet, ReportItem, SearchPage
+from app.web.deps import AgenciesDep, OutletsDep, PageDep, SessionDep, WindowDep, json_answer
+from app.web.pages import day_data, milestone_data, outlet_data
+from app.web.render import JSON_ERRORS, VARY, render_page
+from app.web.urls import Urls, link_facets, link_pages
 
 MAX_FEED_ENTRIES = 200  # the newest reports by date; a feed reader wants recent items, not the archive
 CALENDAR_NAME = "Syria ceasefire, September 2016: milestones"
@@ -60,7 +49,7 @@ html_routes = APIRouter(include_in_schema=False)
 
 
 def search_data(request: Request, session: Session, q: str, outlets: list[str], number: int = 1) -> SearchPage:
-    page = queries.search(session, q.strip(), outlets, number)
+    page = search.search(session, q.strip(), outlets, number)
     urls = Urls(request)
     return dataclasses.replace(
         page, facets=link_facets(page.facets, page.selected, lambda chosen: urls.search(page.q, chosen)),
@@ -171,7 +160,7 @@ def report_rows(reports: Iterable[ReportItem]) -> list[dict[str, Any]]:
     return rows
 
 
-@export_routes.get("/days/{day}.csv")
+@export_routes.get("/days/{day:isoday}.csv")
 def day_csv(request: Request, session: SessionDep, window: WindowDep, day: str, outlets: OutletsDep,
             agencies: AgenciesDep, number: PageDep) -> Response:
     page = day_data(request, session, window, day, outlets, number, agencies)
@@ -283,31 +272,3 @@ def figures_page(request: Request, session: SessionDep, outlets: OutletsDep):
 def claims_page(request: Request, session: SessionDep, outlets: OutletsDep, accuser: PartyParam = None,
                 accused: PartyParam = None):
     return render_page(request, "claims", page=claims_data(request, session, accuser, accused, outlets))
-
-
-# -- wiring --------------------------------------------------------------------------------------
-
-
-def _unknown_party(request: Request, exc: compare.UnknownParty) -> Response:
-    return render_error(request, 404, f"There is no party called '{exc.slug}' to filter claims by.",
-                        hint="Known parties: " + ", ".join(exc.known))
-
-
-def catalogue_parties(settings: Settings) -> dict[str, str]:
-    """Party slug -> name from seeds/parties.toml; empty without a catalogue (claims then show slugs)."""
-    try:
-        return {p.slug: p.name for p in load_catalog(settings.seeds_dir).parties}
-    except (OSError, ValueError, KeyError):
-        return {}
-
-
-def install(app: FastAPI, settings: Settings) -> None:
-    """Add these routes (JSON and exports now; the HTML pages go after the app's own) and their state."""
-    app.state.parties = catalogue_parties(settings)
-    app.include_router(json_routes)
-    app.include_router(export_routes)
-    app.add_exception_handler(compare.UnknownParty, _unknown_party)
-
-
-def install_pages(app: FastAPI) -> None:
-    app.include_router(html_routes)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from app.extract.published import inferred_range
 from app.formats import csv_text
-from app.models import Article, Claim, Figure, Report
+from app.store.models import Article, Claim, Figure, Report
 
 EXPORT_FORMATS = ("json", "csv")
 # Report fields in export order; CSV splits "span" into two columns so each cell is a plain value.

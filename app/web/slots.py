@@ -14,7 +14,7 @@ import asyncio
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.pagecache import UNCACHED_PREFIXES
+from app.web.pagecache import UNCACHED_PREFIXES
 
 # Threads beyond the page threads, for what runs in threads without a slot (static files, error pages). A
 # static file costs a few short calls, so a handful serve many browsers at once.

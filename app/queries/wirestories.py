@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.pagedata import OutletRef, WireStory
+from app.queries.pagedata import OutletRef, WireStory
 
 SHINGLE_WORDS = 4  # runs of this many words are compared: long enough that shared phrasing is no accident
 MIN_SHARED = 0.6  # the share of runs two texts have in common (of the shorter one's) to be one story

@@ -20,13 +20,14 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.catalog import CATALOGUE_FILES, MANIFEST_FILE, Catalog, Manifest, load_manifest
-from app.db import WRITE_LOCK, begin_write, insert_rows
+from app.extract.catalog import Catalog
 from app.extract.text import MAX_ARTICLE_BYTES
 from app.extract.types import ExtractedArticle, KnownMeta, RejectedFile
-from app.limits import CLAIM_TEXT_CHARS, FIGURE_TEXT_CHARS, OUTLET_NAME_CHARS, SOURCE_CHARS, fit_title, fit_url
-from app.models import Article, Claim, Figure, Milestone, Outlet, Report
-from app.workers import MIN_FILES_FOR_WORKERS, ExtractionPool, Job, Ticket, worker_count
+from app.store.engine import WRITE_LOCK, begin_write, insert_rows
+from app.store.limits import CLAIM_TEXT_CHARS, FIGURE_TEXT_CHARS, OUTLET_NAME_CHARS, SOURCE_CHARS, fit_title, fit_url
+from app.store.models import Article, Claim, Figure, Milestone, Outlet, Report
+from app.store.seedfiles import CATALOGUE_FILES, MANIFEST_FILE, Manifest, load_manifest
+from app.store.workers import MIN_FILES_FOR_WORKERS, ExtractionPool, Job, Ticket, worker_count
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})  # what a folder walk picks up
 # Never read more than this into memory: a bigger file is rejected from its size alone, before it is opened.

@@ -8,7 +8,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.render import render_error
+from app.web.render import render_error
 
 TWO_HOSTS = ("The request has more than one Host header, so it names no single site. "
              "Send one Host header.")

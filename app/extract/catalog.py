@@ -1,25 +1,17 @@
-"""The curated catalogues (milestones, outlets) and the optional manifest, read from TOML in seeds/."""
+"""The curated catalogues (milestones, outlets, parties) as the rules extraction reads: built from their TOML
+tables, which app.store.seedfiles reads from seeds/."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from urllib.parse import urlparse
 
 from app.extract.caseless import Caseless
-from app.extract.types import KINDS, UNKNOWN_OUTLET_SLUG, KnownMeta
-from app.wordhints import required_words, second_required_words
-
-MILESTONES_FILE = "milestones.toml"
-OUTLETS_FILE = "outlets.toml"
-MANIFEST_FILE = "manifest.toml"
-PARTIES_FILE = "parties.toml"
-# Files in seeds/ that are catalogues, not articles.
-CATALOGUE_FILES = frozenset({MILESTONES_FILE, OUTLETS_FILE, MANIFEST_FILE, PARTIES_FILE})
+from app.extract.types import KINDS, UNKNOWN_OUTLET_SLUG
+from app.extract.wordhints import required_words, second_required_words
 
 
 @dataclass(frozen=True)
@@ -121,9 +113,6 @@ class Catalog:
         hinted = self._unhinted_milestones.union(*(self._milestones_by_hint[word] for word in present))
         return [self.milestones[i] for i in sorted(hinted)]
 
-    def milestone(self, slug: str) -> MilestoneSpec | None:
-        return next((m for m in self.milestones if m.slug == slug), None)
-
     def outlet(self, slug: str) -> OutletSpec | None:
         return next((o for o in self.outlets if o.slug == slug), None)
 
@@ -183,21 +172,14 @@ def _outlet(entry: dict) -> OutletSpec:
     )
 
 
-def _parties(folder: Path) -> tuple[Party, ...]:
-    path = folder / PARTIES_FILE
-    if not path.is_file():
-        return ()
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return tuple(
-        # Look-arounds rather than \b: "U.S." ends in a full stop, where \b never matches.
-        Party(p["slug"], p["name"], re.compile(r"(?<!\w)(?:" + "|".join(p["names"]) + r")(?!\w)", re.IGNORECASE))
-        for p in data["party"]
-    )
+def party(entry: dict) -> Party:
+    # Look-arounds rather than \b: "U.S." ends in a full stop, where \b never matches.
+    names = re.compile(r"(?<!\w)(?:" + "|".join(entry["names"]) + r")(?!\w)", re.IGNORECASE)
+    return Party(entry["slug"], entry["name"], names)
 
 
-def load_catalog(folder: Path) -> Catalog:
-    milestones = tomllib.loads((folder / MILESTONES_FILE).read_text(encoding="utf-8"))
-    outlets = tomllib.loads((folder / OUTLETS_FILE).read_text(encoding="utf-8"))
+def catalog_from_tables(milestones: dict, outlets: dict, parties: dict | None = None) -> Catalog:
+    """The catalogue from its TOML tables, as parsed (app.store.seedfiles reads the files)."""
     window = milestones["window"]
     words = milestones.get("words", {})
     return Catalog(
@@ -205,75 +187,6 @@ def load_catalog(folder: Path) -> Catalog:
         outlets=tuple(_outlet(o) for o in outlets["outlet"]),
         agreement=window["agreement"], truce_start=window["truce_start"],
         window_start=window["start"], window_end=window["end"],
-        in_force=_matchers([expand_words(p, words) for p in window.get("in_force", [])]), parties=_parties(folder),
+        in_force=_matchers([expand_words(p, words) for p in window.get("in_force", [])]),
+        parties=tuple(party(p) for p in (parties or {}).get("party", [])),
     )
-
-
-MANIFEST_TEXT_FIELDS = ("outlet", "url", "title")
-MANIFEST_FIELDS = ("outlet", "url", "published", "title")
-
-
-@dataclass(frozen=True)
-class Manifest:
-    """A folder's manifest: the usable entries, and why each unusable one is not, by file name."""
-
-    entries: dict[str, KnownMeta] = field(default_factory=dict)
-    bad: dict[str, str] = field(default_factory=dict)
-
-
-def load_manifest(folder: Path) -> Manifest:
-    """What the user knows about the folder's files; empty when the folder has no manifest. A manifest that is
-    not TOML, or not [file."NAME"] tables, raises ValueError; one wrong entry only spoils its own file."""
-    path = folder / MANIFEST_FILE
-    if not path.is_file():
-        return Manifest()
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    unknown = sorted(set(data) - {"file"})
-    if unknown:
-        raise ValueError(f"unknown key {unknown[0]!r}: a manifest holds [file.\"NAME\"] tables only")
-    files = data.get("file", {})
-    if not isinstance(files, dict):
-        raise ValueError(f'file must be [file."NAME"] tables, not {_toml_type(files)}')
-    manifest = Manifest()
-    for name, entry in files.items():
-        try:
-            manifest.entries[name] = _manifest_entry(entry)
-        except ValueError as exc:
-            manifest.bad[name] = str(exc)
-    return manifest
-
-
-def _manifest_entry(entry: object) -> KnownMeta:
-    """One [file."NAME"] table, its fields checked: a wrong type would otherwise reach the database."""
-    if not isinstance(entry, dict):
-        raise ValueError(f"the entry must be a table of {', '.join(MANIFEST_FIELDS)}, not {_toml_type(entry)}")
-    unknown = sorted(set(entry) - set(MANIFEST_FIELDS))
-    if unknown:  # a misspelt key would silently lose what the user meant to say
-        raise ValueError(f"unknown key {unknown[0]!r} (an entry may have {', '.join(MANIFEST_FIELDS)})")
-    for key in MANIFEST_TEXT_FIELDS:
-        if key in entry and not isinstance(entry[key], str):
-            raise ValueError(f"{key} must be a string, not {_toml_type(entry[key])}")
-    return KnownMeta(outlet=entry.get("outlet"), url=entry.get("url"),
-                     published=_manifest_date(entry.get("published")), title=entry.get("title"))
-
-
-def _manifest_date(value: object) -> dt.date | None:
-    """TOML's bare date, or the same written as a string ("2016-09-18")."""
-    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
-        return value
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass  # said below, with the other wrong values
-    shown = repr(value) if isinstance(value, str) else _toml_type(value)
-    raise ValueError(f"published must be a date like 2016-09-18, not {shown}")
-
-
-def _toml_type(value: object) -> str:
-    """The kind of a TOML value in the manifest's own terms."""
-    kinds = ((bool, "a boolean"), (int, "an integer"), (float, "a float"), (str, "a string"), (list, "an array"),
-             (dict, "a table"), (dt.datetime, "a date-time"), (dt.date, "a date"), (dt.time, "a time"))
-    return next((name for kind, name in kinds if isinstance(value, kind)), type(value).__name__)

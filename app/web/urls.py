@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.types import Scope
 
 from app.extract.types import UNKNOWN_OUTLET_SLUG
-from app.pagedata import Facet, Paging
+from app.queries.pagedata import Facet, Paging
 
 MAX_MEMO_PATHS = 100_000  # memoised link paths per app (one per page linked to); cleared beyond this
 PAGE_PARAM = "page"  # ?page=2: the second page of a long list (day and outlet pages)

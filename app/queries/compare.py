@@ -13,11 +13,8 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from app import queries
-from app.countcache import cached_rows
-from app.models import Article, Claim, Figure, Milestone, Outlet, Report
-from app.pagedata import (
-    BlindSpot,
+from app.queries import common, timeline
+from app.queries.pagedata import (
     ClaimItem,
     ClaimPair,
     ClaimsPage,
@@ -29,17 +26,15 @@ from app.pagedata import (
     FiguresPage,
     MilestoneCoverage,
     MilestoneDetail,
-    MilestonePage,
     MilestoneRef,
-    OutletPage,
     OutletRef,
-    OutletSpeakers,
     PartyFacet,
     ReportItem,
     Window,
     figure_display,
     group_figures,
 )
+from app.store.models import Article, Claim, Figure, Milestone, Outlet, Report
 
 
 class UnknownParty(LookupError):
@@ -82,18 +77,18 @@ def _figure_item(figure: Figure, report: Report) -> FigureItem:
         date=report.date.isoformat() if report.date else None, quote=report.quote, speaker=report.speaker,
         milestone=report.milestone.slug if report.milestone else None,
         milestone_title=report.milestone.title if report.milestone else None, kind=report.kind,
-        agency=queries.wire_agency(figure.article),
+        agency=common.wire_agency(figure.article),
     )
 
 
 def figures(session: Session, selected: Sequence[str] = ()) -> FiguresPage:
     """Every figure (of the chosen outlets), grouped by milestone (else the report's kind), unit and subject."""
-    selected = queries.check_outlets(session, selected)
-    conditions = [c for c in (queries.outlet_filter(selected),) if c is not None]
+    selected = common.check_outlets(session, selected)
+    conditions = [c for c in (common.outlet_filter(selected),) if c is not None]
     by_topic: dict[str, list[FigureItem]] = {}
     for item in figure_items(session, *conditions, per_milestone=True):
         by_topic.setdefault(item.milestone or item.kind, []).append(item)
-    order = {m.slug: (0, m.date.isoformat(), m.slug) for m in queries._milestone_refs(session)}
+    order = {m.slug: (0, m.date.isoformat(), m.slug) for m in common.milestone_refs(session)}
     groups: list[FigureGroup] = []
     for topic in sorted(by_topic, key=lambda t: order.get(t, (1, "", t))):
         items = by_topic[topic]
@@ -105,63 +100,11 @@ def figures(session: Session, selected: Sequence[str] = ()) -> FiguresPage:
 
 def _figure_facets(session: Session, selected: Sequence[str]) -> list[Facet]:
     """Outlet facets counting figures, not reports."""
-    counts = {queries.outlet_slug(slug): n for slug, n in session.execute(
+    counts = {common.outlet_slug(slug): n for slug, n in session.execute(
         select(Outlet.slug, func.count(Figure.id)).select_from(Figure).join(Article, Figure.article_id == Article.id)
         .outerjoin(Outlet, Article.outlet_id == Outlet.id).group_by(Outlet.slug)
     )}
-    return [dataclasses.replace(f, count=counts.get(f.value, 0)) for f in queries._facets(session, selected)]
-
-
-# -- a milestone and an outlet, with what compares them ------------------------------------------
-
-
-def milestone(session: Session, slug: str) -> MilestonePage | None:
-    """queries.milestone plus the outlets' figures about it and who speaks in each account."""
-    page = queries.milestone(session, slug)
-    if page is None:
-        return None
-    items = figure_items(session, Report.milestone.has(Milestone.slug == slug))
-    speakers = [OutletSpeakers(g.outlet, list(dict.fromkeys(r.speaker for r in g.reports if r.speaker)))
-                for g in page.reporting]
-    return dataclasses.replace(page, figures=group_figures(items), speakers=speakers)
-
-
-def outlet(session: Session, slug: str, page: int = 1) -> OutletPage | None:
-    """queries.outlet plus its figures and its blind spots (milestones others reported and it did not)."""
-    page = queries.outlet(session, slug, page)
-    if page is None:
-        return None
-    items = figure_items(session, Article.outlet.has(Outlet.slug == slug))
-    return dataclasses.replace(page, figures=group_figures(items), blind_spots=blind_spots(session, slug))
-
-
-def blind_spots(session: Session, slug: str) -> list[BlindSpot]:
-    reporters: dict[str, list[OutletRef]] = {}
-    for milestone_slug, outlet_slug, name in cached_rows(  # a scan of every milestone report: memoised
-        session,
-        # GROUP BY, not DISTINCT: PostgreSQL will not ORDER BY lower(name) over a DISTINCT list without it.
-        select(Milestone.slug, Outlet.slug, Outlet.name)
-        .join(Report, Report.milestone_id == Milestone.id).join(Article, Report.article_id == Article.id)
-        .join(Outlet, Article.outlet_id == Outlet.id)
-        .group_by(Milestone.slug, Outlet.slug, Outlet.name).order_by(func.lower(Outlet.name))
-    ):
-        reporters.setdefault(milestone_slug, []).append(OutletRef(outlet_slug, name))
-    # A milestone no outlet reported is nobody's blind spot in particular: only what others saw counts; nor
-    # is one dated after the outlet's last loaded article, which could not have told it.
-    last_seen = _last_day_covered(session, slug)
-    return [BlindSpot(m, reporters[m.slug]) for m in queries._milestone_refs(session)
-            if m.slug in reporters and slug not in {o.slug for o in reporters[m.slug]}
-            and last_seen is not None and m.date <= last_seen]
-
-
-def _last_day_covered(session: Session, slug: str) -> dt.date | None:
-    """The last day an outlet's loaded articles can speak of: its latest publication, or latest dated report."""
-    published, reported = session.execute(
-        select(func.max(Article.published), func.max(Report.date))
-        .select_from(Article).join(Outlet, Article.outlet_id == Outlet.id)
-        .outerjoin(Report, Report.article_id == Article.id).where(Outlet.slug == slug)
-    ).one()
-    return max((day for day in (published, reported) if day is not None), default=None)
+    return [dataclasses.replace(f, count=counts.get(f.value, 0)) for f in common.outlet_facets(session, selected)]
 
 
 # -- coverage ------------------------------------------------------------------------------------
@@ -169,22 +112,22 @@ def _last_day_covered(session: Session, slug: str) -> dt.date | None:
 
 def coverage(session: Session, window: Window, selected: Sequence[str] = ()) -> CoveragePage:
     """Outlets x milestones (reports, and the first article reporting it) and outlets x days."""
-    selected = queries.check_outlets(session, selected)
-    outlets = [o for o in queries.outlet_columns(session) if not selected or o.slug in selected]
+    selected = common.check_outlets(session, selected)
+    outlets = [o for o in common.outlet_columns(session) if not selected or o.slug in selected]
     rows = session.execute(
         select(Report.milestone_id, Outlet.slug, func.count(Report.id), func.min(Article.published))
         .join(Article, Report.article_id == Article.id).outerjoin(Outlet, Article.outlet_id == Outlet.id)
         .where(Report.milestone_id.is_not(None)).group_by(Report.milestone_id, Outlet.slug)
     )
     cells: dict[tuple[int, str], tuple[int, dt.date | None]] = {
-        (m, queries.outlet_slug(s)): (n, p) for m, s, n, p in rows}
+        (m, common.outlet_slug(s)): (n, p) for m, s, n, p in rows}
     milestones = []
     for m in session.scalars(select(Milestone).order_by(Milestone.date, Milestone.id)):
         row = [CoverageCell(o, *cells.get((m.id, o.slug), (0, None))) for o in outlets]
         milestones.append(MilestoneCoverage(MilestoneRef(m.slug, m.date, m.kind, m.title), row,
                                             sum(1 for c in row if c.count)))
-    timeline = queries.timeline(session, window, selected)
-    return CoveragePage(outlets, milestones, timeline.days, timeline.facets, selected)
+    days = timeline.timeline(session, window, selected)
+    return CoveragePage(outlets, milestones, days.days, days.facets, selected)
 
 
 # -- claims of blame -----------------------------------------------------------------------------
@@ -193,7 +136,7 @@ def coverage(session: Session, window: Window, selected: Sequence[str] = ()) -> 
 def claims(session: Session, parties: Mapping[str, str], accuser: str | None, accused: str | None,
            selected: Sequence[str]) -> ClaimsPage:
     """Who blamed whom, with the sentence, filtered by accuser, accused and outlets; facets count the rest."""
-    selected = queries.check_outlets(session, selected)
+    selected = common.check_outlets(session, selected)
     found = session.execute(select(Claim.accuser, Claim.accused).distinct()).all()
     parties = {**parties, **{slug: slug for pair in found for slug in pair if slug not in parties}}
     for slug in (accuser, accused):
@@ -209,7 +152,7 @@ def claims(session: Session, parties: Mapping[str, str], accuser: str | None, ac
     shown = [c for c in everything if keep(c)]
     outlet_counts = Counter(_claim_outlet(c) for c in everything if keep(c, skip="outlet"))
     facets = [dataclasses.replace(f, count=outlet_counts.get(f.value, 0))
-              for f in queries._facets(session, selected)]
+              for f in common.outlet_facets(session, selected)]
     pairs = Counter((c.accuser, c.accused) for c in shown)
     return ClaimsPage(
         claims=shown,
@@ -221,7 +164,7 @@ def claims(session: Session, parties: Mapping[str, str], accuser: str | None, ac
 
 
 def _claim_outlet(claim: ClaimItem) -> str:
-    return queries.outlet_slug(claim.outlet.slug if claim.outlet else None)
+    return common.outlet_slug(claim.outlet.slug if claim.outlet else None)
 
 
 def _party_facets(parties: Mapping[str, str], chosen: str | None, counts: Counter[str]) -> list[PartyFacet]:
@@ -248,7 +191,7 @@ def _claim_items(session: Session, parties: Mapping[str, str]) -> list[ClaimItem
             quote=quote or claim.text, speaker=claim.speaker,
             outlet=OutletRef(outlet.slug, outlet.name) if outlet else None, source=claim.article.source,
             article_id=claim.article_id, report_id=report_id, date=date.isoformat() if date else None,
-            span=[claim.span_start, claim.span_end], agency=queries.wire_agency(claim.article),
+            span=[claim.span_start, claim.span_end], agency=common.wire_agency(claim.article),
         )
     return list(items.values())
 
@@ -264,9 +207,9 @@ def milestone_details(session: Session) -> list[MilestoneDetail]:
 
 def dated_reports(session: Session, selected: Sequence[str], *, newest_first: bool = False) -> list[ReportItem]:
     """Every dated report (of the chosen outlets), by date, then by article and position."""
-    selected = queries.check_outlets(session, selected)
+    selected = common.check_outlets(session, selected)
     conditions = [Report.date.is_not(None)]
     if selected:
-        conditions.append(queries.outlet_filter(selected))
-    reports = sorted(queries.report_items(session, *conditions), key=lambda r: r.date or "")
+        conditions.append(common.outlet_filter(selected))
+    reports = sorted(common.report_items(session, *conditions), key=lambda r: r.date or "")
     return reports[::-1] if newest_first else reports

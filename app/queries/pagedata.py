@@ -1,12 +1,12 @@
-"""Plain, fully evaluated data the pages render: what app.queries returns, no ORM objects inside."""
+"""Plain, fully evaluated data the pages render: what app.queries.timeline returns, no ORM objects inside."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from app.highlight import Segment, segments
-from app.textsearch import Run, runs
+from app.queries.highlight import Segment, segments
+from app.queries.textsearch import Run, runs
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class OutletReports:
 
 @dataclass(frozen=True)
 class Facet:
-    """One outlet choice in a filter; toggle_url is added by the web layer (app.urls)."""
+    """One outlet choice in a filter; toggle_url is added by the web layer (app.web.urls)."""
 
     value: str
     label: str

@@ -9,7 +9,7 @@ import re
 
 from sqlalchemy.orm import InstrumentedAttribute
 
-from app.models import Article, Claim, Figure, Outlet
+from app.store.models import Article, Claim, Figure, Outlet
 
 ELLIPSIS = "…"
 LAST_SPACE = re.compile(r"\s+\S*$")  # the whitespace before the last word, or the trailing whitespace

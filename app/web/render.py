@@ -14,9 +14,9 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
 
-from app.colours import outlet_colour, strip_colours
 from app.formats import bidi_isolated
-from app.urls import Urls
+from app.web.colours import outlet_colour, strip_colours
+from app.web.urls import Urls
 
 # The same URL answers with the page or its fragment (wants_fragment reads both), so caches must key on them.
 VARY = "HX-Request, HX-History-Restore-Request"

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, insert, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, event, insert
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from app.config import data_dir
 
@@ -87,10 +84,6 @@ def insert_rows(connection: Connection, model: type[Any], rows: list[dict]) -> N
         connection.execute(insert(model).returning(model.id), rows).all()
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
-
-
 def alembic_config(engine: Engine) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -110,18 +103,3 @@ def migrate(engine: Engine) -> None:
         # Two loaders started on a new database at once: the other one created the schema first. Look again;
         # a real failure fails the same way twice.
         command.upgrade(config, "head")
-
-
-@contextmanager
-def throwaway_postgres(server: str, prefix: str = "timeline_tmp") -> Iterator[str]:
-    """A fresh database on a PostgreSQL server (tests, benchmarks), dropped afterwards; yields its URL."""
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()

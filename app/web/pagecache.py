@@ -41,9 +41,9 @@ import anyio
 from sqlalchemy import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.db import DATA_VERSION_SQL
-from app.render import VARY
-from app.urls import site_base
+from app.store.engine import DATA_VERSION_SQL
+from app.web.render import VARY
+from app.web.urls import site_base
 
 # 64 MB per worker: a full day page is 30 to 80 kB, so this holds every day of the timeline in all its forms
 # (page, fragment, JSON, CSV, a few dozen outlet filters and pages) many times over, and stays small next to

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Executable
 from sqlalchemy.orm import Session
 
-from app.db import data_version
+from app.store.engine import data_version
 
 MEMO_KEY = "timeline_count_memo"
 TOKEN_KEY = "timeline_data_version"  # in session.info: (the transaction it was read in, the version)

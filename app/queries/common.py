@@ -1,0 +1,223 @@
+"""What every page's query shares: the outlet and agency filters and facets, report items, the truce clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from app.extract.types import UNKNOWN_OUTLET_SLUG
+from app.queries.counts import cached_rows, cached_scalar
+from app.queries.export import report_dict, reports_select
+from app.queries.pagedata import (
+    Facet,
+    MilestoneRef,
+    OutletRef,
+    ReportItem,
+    TruceClock,
+)
+from app.store.models import Article, Milestone, Outlet, Report
+
+ONE_DAY = dt.timedelta(days=1)
+TRUCE_START_KIND = "truce_start"
+TRUCE_END_KINDS = ("truce_end", "collapse")  # the first of these ends the truce clock
+
+
+# The filter value and coverage column of reports whose article names no outlet. No outlet may take this slug:
+# the catalogue refuses it (app.extract.catalog) and a publisher's slug avoids it (app.extract.publishers.slug_for).
+UNKNOWN_OUTLET = OutletRef(UNKNOWN_OUTLET_SLUG, "Unknown outlet")
+
+
+class UnknownOutlet(LookupError):
+    """An outlet slug in a filter that no outlet has."""
+
+    def __init__(self, slug: str, known: Sequence[str]) -> None:
+        super().__init__(slug)
+        self.slug = slug
+        self.known = list(known)
+
+
+class UnknownAgency(LookupError):
+    """An agency slug in a filter that no wire agency has."""
+
+    def __init__(self, slug: str, known: Sequence[str]) -> None:
+        super().__init__(slug)
+        self.slug = slug
+        self.known = list(known)
+
+
+
+# -- shared pieces -------------------------------------------------------------------------------
+
+
+def check_outlets(session: Session, slugs: Sequence[str]) -> list[str]:
+    """The filter's slugs, de-duplicated in order; raises UnknownOutlet for one no outlet has."""
+    wanted = list(dict.fromkeys(slugs))
+    if not wanted:
+        return []
+    # A NUL cannot be in any slug, and PostgreSQL refuses it in a query parameter: such a slug is just unknown.
+    known = set(session.scalars(select(Outlet.slug).where(Outlet.slug.in_([s for s in wanted if "\x00" not in s]))))
+    known.add(UNKNOWN_OUTLET.slug)
+    for slug in wanted:
+        if slug not in known:
+            slugs = session.scalars(select(Outlet.slug).order_by(Outlet.slug)).all()
+            raise UnknownOutlet(slug, [*slugs, UNKNOWN_OUTLET.slug])
+    return wanted
+
+
+def outlet_filter(selected: Sequence[str]) -> ColumnElement[bool] | None:
+    """Articles of the chosen outlets; the unknown outlet's slug chooses the articles that name none."""
+    if not selected:
+        return None
+    named = Article.outlet_id.in_(select(Outlet.id).where(Outlet.slug.in_(selected)))
+    return or_(named, Article.outlet_id.is_(None)) if UNKNOWN_OUTLET.slug in selected else named
+
+
+def _agency_rows() -> Select:
+    """Outlets an agency filter may name: the catalogue's agencies and any outlet whose copy an article runs."""
+    return select(Outlet.slug, Outlet.name).where(
+        or_(Outlet.agency.is_(True), Outlet.id.in_(select(Article.agency_id).where(Article.agency_id.is_not(None))))
+    )
+
+
+def check_agencies(session: Session, slugs: Sequence[str]) -> list[str]:
+    """The agency filter's slugs, de-duplicated in order; raises UnknownAgency for one no agency has."""
+    wanted = list(dict.fromkeys(slugs))
+    if not wanted:
+        return []
+    known = {slug for slug, _ in cached_rows(session, _agency_rows())}
+    for slug in wanted:
+        if slug not in known:
+            raise UnknownAgency(slug, sorted(known))
+    return wanted
+
+
+def agency_filter(selected: Sequence[str]) -> ColumnElement[bool] | None:
+    """Articles running the copy of one of the chosen agencies."""
+    if not selected:
+        return None
+    return Article.agency_id.in_(select(Outlet.id).where(Outlet.slug.in_(selected)))
+
+
+def agency_facet_counts(session: Session, selected: Sequence[str], *conditions: ColumnElement[bool]) -> list[Facet]:
+    """One facet per agency whose copy some article runs under its own host (plus any selected one), counting
+    the reports under the conditions; an agency's own pages (TASS on tass.com) are not wire copy."""
+    rows = cached_rows(session,
+        select(Outlet.slug, Outlet.name, func.count(Report.id))
+        .select_from(Report).join(Article, Report.article_id == Article.id)
+        .join(Outlet, Article.agency_id == Outlet.id)
+        .where(*conditions).group_by(Outlet.slug, Outlet.name)
+    )
+    counts = {slug: n for slug, _, n in rows}
+    carried = cached_rows(session,
+        select(Outlet.slug, Outlet.name).join(Article, Article.agency_id == Outlet.id)
+        .where(or_(Article.outlet_id.is_(None), Article.outlet_id != Article.agency_id))
+        .group_by(Outlet.slug, Outlet.name).order_by(func.lower(Outlet.name))
+    )
+    agencies = [OutletRef(slug, name) for slug, name in carried]
+    shown = {a.slug for a in agencies}
+    missing = [s for s in selected if s not in shown]
+    if missing:
+        agencies += [OutletRef(slug, name) for slug, name in cached_rows(session, _agency_rows())
+                     if slug in missing]
+    return [Facet(a.slug, a.name, counts.get(a.slug, 0), a.slug in selected) for a in agencies]
+
+
+def outlet_slug(slug: str | None) -> str:
+    """A report's outlet slug as filters and columns name it: the unknown outlet's for none."""
+    return slug if slug is not None else UNKNOWN_OUTLET.slug
+
+
+def reporting_outlets(session: Session) -> list[OutletRef]:
+    """Outlets with at least one article, by name (the unknown outlet is not one: see outlet_columns)."""
+    rows = cached_rows(session,
+        select(Outlet.slug, Outlet.name).where(Outlet.articles.any()).order_by(func.lower(Outlet.name))
+    )
+    return [OutletRef(slug, name) for slug, name in rows]
+
+
+def outlet_columns(session: Session) -> list[OutletRef]:
+    """The columns of every coverage view and the choices of every outlet filter: the reporting outlets, then
+    the unknown outlet when some article names none, so every report is counted under one of them."""
+    unnamed = cached_scalar(session, select(Article.id).where(Article.outlet_id.is_(None)).limit(1))
+    return reporting_outlets(session) + ([UNKNOWN_OUTLET] if unnamed is not None else [])
+
+
+def report_items(session: Session, *conditions: ColumnElement[bool]) -> list[ReportItem]:
+    """Reports matching the conditions, as the export shows them plus the names pages link with."""
+    stmt = reports_select().options(joinedload(Report.article).joinedload(Article.agency)).where(*conditions)
+    return [_report_item(r) for r in session.scalars(stmt).unique()]
+
+
+def _report_item(report: Report) -> ReportItem:
+    article, milestone = report.article, report.milestone
+    return ReportItem(
+        **report_dict(report),
+        outlet_slug=article.outlet.slug if article.outlet else None,
+        milestone_title=milestone.title if milestone else None,
+        article_title=article.title,
+        published=article.published.isoformat() if article.published else None,
+        agency=article.agency.name if article.agency else None,
+        agency_slug=article.agency.slug if article.agency else None,
+    )
+
+
+def outlet_facets(session: Session, selected: Sequence[str], *conditions: ColumnElement[bool]) -> list[Facet]:
+    """One facet per outlet column (plus any selected one), counting its reports under the conditions: the
+    counts of every report, the unknown outlet's included, add up to the reports under the conditions."""
+    counts = {outlet_slug(slug): n for slug, n in cached_rows(session,
+        select(Outlet.slug, func.count(Report.id))
+        .select_from(Report).join(Article, Report.article_id == Article.id)
+        .outerjoin(Outlet, Article.outlet_id == Outlet.id)
+        .where(*conditions).group_by(Outlet.slug)
+    )}
+    outlets = outlet_columns(session)
+    shown = {o.slug for o in outlets}
+    missing = [s for s in selected if s not in shown]
+    extra = session.execute(select(Outlet.slug, Outlet.name).where(Outlet.slug.in_(missing)))
+    outlets += [OutletRef(slug, name) for slug, name in extra]
+    if UNKNOWN_OUTLET.slug in missing:
+        outlets.append(UNKNOWN_OUTLET)
+    return [Facet(o.slug, o.name, counts.get(o.slug, 0), o.slug in selected) for o in outlets]
+
+
+def milestone_refs(session: Session, *conditions: ColumnElement[bool]) -> list[MilestoneRef]:
+    rows = session.scalars(select(Milestone).where(*conditions).order_by(Milestone.date, Milestone.id))
+    return [MilestoneRef(m.slug, m.date, m.kind, m.title) for m in rows]
+
+
+def wire_agency(article: Article) -> OutletRef | None:
+    """The agency whose copy the article runs, unless it is the host itself (an agency's own pages)."""
+    agency = article.agency
+    if agency is None or agency.id == article.outlet_id:
+        return None
+    return OutletRef(agency.slug, agency.name)
+
+
+# -- the truce clock -----------------------------------------------------------------------------
+
+
+def truce_bounds(session: Session) -> tuple[dt.date | None, dt.date | None]:
+    start = cached_scalar(session, select(func.min(Milestone.date)).where(Milestone.kind == TRUCE_START_KIND))
+    end = cached_scalar(session, select(func.min(Milestone.date)).where(Milestone.kind.in_(TRUCE_END_KINDS)))
+    return start, end
+
+
+def truce_clock(day: dt.date, start: dt.date | None, end: dt.date | None) -> TruceClock | None:
+    """Where a day sits on the truce clock: day 1 is the truce_start milestone's date."""
+    if start is None:
+        return None
+    number = (day - start).days + 1
+    if number < 1:
+        before = 1 - number
+        return TruceClock("before", number, f"{before} day{'s' if before != 1 else ''} before the truce")
+    if end is None or day < end:
+        return TruceClock("during", number, f"day {number} of the truce")
+    if day == end:
+        return TruceClock("during", number, f"day {number} of the truce, its last")
+    after = (day - end).days
+    return TruceClock("after", number, f"truce over · {after} day{'s' if after != 1 else ''} after its end")
+
+

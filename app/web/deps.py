@@ -1,0 +1,135 @@
+"""What the routes share: their dependencies (tests override these through app.dependency_overrides), the
+parsing of path values, and how a JSON route hands back its data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Query, Request, Response
+from sqlalchemy.orm import Session
+from starlette.convertors import Convertor, register_url_convertor
+from starlette.exceptions import HTTPException
+
+from app.queries import counts
+from app.queries.pagedata import Window
+from app.web.pagecache import VERSION_STATE
+from app.web.render import VARY
+
+MAX_PAGE = 100_000  # ?page= beyond this is no list of ours
+MAX_OUTLET_FILTERS = 50  # more ?outlet= values than any catalogue has outlets is a malformed link
+MISSING = object()  # no data version read for this request (the page cache is off)
+
+
+# -- path values ---------------------------------------------------------------------------------
+
+
+class PathText(Convertor):
+    """A path segment matched by regex and handed to the route as the text it is."""
+
+    regex = r"[^/]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return str(value)
+
+
+class IsoDay(PathText):
+    """/days/2016-09-17: only this form, not every ISO 8601 variant. A path convertor rather than route order
+    keeps /days/2016-09-17.json and .csv from ever being read as the day "2016-09-17.json"; parse_day then
+    answers a form that is no date (2016-02-30) with a page that says so."""
+
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+
+class Undotted(PathText):
+    """A path segment without a suffix: /days/17-09-2016 is answered with what a day's address looks like,
+    while /days/2016-09-17.json can only be the JSON twin, whatever order the routes are in."""
+
+    regex = r"[^/.]+"
+
+
+register_url_convertor("isoday", IsoDay())
+register_url_convertor("undotted", Undotted())
+ISO_DAY = re.compile(IsoDay.regex)
+
+
+# -- dependencies (tests override these through app.dependency_overrides) -------------------------
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session for one request, closed as soon as the route returns (SessionDep's scope="function").
+
+    Opened and closed on the event loop, not in a worker thread: a request that holds a pooled connection
+    never waits for one of the few page threads (Settings.page_threads) to give it back, so threads waiting
+    for a connection and connections waiting for a thread cannot block each other. The data version the page
+    cache read for this request is handed to the count memo, so the page's thread does not read it again."""
+    with Session(request.app.state.engine) as session:
+        version = getattr(request.state, VERSION_STATE, MISSING)
+        if version is not MISSING:  # read by the page cache for this request
+            counts.use_version(session, version)
+        yield session
+
+
+def get_window(request: Request) -> Window:
+    return request.app.state.window
+
+
+def selected_outlets(
+    outlet: Annotated[list[str] | None, Query(description="outlet slug; repeat to choose several")] = None,
+) -> list[str]:
+    """The outlet filter from the query string, blanks dropped (an empty form field means no filter)."""
+    chosen = [slug.strip() for slug in outlet or [] if slug.strip()]
+    if len(chosen) > MAX_OUTLET_FILTERS:
+        raise HTTPException(400, f"too many outlet filters ({len(chosen)}; at most {MAX_OUTLET_FILTERS})")
+    return chosen
+
+
+def selected_agencies(
+    agency: Annotated[list[str] | None, Query(description="wire agency slug: articles running its copy; repeatable")]
+    = None,
+) -> list[str]:
+    """The agency filter from the query string, blanks dropped."""
+    chosen = [slug.strip() for slug in agency or [] if slug.strip()]
+    if len(chosen) > MAX_OUTLET_FILTERS:
+        raise HTTPException(400, f"too many agency filters ({len(chosen)}; at most {MAX_OUTLET_FILTERS})")
+    return chosen
+
+
+def page_number(
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="page of a long list, from 1")] = 1,
+) -> int:
+    return page
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+PageDep = Annotated[int, Depends(page_number)]
+WindowDep = Annotated[Window, Depends(get_window)]
+OutletsDep = Annotated[list[str], Depends(selected_outlets)]
+AgenciesDep = Annotated[list[str], Depends(selected_agencies)]
+
+
+def parse_day(text: str) -> dt.date:
+    if ISO_DAY.fullmatch(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise HTTPException(404, f"'{text}' is not a date: day pages are named like /days/2016-09-17.")
+
+
+def json_answer(response: Response, session: Session, data):
+    """A JSON route's data, with Vary set and the session closed before FastAPI serializes the data.
+
+    The data is plain values, evaluated already. Serializing a sync route's answer takes one of the few page
+    threads, and a request must never wait for a thread while it holds a pooled connection: with the pool
+    spent, the threads' own requests would wait for a connection forever."""
+    session.close()
+    response.headers["Vary"] = VARY
+    return data
+
+
