@@ -146,13 +146,19 @@ def serve(database_url: str, workers: int, folder: Path, env: dict[str, str] | N
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("TIMELINE_")}, **(env or {})}
     command = [sys.executable, "-m", "app.cli", "--db", database_url, "serve", "--host", "127.0.0.1",
                "--port", str(port), "--workers", str(workers)]
-    log_path = folder / "server.log"
+    # serve as a user runs it: without the access log, which serve writes only when asked (--access-log).
+    with running(command, port, env, folder / "server.log", "timeline serve") as base:
+        yield base
+
+
+@contextmanager
+def running(command: list[str], port: int, env: dict[str, str], log_path: Path, what: str) -> Iterator[str]:
+    """The server `command` started, listening on `port` of 127.0.0.1; yields its base URL once /healthz answers."""
     with log_path.open("w") as log:
-        # serve as a user runs it: without the access log, which serve writes only when asked (--access-log).
         server = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
-            wait_for_health(base, server, log_path)
+            wait_for_health(base, server, log_path, what)
             yield base
         finally:
             server.terminate()
@@ -162,18 +168,18 @@ def serve(database_url: str, workers: int, folder: Path, env: dict[str, str] | N
                 server.kill()
 
 
-def wait_for_health(base: str, server: subprocess.Popen, log_path: Path) -> None:
+def wait_for_health(base: str, server: subprocess.Popen, log_path: Path, what: str = "timeline serve") -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while True:
         if server.poll() is not None:
-            raise SystemExit(f"timeline serve exited with {server.returncode}:\n{log_path.read_text()[-2000:]}")
+            raise SystemExit(f"{what} exited with {server.returncode}:\n{log_path.read_text()[-2000:]}")
         try:
             with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:
                 if response.status == 200:
                     return
         except OSError:
             if time.monotonic() > deadline:
-                raise SystemExit(f"timeline serve did not answer /healthz within {START_TIMEOUT_S:.0f} s") from None
+                raise SystemExit(f"{what} did not answer /healthz within {START_TIMEOUT_S:.0f} s") from None
             time.sleep(0.2)
 
 

@@ -8,12 +8,14 @@ reports). The synthetic rows are deterministic (a seeded generator) and read lik
 benchmarks/corpus.py: its event, quote and background sentences, its outlets, its publication dates;
 bulk insert instead of the loader because extraction is not what is measured here (and would take far
 longer). On SQLite both are files in a temporary folder; with --db (a PostgreSQL server URL whose user
-may create databases) they are two databases on that server, dropped afterwards unless --keep.
+may create databases) they are two databases on that server. Both are removed afterwards unless --keep,
+which prints where they are (the two files' paths, or the two databases' names).
 
 Then times the day page, the timeline, an outlet page and search through the app in process (FastAPI's
-TestClient: routing, queries, templates; no network; the page cache off, so every request is built),
-median of --repeat requests after a warm-up, on
-both, and prints the ratio against the goal (the big database within 2x of the seed database). Last, it
+TestClient: routing, queries, templates; no network; the page cache off, so every request is built):
+the first request, then the median of --repeat after a warm-up, seed and big requests taken in turn (A B A
+B ...) so that a change in the machine's load falls on both alike, and prints the ratio against the goal
+(the big database within 2x of the seed database). Last, it
 prints the query plans (EXPLAIN QUERY PLAN on SQLite, EXPLAIN on PostgreSQL) of every statement the day
 page and the timeline run on the big database, captured from the app's own engine.
 """
@@ -24,13 +26,14 @@ import argparse
 import datetime as dt
 import hashlib
 import random
+import shutil
 import statistics
 import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, func, make_url, select, text
@@ -166,10 +169,11 @@ def _flush(session: Session, article_rows: list[dict], report_rows: list[dict]) 
 
 
 @contextmanager
-def databases(server: str | None, folder: Path, keep: bool) -> Iterator[tuple[str, str]]:
+def databases(server: str | None, keep: bool) -> Iterator[tuple[str, str]]:
     """(seed URL, big URL): two SQLite files, or two fresh databases on the PostgreSQL server."""
     if server is None:
-        yield f"sqlite:///{folder / 'seed.db'}", f"sqlite:///{folder / 'big.db'}"
+        with sqlite_files(keep) as files:
+            yield files
         return
     names = [f"timeline_scale_{kind}_{uuid.uuid4().hex[:8]}" for kind in ("seed", "big")]
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
@@ -189,6 +193,20 @@ def databases(server: str | None, folder: Path, keep: bool) -> Iterator[tuple[st
         admin.dispose()
 
 
+@contextmanager
+def sqlite_files(keep: bool) -> Iterator[tuple[str, str]]:
+    """(seed URL, big URL) of two SQLite files in a new temporary folder, removed afterwards unless `keep`."""
+    folder = Path(tempfile.mkdtemp(prefix="timeline-scale-"))
+    files = folder / "seed.db", folder / "big.db"
+    try:
+        yield f"sqlite:///{files[0]}", f"sqlite:///{files[1]}"
+    finally:
+        if keep:
+            print(f"kept databases: {files[0]} {files[1]}", file=sys.stderr)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 # -- timing ---------------------------------------------------------------------------------------
 
 
@@ -197,30 +215,40 @@ def measured_settings(url: str):
     return settings_from_env({}, database_url=url, page_cache=False)
 
 
-def time_pages(url: str, repeat: int) -> dict[str, tuple[float, float]]:
-    """(first request, median of the next ones) in milliseconds per page, through the app in process.
+def time_pages(urls: dict[str, str], repeat: int) -> dict[str, dict[str, tuple[float, float]]]:
+    """Per database and page: (first request, median of the next `repeat`) in ms, through the app in process.
 
-    The first request of a page computes its counts; the next ones find them memoised (app/countcache.py)
-    until the data changes, as they would between two loads on a real server.
+    The databases take turns request by request (A B A B ...): run one after the other, a change in what else
+    the machine is doing would land on one side of the ratio only. The first request of a page computes its
+    counts; the next ones find them memoised (app/countcache.py) until the data changes, as they would between
+    two loads on a real server.
     """
     from fastapi.testclient import TestClient
 
     from app.web.app import create_app
 
-    medians = {}
-    with TestClient(create_app(measured_settings(url))) as client:
+    timings: dict[str, dict[str, tuple[float, float]]] = {name: {} for name in urls}
+    with ExitStack() as running:
+        clients = {name: running.enter_context(TestClient(create_app(measured_settings(url))))
+                   for name, url in urls.items()}
         for label, path in PAGES:
-            started = time.perf_counter()
-            _get(client, path)
-            first = 1000 * (time.perf_counter() - started)
-            _get(client, path)  # warm-up: templates compiled, connections open
-            samples = []
+            first = {name: _timed_get(client, path) for name, client in clients.items()}
+            for client in clients.values():
+                _get(client, path)  # warm-up: templates compiled, connections open
+            samples: dict[str, list[float]] = {name: [] for name in clients}
             for _ in range(repeat):
-                started = time.perf_counter()
-                _get(client, path)
-                samples.append(time.perf_counter() - started)
-            medians[label] = first, 1000 * statistics.median(samples)
-    return medians
+                for name, client in clients.items():
+                    samples[name].append(_timed_get(client, path))
+            for name in clients:
+                timings[name][label] = first[name], statistics.median(samples[name])
+    return timings
+
+
+def _timed_get(client, path: str) -> float:
+    """One request's time in milliseconds."""
+    started = time.perf_counter()
+    _get(client, path)
+    return 1000 * (time.perf_counter() - started)
 
 
 def _get(client, path: str) -> None:
@@ -284,23 +312,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="a PostgreSQL server URL (postgresql+psycopg://user@host/db); default SQLite")
     parser.add_argument("--repeat", type=int, default=REPEAT, help=f"timed requests per page (default {REPEAT})")
-    parser.add_argument("--keep", action="store_true", help="keep the databases (PostgreSQL) afterwards")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the two databases afterwards and print where they are (SQLite files or PostgreSQL)")
     parser.add_argument("--no-plans", action="store_true", help="skip the query plans")
     args = parser.parse_args(argv)
     if args.db and not args.db.startswith("postgresql"):
         parser.error("--db must be a postgresql+psycopg:// URL (SQLite is the default)")
 
-    with tempfile.TemporaryDirectory(prefix="timeline-scale-") as tmp, databases(args.db, Path(tmp), args.keep) as (
-        seed_url, big_url
-    ):
+    with databases(args.db, args.keep) as (seed_url, big_url):
         print("building the seed database and the big one...", file=sys.stderr)
         build(seed_url, big=False)
         build(big_url, big=True)
         sizes = {name: database_size(url) for name, url in (("seed", seed_url), ("big", big_url))}
-        seed, big = time_pages(seed_url, args.repeat), time_pages(big_url, args.repeat)
+        timings = time_pages({"seed": seed_url, "big": big_url}, args.repeat)
+        seed, big = timings["seed"], timings["big"]
         dialect = "PostgreSQL" if args.db else "SQLite"
         print(f"{dialect}: seed {sizes['seed'][0]:,} articles / {sizes['seed'][1]:,} reports; "
-              f"big {sizes['big'][0]:,} articles / {sizes['big'][1]:,} reports; median of {args.repeat}")
+              f"big {sizes['big'][0]:,} articles / {sizes['big'][1]:,} reports; median of {args.repeat}, "
+              "seed and big requests in turn")
         print(f"{'page':<20} {'seed ms':>8} {'big ms':>8} {'ratio':>7}  goal <= {GOAL_RATIO:g}x"
               f"   first request: {'seed ms':>8} {'big ms':>8}")
         failed = False

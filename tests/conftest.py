@@ -1,16 +1,25 @@
-"""Shared fixtures: settings -> engine -> session, each test on a fresh migrated database.
+"""Shared fixtures: settings -> engine -> session, and one read-only seeded database per backend.
 
-Every test built on `engine` (so also `session`, `seeded_engine`, `client`) runs twice, as test_x[sqlite]
-and test_x[postgresql]: on a fresh SQLite file and on a throwaway PostgreSQL database (`postgres_url`,
-skipped without TIMELINE_TEST_POSTGRES_URL unless CI is set). A test about SQLite itself (its file, WAL,
-PRAGMAs, FTS5) carries `@pytest.mark.sqlite_only` and runs as test_x[sqlite] alone.
+Every test built on `engine` (so also `session`, `seeded_engine`, `fresh_client`) or on the shared seeded database
+(`seeded_settings`, `seeded_reader`, `client`) runs twice, as test_x[sqlite] and test_x[postgresql]: on SQLite and
+on PostgreSQL (skipped without TIMELINE_TEST_POSTGRES_URL unless CI is set). A test about SQLite itself (its file,
+WAL, PRAGMAs, FTS5) carries `@pytest.mark.sqlite_only` and runs as test_x[sqlite] alone.
+
+Two kinds of database:
+- `engine`/`seeded_engine`: a fresh migrated database for this test alone, writable. A test that loads, changes
+  or checks how the app guards its own database uses these (and `fresh_client` for a dashboard over it).
+- `seeded_settings`/`seeded_reader`/`client`: the seeds loaded once per session and backend, then shared by every
+  test that only reads. It is opened read-only (SQLite: a `mode=ro` URI; PostgreSQL: the database itself defaults
+  every transaction to read-only), and each test's teardown fails if its data version or file moved anyway.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Engine
@@ -21,6 +30,9 @@ from app.extract.catalog import Catalog
 from app.store.engine import make_engine, migrate
 from app.store.loader import load_paths
 from app.store.seedfiles import load_catalog
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
 
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 
@@ -33,9 +45,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"{SQLITE_ONLY}: run only as test_x[sqlite] (the test is about SQLite)")
 
 
+# The fixtures that open a database: a test using any of them (directly or through another) runs per backend.
+DATABASE_FIXTURES = ("engine", "shared_databases")
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Parametrize every test that uses `engine` (directly or through seeded_engine, client...) by backend."""
-    if "engine" in metafunc.fixturenames:
+    """Parametrize every test that opens a database (engine, seeded_engine, client...) by backend."""
+    if any(name in metafunc.fixturenames for name in DATABASE_FIXTURES):
         backends = ["sqlite"] if metafunc.definition.get_closest_marker(SQLITE_ONLY) else list(BACKENDS)
         metafunc.parametrize("backend", backends, indirect=True, ids=backends)
 
@@ -88,20 +104,186 @@ def seeded_engine(engine: Engine, settings: Settings, catalog: Catalog) -> Engin
 POSTGRES_URL_VARIABLE = "TIMELINE_TEST_POSTGRES_URL"
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A URL to a throwaway PostgreSQL database, created for this test and dropped after it."""
+def postgres_server() -> str:
+    """The PostgreSQL server's URL from the environment; skips the test without one, fails it in CI."""
     import os
-
-    from benchmarks.postgres import throwaway_postgres
 
     server = os.environ.get(POSTGRES_URL_VARIABLE)
     if not server:
         if os.environ.get("CI"):
             pytest.fail(f"{POSTGRES_URL_VARIABLE} is not set; CI runs the PostgreSQL tests")
         pytest.skip(f"set {POSTGRES_URL_VARIABLE} to run the PostgreSQL tests")
-    with throwaway_postgres(server, "timeline_test") as url:
+    return server
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A URL to a throwaway PostgreSQL database, created for this test and dropped after it."""
+    from benchmarks.postgres import throwaway_postgres
+
+    with throwaway_postgres(postgres_server(), "timeline_test") as url:
         yield url
+
+
+# -- one seeded database per backend, shared read-only by the tests that only read ---------------------
+
+
+@dataclass(frozen=True)
+class SharedDatabase:
+    """A seeded database built once: the read-only URL tests get, and a private engine that watches it."""
+
+    url: str
+    watcher: Engine
+    file: Path | None  # the SQLite file, None on PostgreSQL
+
+    def state(self) -> tuple[object, ...]:
+        """What a write would move: the data version (triggers move it), and on SQLite the file's size and time."""
+        from app.store.engine import data_version
+
+        with self.watcher.connect() as connection:
+            version = data_version(connection)
+        if self.file is None:
+            return (version,)
+        stat = self.file.stat()
+        return version, stat.st_size, stat.st_mtime_ns
+
+
+# Loads more articles on top of the seeds into a shared database: (engine, catalog, an empty folder of its own).
+AddArticles = Callable[[Engine, Catalog, Path], None]
+
+
+class SharedDatabases:
+    """Builds each shared database (the seeds, plus what `add` loads) on first use; drops them all at the end."""
+
+    def __init__(self, folder: Path, catalog: Catalog) -> None:
+        self._folder = folder
+        self._catalog = catalog
+        self._built: dict[tuple[str, str], SharedDatabase] = {}
+        self._cleanup = ExitStack()
+
+    def get(self, backend: str, name: str = "seeds", add: AddArticles | None = None) -> SharedDatabase:
+        """The database called `name` on this backend: one name, one content (`add` is used when it is built)."""
+        key = (backend, name)
+        if key not in self._built:
+            folder = self._folder / f"{backend}-{name}"
+            folder.mkdir()
+            build = self._build_postgres if backend == "postgresql" else self._build_sqlite
+            self._built[key] = build(folder, add)
+        return self._built[key]
+
+    def close(self) -> None:
+        for shared in self._built.values():
+            shared.watcher.dispose()
+        self._cleanup.close()
+
+    def _fill(self, url: str, folder: Path, add: AddArticles | None) -> None:
+        engine = make_engine(url)
+        try:
+            migrate(engine)
+            summary = load_paths(engine, [SEEDS_DIR], catalog=self._catalog)
+            assert not summary.rejected, summary.rejected
+            if add is not None:
+                add(engine, self._catalog, folder)
+        finally:
+            engine.dispose()  # on SQLite the last connection closing checkpoints the WAL into the file
+
+    def _build_sqlite(self, folder: Path, add: AddArticles | None) -> SharedDatabase:
+        file = folder / "timeline.db"
+        self._fill(f"sqlite:///{file}", folder, add)
+        # mode=ro: SQLite itself refuses every write through this URL, whatever engine a test makes from it.
+        url = f"sqlite:///file:{file}?mode=ro&uri=true"
+        return SharedDatabase(url=url, watcher=make_engine(url, read_only=True), file=file)
+
+    def _build_postgres(self, folder: Path, add: AddArticles | None) -> SharedDatabase:
+        from sqlalchemy import create_engine, make_url, text
+
+        from benchmarks.postgres import throwaway_postgres
+
+        server = postgres_server()
+        url = self._cleanup.enter_context(throwaway_postgres(server, "timeline_shared"))
+        self._fill(url, folder, add)
+        # From now on every transaction in this database starts read-only, whoever connects and however.
+        name = make_url(url).database
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as connection:
+                connection.execute(text(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on'))
+        finally:
+            admin.dispose()
+        return SharedDatabase(url=url, watcher=make_engine(url, read_only=True), file=None)
+
+
+@pytest.fixture(scope="session")
+def shared_databases(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Iterator[SharedDatabases]:
+    databases = SharedDatabases(tmp_path_factory.mktemp("shared"), catalog)
+    yield databases
+    databases.close()
+
+
+@contextmanager
+def shared_settings(databases: SharedDatabases, backend: str, name: str = "seeds",
+                    add: AddArticles | None = None) -> Iterator[Settings]:
+    """Settings on a shared database (read-only); on leaving, fails the test if the database changed anyway."""
+    shared = databases.get(backend, name, add)
+    before = shared.state()
+    yield settings_from_env({}, database_url=shared.url)
+    assert shared.state() == before, f"a test changed the shared read-only database {name!r}: use seeded_engine"
+
+
+@pytest.fixture
+def seeded_settings(backend: str, shared_databases: SharedDatabases) -> Iterator[Settings]:
+    """Settings on the shared seeded database of this backend (read-only); fails the test if it wrote anyway."""
+    with shared_settings(shared_databases, backend) as settings:
+        yield settings
+
+
+@contextmanager
+def read_only_engine(settings: Settings) -> Iterator[Engine]:
+    """An engine that only reads, on settings.database_url, disposed on leaving."""
+    engine = make_engine(settings.database_url, read_only=True)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def seeded_reader(seeded_settings: Settings) -> Iterator[Engine]:
+    """A read-only engine on the shared seeded database, to look at what the pages show."""
+    with read_only_engine(seeded_settings) as engine:
+        yield engine
+
+
+# The big database: the seeds and benchmarks/scale.py's synthetic articles (small here), enough for busy days
+# that run to several pages and reports with no known outlet.
+BIG_EXTRA_ARTICLES = 400
+BIG_EXTRA_REPORTS = 2_000
+
+
+def add_synthetic_corpus(engine: Engine, _catalog: Catalog, _folder: Path) -> None:
+    from sqlalchemy import func, select
+
+    from app.store.models import Article, Report
+    from benchmarks.scale import add_synthetic
+
+    with Session(engine) as session:
+        articles = session.scalar(select(func.count(Article.id)))
+        reports = session.scalar(select(func.count(Report.id)))
+    add_synthetic(engine, articles + BIG_EXTRA_ARTICLES, reports + BIG_EXTRA_REPORTS)
+
+
+@pytest.fixture
+def big_settings(backend: str, shared_databases: SharedDatabases) -> Iterator[Settings]:
+    """Settings on the shared big database of this backend (read-only)."""
+    with shared_settings(shared_databases, backend, "big", add_synthetic_corpus) as settings:
+        yield settings
+
+
+@pytest.fixture
+def big_reader(big_settings: Settings) -> Iterator[Engine]:
+    """A read-only engine on the shared big database."""
+    with read_only_engine(big_settings) as engine:
+        yield engine
 
 
 # -- the dashboard: an in-process client and a real server ---------------------------------------
@@ -109,9 +291,63 @@ def postgres_url() -> Iterator[str]:
 LIVE_SERVER_START_SECONDS = 60  # `timeline serve` migrates and loads the seeds before it listens
 
 
+class SharedClients:
+    """One dashboard app per shared database, started on first use and stopped at the end of the session."""
+
+    def __init__(self) -> None:
+        self._clients: dict[str, TestClient] = {}
+        self._running = ExitStack()
+
+    def get(self, settings: Settings, **options: object) -> TestClient:
+        """The shared app over settings.database_url, its cookies cleared; `options` go to TestClient."""
+        if settings.database_url not in self._clients:
+            from fastapi.testclient import TestClient
+
+            from app.web.app import create_app
+
+            test_client = TestClient(create_app(settings), **options)
+            self._clients[settings.database_url] = self._running.enter_context(test_client)
+        test_client = self._clients[settings.database_url]
+        test_client.cookies.clear()
+        return test_client
+
+    def close(self) -> None:
+        self._running.close()
+
+
+@pytest.fixture(scope="session")
+def shared_clients() -> Iterator[SharedClients]:
+    clients = SharedClients()
+    yield clients
+    clients.close()
+
+
 @pytest.fixture
-def client(seeded_engine: Engine, settings: Settings) -> Iterator[object]:
-    """A TestClient on the dashboard over this test's seeded database."""
+def client(seeded_settings: Settings, shared_clients: SharedClients) -> Iterator[TestClient]:
+    """A TestClient on the app shared by the tests that only read, over the shared seeded database.
+
+    Shared as Datasette's app_client is: its page cache may already hold what a test asks for, which changes
+    nothing a test can see since the database never changes. A test about the app's own state (its page cache,
+    its templates, dependency overrides) takes `private_client`."""
+    test_client = shared_clients.get(seeded_settings)
+    yield test_client
+    assert not test_client.app.dependency_overrides, "a test left a dependency override on the shared app"
+
+
+@pytest.fixture
+def private_client(seeded_settings: Settings) -> Iterator[TestClient]:
+    """A TestClient on a dashboard app of this test's own over the shared seeded database."""
+    from fastapi.testclient import TestClient
+
+    from app.web.app import create_app
+
+    with TestClient(create_app(seeded_settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def fresh_client(seeded_engine: Engine, settings: Settings) -> Iterator[TestClient]:
+    """A TestClient on the dashboard over this test's own seeded database, which the test may change."""
     from fastapi.testclient import TestClient
 
     from app.web.app import create_app

@@ -38,7 +38,7 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
     migrate(engine)
     catalog = load_catalog(SEEDS_DIR)
     # One folder a load, so each keeps its plain file names (given together they are named below their
-    # common folder: app.load.iter_article_files).
+    # common folder: app.store.loader.iter_article_files).
     for articles in (SEEDS_DIR, write_hostile_articles(folder / "articles")):
         summary = load_paths(engine, [articles], catalog=catalog)
         assert not summary.rejected, summary.rejected

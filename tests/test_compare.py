@@ -221,9 +221,9 @@ def test_coverage_filtered_by_outlet(client: TestClient) -> None:
 # -- claims --------------------------------------------------------------------------------------
 
 
-def test_claims_list_every_claim_with_its_sentence(client: TestClient, seeded_engine: Engine) -> None:
+def test_claims_list_every_claim_with_its_sentence(client: TestClient, seeded_reader: Engine) -> None:
     data = client.get("/claims.json").json()
-    with Session(seeded_engine) as session:
+    with Session(seeded_reader) as session:
         exported = export_data(session)["claims"]
     assert data["total"] == len(data["claims"]) == len(exported) > 0
     for claim in data["claims"]:

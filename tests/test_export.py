@@ -133,10 +133,10 @@ def test_an_unknown_format_is_refused(session):
         export_text(session, "xml")
 
 
-def test_seed_export_carries_figures_and_claims(seeded_engine):
+def test_seed_export_carries_figures_and_claims(seeded_reader):
     from sqlalchemy.orm import Session
 
-    with Session(seeded_engine) as session:
+    with Session(seeded_reader) as session:
         data = export_data(session)
     killed = [f for f in data["figures"] if f["unit"] == "killed" and f["subject"] == "soldiers"]
     assert [f["value"] for f in killed] == [62.0]

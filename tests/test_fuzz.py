@@ -45,10 +45,10 @@ def real_values(catalog: Catalog, path: str) -> list[str]:
 
 
 @pytest.fixture
-def api_schema(seeded_engine, settings):
-    """The app's own /openapi.json; requests go in process to the app over the seeded database."""
+def api_schema(seeded_settings):
+    """The app's own /openapi.json; requests go in process to the app over the shared seeded database."""
     config = SchemathesisConfig.from_dict({"seed": FUZZ_SEED, "generation": {"deterministic": True}})
-    return schemathesis.openapi.from_asgi("/openapi.json", create_app(settings), config=config)
+    return schemathesis.openapi.from_asgi("/openapi.json", create_app(seeded_settings), config=config)
 
 
 @pytest.mark.parametrize("path", OPERATIONS)

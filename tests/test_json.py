@@ -33,10 +33,10 @@ def test_every_page_has_a_json_twin(client: TestClient, path: str) -> None:
     assert response.json()
 
 
-def test_day_json_lists_the_reports_with_the_exports_fields(client: TestClient, seeded_engine: Engine) -> None:
+def test_day_json_lists_the_reports_with_the_exports_fields(client: TestClient, seeded_reader: Engine) -> None:
     day = client.get("/days/2016-09-17.json").json()
     assert day["date"] == "2016-09-17"
-    with Session(seeded_engine) as session:
+    with Session(seeded_reader) as session:
         exported = [r for r in export_data(session)["reports"] if r["date"] == "2016-09-17"]
     assert day["reports"]
     assert sorted(r["id"] for r in day["reports"]) == sorted(r["id"] for r in exported)
@@ -145,9 +145,11 @@ def test_openapi_documents_the_json_endpoints_only(client: TestClient) -> None:
     assert params == {"day", "outlet", "agency", "page"}
 
 
-def test_the_window_is_a_dependency_tests_can_override(client: TestClient) -> None:
+def test_the_window_is_a_dependency_tests_can_override(private_client: TestClient) -> None:
     from app.queries.pagedata import Window
     from app.web.deps import get_window
+
+    client = private_client  # its own app: the overridden page must not reach the shared app's cache
 
     client.app.dependency_overrides[get_window] = lambda: Window(dt.date(2016, 9, 1), dt.date(2016, 9, 30))
     try:

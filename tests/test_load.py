@@ -83,8 +83,8 @@ def count(engine, model) -> int:
 # -- the seeds, with the real extractor ---------------------------------------------------------
 
 
-def test_seeds_load_with_their_manifest_outlets(seeded_engine):
-    with Session(seeded_engine) as session:
+def test_seeds_load_with_their_manifest_outlets(seeded_reader):
+    with Session(seeded_reader) as session:
         rows = session.execute(select(Article.source, Outlet.slug).join(Article.outlet)).all()
     assert dict(rows)["001_e2191137fde1a18b.txt"] == "rt"
     assert len(rows) == 5
@@ -102,9 +102,9 @@ def test_reload_is_idempotent_and_the_export_identical(engine, catalog):
     assert after == before
 
 
-def test_content_hash_is_the_sha256_of_the_bytes(seeded_engine):
+def test_content_hash_is_the_sha256_of_the_bytes(seeded_reader):
     path = SEEDS_DIR / "002_770dfa957c3ef321.txt"
-    with Session(seeded_engine) as session:
+    with Session(seeded_reader) as session:
         stored = session.scalar(select(Article.content_hash).where(Article.source == path.name))
     assert stored == hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -356,8 +356,8 @@ def test_the_catalogue_is_synced_and_updated_by_slug(engine, catalog, tmp_path):
 # -- PostgreSQL ---------------------------------------------------------------------------------
 
 
-@pytest.mark.sqlite_only  # seeded_engine is the SQLite side of the comparison
-def test_postgres_loads_the_seeds_to_the_same_export_as_sqlite(postgres_url, seeded_engine, catalog):
+@pytest.mark.sqlite_only  # seeded_reader is the SQLite side of the comparison
+def test_postgres_loads_the_seeds_to_the_same_export_as_sqlite(postgres_url, seeded_reader, catalog):
     from app.store.engine import make_engine, migrate
 
     pg = make_engine(postgres_url)
@@ -366,7 +366,7 @@ def test_postgres_loads_the_seeds_to_the_same_export_as_sqlite(postgres_url, see
     again = load_paths(pg, [SEEDS_DIR], catalog=catalog)
     with Session(pg) as session:
         on_postgres = export_data(session)
-    with Session(seeded_engine) as session:
+    with Session(seeded_reader) as session:
         on_sqlite = export_data(session)
     pg.dispose()
     assert again.unchanged == 5

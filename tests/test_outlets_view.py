@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import SharedClients, SharedDatabases, shared_settings
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -68,12 +69,15 @@ def load_extra(engine: Engine, catalog: Catalog, folder: Path) -> None:
     assert summary.loaded == len(EXTRA_ARTICLES) and not summary.rejected
 
 
+def add_extra(engine: Engine, catalog: Catalog, folder: Path) -> None:
+    load_extra(engine, catalog, folder / "extra")
+
+
 @pytest.fixture
-def wider(seeded_engine: Engine, settings: Settings, catalog: Catalog, tmp_path: Path) -> Iterator[TestClient]:
-    """The dashboard over the seeds and the extra articles."""
-    load_extra(seeded_engine, catalog, tmp_path / "extra")
-    with TestClient(create_app(settings)) as client:
-        yield client
+def wider(backend: str, shared_databases: SharedDatabases, shared_clients: SharedClients) -> Iterator[TestClient]:
+    """The dashboard over the seeds and the extra articles: a database and app shared by this module's tests."""
+    with shared_settings(shared_databases, backend, "wider", add_extra) as settings:
+        yield shared_clients.get(settings)
 
 
 def chips(text: str) -> dict[str, int]:
@@ -124,22 +128,18 @@ def test_the_chips_add_up_to_the_heading(wider: TestClient) -> None:
         assert heading_count(wider.get(f"{DAY}?outlet={slug}").text) == n, slug
 
 
-def test_the_chips_add_up_on_a_busy_day_of_a_big_corpus(seeded_engine: Engine, settings: Settings) -> None:
-    """benchmarks/scale.py's synthetic articles: one in ten has no known outlet, and a busy day runs to pages."""
+def test_the_chips_add_up_on_a_busy_day_of_a_big_corpus(big_settings: Settings, big_reader: Engine) -> None:
+    """benchmarks/scale.py's synthetic articles (conftest's big database): one in ten has no known outlet, and a
+    busy day runs to pages."""
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
     from app.store.models import Article, Report
-    from benchmarks.scale import add_synthetic
 
-    with Session(seeded_engine) as session:
-        articles = session.scalar(select(func.count(Article.id)))
-        reports = session.scalar(select(func.count(Report.id)))
-    add_synthetic(seeded_engine, articles + 400, reports + 2_000)
-    with Session(seeded_engine) as session:
+    with Session(big_reader) as session:
         unnamed = session.scalar(select(func.count(Report.id)).join(Article).where(Article.outlet_id.is_(None)))
     assert unnamed > 0
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(big_settings)) as client:
         day = client.get(DAY).text
         assert chips(day)["unknown"] > 0
         assert sum(chips(day).values()) == heading_count(day) > 50  # more than one page of them

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import anyio.to_thread
@@ -47,8 +48,14 @@ def page_cache(app) -> PageCache | None:
 
 
 @pytest.fixture
-def renders(client: TestClient) -> Iterator[list[str]]:
-    """The template names rendered from now on: the renderer is the one thing a cached view skips."""
+def client(private_client: TestClient) -> TestClient:
+    """Every test here counts what its own app's cache holds and renders: an app of its own, not the shared one."""
+    return private_client
+
+
+@contextmanager
+def counted_renders(client: TestClient) -> Iterator[list[str]]:
+    """The template names the client's app renders meanwhile: the renderer is the one thing a cached view skips."""
     templates = client.app.state.templates
     names: list[str] = []
     original = templates.TemplateResponse
@@ -60,6 +67,13 @@ def renders(client: TestClient) -> Iterator[list[str]]:
     templates.TemplateResponse = counting
     yield names
     del templates.TemplateResponse
+
+
+@pytest.fixture
+def renders(client: TestClient) -> Iterator[list[str]]:
+    """The template names rendered from now on by the shared-database client."""
+    with counted_renders(client) as names:
+        yield names
 
 
 def test_a_repeat_view_comes_from_memory(client: TestClient, renders: list[str]) -> None:
@@ -77,22 +91,24 @@ def test_a_repeat_view_comes_from_memory(client: TestClient, renders: list[str])
     assert cache.hits == 3 and renders == ["day.html"]  # the twins are no templates, and each was built once
 
 
-def test_a_load_is_seen_on_the_next_request(client: TestClient, renders: list[str], seeded_engine: Engine,
-                                            catalog: Catalog, tmp_path: Path) -> None:
+def test_a_load_is_seen_on_the_next_request(fresh_client: TestClient, seeded_engine: Engine, catalog: Catalog,
+                                            tmp_path: Path) -> None:
+    client = fresh_client  # on this test's own database, which the load below writes to
     folder = tmp_path / "more"
     folder.mkdir()
     (folder / "monitors.txt").write_text(NEW_ARTICLE)
-    before = {path: client.get(path).text for path in ("/", "/days/2016-09-19", "/days/2016-09-19.json")}
-    assert all(client.get(path).text == text for path, text in before.items())  # from memory
-    summary = load_paths(seeded_engine, [folder], catalog=catalog)
-    assert summary.loaded == 1
-    with Session(seeded_engine) as session:
-        day = session.scalar(select(Report.date).where(Report.quote.contains("Zanzibarian"))).isoformat()
-    page = client.get(f"/days/{day}")
-    assert "Zanzibarian" in page.text
-    assert "Zanzibarian" in client.get(f"/days/{day}.json").text
-    assert client.get("/").text != before["/"]  # the timeline counts the new report
-    assert renders.count("timeline.html") == 2 and renders.count("day.html") == 2
+    with counted_renders(client) as renders:
+        before = {path: client.get(path).text for path in ("/", "/days/2016-09-19", "/days/2016-09-19.json")}
+        assert all(client.get(path).text == text for path, text in before.items())  # from memory
+        summary = load_paths(seeded_engine, [folder], catalog=catalog)
+        assert summary.loaded == 1
+        with Session(seeded_engine) as session:
+            day = session.scalar(select(Report.date).where(Report.quote.contains("Zanzibarian"))).isoformat()
+        page = client.get(f"/days/{day}")
+        assert "Zanzibarian" in page.text
+        assert "Zanzibarian" in client.get(f"/days/{day}.json").text
+        assert client.get("/").text != before["/"]  # the timeline counts the new report
+        assert renders.count("timeline.html") == 2 and renders.count("day.html") == 2
 
 
 def test_the_fragment_and_the_page_are_never_mixed_up(client: TestClient, renders: list[str]) -> None:
@@ -150,12 +166,12 @@ def test_a_304_is_also_given_by_a_fresh_build(client: TestClient) -> None:
     assert client.get(DAY, headers={"If-None-Match": etag}).status_code == 304
 
 
-def test_the_setting_turns_it_off(seeded_engine: Engine, settings: Settings) -> None:
+def test_the_setting_turns_it_off(seeded_settings: Settings) -> None:
     assert settings_from_env({"TIMELINE_PAGE_CACHE": "0"}).page_cache is False
     assert settings_from_env({"TIMELINE_PAGE_CACHE": "off"}).page_cache is False
     assert settings_from_env({"TIMELINE_PAGE_CACHE": "1"}).page_cache is True
     assert settings_from_env({}).page_cache is True
-    off = settings_from_env({"TIMELINE_PAGE_CACHE": "0"}, database_url=settings.database_url)
+    off = settings_from_env({"TIMELINE_PAGE_CACHE": "0"}, database_url=seeded_settings.database_url)
     with TestClient(create_app(off)) as client:
         templates = client.app.state.templates
         names: list[str] = []
@@ -167,8 +183,8 @@ def test_the_setting_turns_it_off(seeded_engine: Engine, settings: Settings) -> 
         assert names == ["day.html", "day.html"] and page_cache(client.app) is None
 
 
-def test_concurrent_misses_build_the_page_once(seeded_engine: Engine, settings: Settings) -> None:
-    app = create_app(settings)
+def test_concurrent_misses_build_the_page_once(seeded_settings: Settings) -> None:
+    app = create_app(seeded_settings)
     calls: list[str] = []
     templates = app.state.templates
     original = templates.TemplateResponse

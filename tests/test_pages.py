@@ -90,11 +90,11 @@ def test_no_inline_script_and_htmx_served_from_static(client: TestClient, path: 
     assert client.get("/static/vendor/htmx.min.js").status_code == 200
 
 
-def test_htmx_url_setting_points_the_page_and_the_csp_at_a_cdn(seeded_engine: Engine, settings: Settings) -> None:
+def test_htmx_url_setting_points_the_page_and_the_csp_at_a_cdn(seeded_settings: Settings) -> None:
     cdn = "https://unpkg.com/htmx.org@2.0.11/dist/htmx.min.js"
     import dataclasses
 
-    with TestClient(create_app(dataclasses.replace(settings, htmx_url=cdn))) as cdn_client:
+    with TestClient(create_app(dataclasses.replace(seeded_settings, htmx_url=cdn))) as cdn_client:
         response = cdn_client.get("/")
     assert f'<script src="{cdn}"' in response.text
     assert "script-src 'self' https://unpkg.com" in response.headers["content-security-policy"]
@@ -271,7 +271,7 @@ def test_a_month_only_date_is_shown_as_a_month(client: TestClient) -> None:
     assert "February 2016 (the month, no day given)" in page
 
 
-def test_pages_are_built_by_as_many_threads_as_set(seeded_engine: Engine, settings: Settings) -> None:
+def test_pages_are_built_by_as_many_threads_as_set(seeded_settings: Settings) -> None:
     import dataclasses
 
     import anyio.to_thread
@@ -287,16 +287,15 @@ def test_pages_are_built_by_as_many_threads_as_set(seeded_engine: Engine, settin
             layer = layer.app
         return layer.slots
 
-    with TestClient(create_app(dataclasses.replace(settings, page_threads=3))) as client:
+    with TestClient(create_app(dataclasses.replace(seeded_settings, page_threads=3))) as client:
         assert client.get("/days/2016-09-17").status_code == 200
         assert slots(client) == 3 and limit(client) == 3 + SPARE_THREADS  # the spare ones for static files
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(seeded_settings)) as client:
         assert client.get("/healthz").status_code == 200
-        assert slots(client) == page_threads(settings) == len(os.sched_getaffinity(0))
+        assert slots(client) == page_threads(seeded_settings) == len(os.sched_getaffinity(0))
 
 
-def test_more_concurrent_requests_than_pooled_connections_and_threads_all_finish(seeded_engine: Engine,
-                                                                                 settings: Settings) -> None:
+def test_more_concurrent_requests_than_pooled_connections_and_threads_all_finish(seeded_settings: Settings) -> None:
     """A request holding a pooled connection never waits for a page thread, so none can wait on another."""
     import asyncio
     import dataclasses
@@ -304,7 +303,7 @@ def test_more_concurrent_requests_than_pooled_connections_and_threads_all_finish
     import anyio.to_thread
     import httpx2
 
-    app = create_app(dataclasses.replace(settings, page_cache=False))
+    app = create_app(dataclasses.replace(seeded_settings, page_cache=False))
     pool = app.state.engine.pool
     concurrent = 3 * (pool.size() + pool._max_overflow)  # far more than the pool holds
     paths = ["/days/2016-09-17.json", "/search.json?q=convoy", "/days/2016-09-17", "/.json"]

@@ -10,9 +10,9 @@ import dataclasses
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
 
 import pytest
+from conftest import SharedClients
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -23,20 +23,12 @@ from app.queries.counts import MEMO_KEY, cached_rows
 from app.store.loader import load_paths
 from app.store.models import Article, Outlet, Report
 from app.web.app import create_app
-from benchmarks.scale import add_synthetic
-
-EXTRA_ARTICLES = 400
-EXTRA_REPORTS = 2_000
 
 
 @pytest.fixture
-def big_client(seeded_engine: Engine, settings: Settings) -> Iterator[TestClient]:
-    with Session(seeded_engine) as session:
-        articles = session.scalar(select(func.count(Article.id)))
-        reports = session.scalar(select(func.count(Report.id)))
-    add_synthetic(seeded_engine, articles + EXTRA_ARTICLES, reports + EXTRA_REPORTS)
-    with TestClient(create_app(settings)) as client:
-        yield client
+def big_client(big_settings: Settings, shared_clients: SharedClients) -> TestClient:
+    """The shared app over the seeds and the synthetic articles (conftest's big database)."""
+    return shared_clients.get(big_settings)
 
 
 def busiest_day(engine: Engine) -> str:
@@ -45,8 +37,8 @@ def busiest_day(engine: Engine) -> str:
                                .order_by(func.count(Report.id).desc(), Report.date).limit(1)).scalar_one().isoformat()
 
 
-def test_a_busy_day_is_paged_and_the_pages_cover_it_once(big_client: TestClient, seeded_engine: Engine) -> None:
-    day = busiest_day(seeded_engine)
+def test_a_busy_day_is_paged_and_the_pages_cover_it_once(big_client: TestClient, big_reader: Engine) -> None:
+    day = busiest_day(big_reader)
     first = big_client.get(f"/days/{day}.json").json()
     paging = first["paging"]
     assert paging["total"] > timeline.DAY_PAGE_SIZE and paging["page"] == 1
@@ -57,14 +49,14 @@ def test_a_busy_day_is_paged_and_the_pages_cover_it_once(big_client: TestClient,
         seen += [r["id"] for r in page["reports"]]
         url = page["paging"]["next_url"]
     assert len(seen) == len(set(seen)) == paging["total"]
-    with Session(seeded_engine) as session:
+    with Session(big_reader) as session:
         assert paging["total"] == session.scalar(
             select(func.count(Report.id)).where(Report.date == dt.date.fromisoformat(day)))
 
 
 def test_day_page_links_keep_the_filter_and_html_agrees_with_json(big_client: TestClient,
-                                                                  seeded_engine: Engine) -> None:
-    day = busiest_day(seeded_engine)
+                                                                  big_reader: Engine) -> None:
+    day = busiest_day(big_reader)
     slugs = [f["value"] for f in big_client.get(f"/days/{day}.json").json()["facets"] if f["count"]][:-1]
     query = "&".join(f"outlet={s}" for s in slugs)
     data = big_client.get(f"/days/{day}.json?{query}&page=2").json()
@@ -78,16 +70,16 @@ def test_day_page_links_keep_the_filter_and_html_agrees_with_json(big_client: Te
 
 
 def test_a_page_past_the_end_shows_the_last_and_a_bad_page_is_a_400(big_client: TestClient,
-                                                                    seeded_engine: Engine) -> None:
-    day = busiest_day(seeded_engine)
+                                                                    big_reader: Engine) -> None:
+    day = busiest_day(big_reader)
     last = big_client.get(f"/days/{day}.json?page=99999").json()["paging"]
     assert last["page"] == last["pages"] and last["next_url"] is None
     for bad in ("0", "-1", "x", "100001"):
         assert big_client.get(f"/days/{day}?page={bad}").status_code == 400
 
 
-def test_an_outlet_with_many_articles_is_paged(big_client: TestClient, seeded_engine: Engine) -> None:
-    with Session(seeded_engine) as session:
+def test_an_outlet_with_many_articles_is_paged(big_client: TestClient, big_reader: Engine) -> None:
+    with Session(big_reader) as session:
         slug, articles, reports = session.execute(
             select(Outlet.slug, func.count(func.distinct(Article.id)), func.count(Report.id))
             .join(Article, Article.outlet_id == Outlet.id).join(Report, Report.article_id == Article.id)

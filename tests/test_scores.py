@@ -46,8 +46,8 @@ def _assert_floor(result: dict) -> None:
     assert result["negatives_hit"] == 0, result
 
 
-def test_seeds_with_their_manifest_score(seeded_engine):
-    _assert_floor(_score(seeded_engine))
+def test_seeds_with_their_manifest_score(seeded_reader):
+    _assert_floor(_score(seeded_reader))
 
 
 @pytest.fixture

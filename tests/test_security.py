@@ -23,6 +23,7 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx2
 import pytest
+from conftest import SharedClients, SharedDatabases, read_only_engine, shared_settings
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
@@ -100,10 +101,28 @@ def hostile_engine(seeded_engine: Engine, catalog: Catalog, tmp_path: Path) -> E
     return seeded_engine
 
 
+def add_hostile_articles(engine: Engine, catalog: Catalog, folder: Path) -> None:
+    summary = load_paths(engine, [write_hostile_articles(folder / "hostile")], catalog=catalog)
+    assert summary.loaded == len(HOSTILE_SOURCES) and not summary.rejected, summary
+
+
 @pytest.fixture
-def hostile_client(hostile_engine: Engine, settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), raise_server_exceptions=False) as test_client:
-        yield test_client
+def hostile_settings(backend: str, shared_databases: SharedDatabases) -> Iterator[Settings]:
+    """Settings on a database of the seeds plus the hostile articles, shared read-only by this module's tests."""
+    with shared_settings(shared_databases, backend, "hostile", add_hostile_articles) as settings:
+        yield settings
+
+
+@pytest.fixture
+def hostile_reader(hostile_settings: Settings) -> Iterator[Engine]:
+    with read_only_engine(hostile_settings) as engine:
+        yield engine
+
+
+@pytest.fixture
+def hostile_client(hostile_settings: Settings, shared_clients: SharedClients) -> TestClient:
+    """The shared app over the hostile database; a server error is a response to look at, not an exception."""
+    return shared_clients.get(hostile_settings, raise_server_exceptions=False)
 
 
 def hostile_ids(engine: Engine) -> dict[str, int]:
@@ -177,9 +196,9 @@ def assert_inert(url: str, body: str) -> None:
         assert re.fullmatch(r'<script src="/static/[\w./-]+"( defer)?>', tag), f"{url}: foreign script {tag}"
 
 
-def test_hostile_articles_render_as_inert_text_everywhere(hostile_client: TestClient, hostile_engine: Engine,
+def test_hostile_articles_render_as_inert_text_everywhere(hostile_client: TestClient, hostile_reader: Engine,
                                                          catalog: Catalog) -> None:
-    responses = crawl(hostile_client, hostile_engine, catalog)
+    responses = crawl(hostile_client, hostile_reader, catalog)
     assert len(responses) >= 10
     kinds: set[str] = set()
     for url, response in responses.items():
@@ -195,7 +214,7 @@ def test_hostile_articles_render_as_inert_text_everywhere(hostile_client: TestCl
             assert content_type.startswith("text/"), f"{url}: unexpected type {content_type}"
     assert {"text/html", "application/json"} <= kinds
     # The hostile text did reach the pages, as visible, escaped text.
-    ids = hostile_ids(hostile_engine)
+    ids = hostile_ids(hostile_reader)
     for url in ["/days/2016-09-17", "/milestones/deir-ezzor-airstrike", f"/articles/{ids['hostile.txt']}"]:
         page = responses[url].text
         assert "&lt;script&gt;window.__xss = &#34;quote&#34;&lt;/script&gt;" in page, url
@@ -204,8 +223,8 @@ def test_hostile_articles_render_as_inert_text_everywhere(hostile_client: TestCl
     assert "&lt;script&gt;window.__xss = 6&lt;/script&gt;" in outlet  # the manifest's hostile title
 
 
-def test_a_javascript_url_is_never_a_link(hostile_client: TestClient, hostile_engine: Engine) -> None:
-    for source, article_id in hostile_ids(hostile_engine).items():
+def test_a_javascript_url_is_never_a_link(hostile_client: TestClient, hostile_reader: Engine) -> None:
+    for source, article_id in hostile_ids(hostile_reader).items():
         page = hostile_client.get(f"/articles/{article_id}").text
         assert ">original</a>" not in page, source  # the article's javascript: URL is not linked
         assert_inert(f"/articles/{article_id}", page)
@@ -213,8 +232,8 @@ def test_a_javascript_url_is_never_a_link(hostile_client: TestClient, hostile_en
         assert url is None or url.startswith("javascript:")  # HTML extraction drops a canonical link that is no URL
 
 
-def test_lookalike_outlet_name_is_not_the_real_outlet(hostile_client: TestClient, hostile_engine: Engine) -> None:
-    article_id = hostile_ids(hostile_engine)["lookalike.html"]
+def test_lookalike_outlet_name_is_not_the_real_outlet(hostile_client: TestClient, hostile_reader: Engine) -> None:
+    article_id = hostile_ids(hostile_reader)["lookalike.html"]
     data = hostile_client.get(f"/articles/{article_id}.json").json()
     assert data["outlet"] is None or data["outlet"]["slug"] != "al-jazeera"
     al_jazeera = hostile_client.get("/outlets/al-jazeera.json").json()
@@ -248,9 +267,9 @@ class BidiIsolation(HTMLParser):
 
 
 def test_right_to_left_override_stays_inside_its_own_element(hostile_client: TestClient,
-                                                           hostile_engine: Engine) -> None:
+                                                           hostile_reader: Engine) -> None:
     """A bidi override in article text sits in an element with dir= (or <bdi>): it cannot flip the page."""
-    ids = hostile_ids(hostile_engine)
+    ids = hostile_ids(hostile_reader)
     for path in ["/days/2016-09-16", "/days/2016-09-17", f"/articles/{ids['hostile.txt']}",
                  f"/articles/{ids['lookalike.html']}", "/outlets/rt"]:
         page = hostile_client.get(path).text
@@ -318,8 +337,8 @@ def test_a_right_to_left_override_in_a_title_cannot_reverse_the_tab_or_the_feed(
         assert RLO in client.get(f"/days/{day}.json").text  # data stays as written (JSON, CSV)
 
 
-def test_exports_keep_hostile_text_as_data(hostile_engine: Engine) -> None:
-    with Session(hostile_engine) as session:
+def test_exports_keep_hostile_text_as_data(hostile_reader: Engine) -> None:
+    with Session(hostile_reader) as session:
         data = export_data(session)
     quotes = [r["quote"] for r in data["reports"] if r["source"] in HOSTILE_SOURCES]
     assert any("<script>" in q for q in quotes)
@@ -420,9 +439,8 @@ def test_a_request_uvicorn_cannot_parse_gets_its_fixed_400_without_our_headers(l
     assert b"text/plain" in head and b"content-security-policy" not in head.lower()
 
 
-def test_absolute_links_come_from_the_public_url_when_one_is_set(seeded_engine: Engine,
-                                                                  settings: Settings) -> None:
-    public = dataclass_replace(settings, public_url="https://timeline.example.org/ceasefire")
+def test_absolute_links_come_from_the_public_url_when_one_is_set(seeded_settings: Settings) -> None:
+    public = dataclass_replace(seeded_settings, public_url="https://timeline.example.org/ceasefire")
     with TestClient(create_app(public)) as client:
         for path in LINKED_EXPORTS:
             for host in ("evil.example", "testserver"):
@@ -452,8 +470,8 @@ def test_a_server_error_is_a_page_with_the_security_headers(settings: Settings, 
             assert_security_headers(response)
 
 
-def test_an_unexpected_exception_is_a_500_page_with_the_security_headers(settings: Settings, seeded_engine) -> None:
-    app = create_app(settings)
+def test_an_unexpected_exception_is_a_500_page_with_the_security_headers(seeded_settings: Settings) -> None:
+    app = create_app(seeded_settings)
 
     def boom() -> None:
         raise RuntimeError("a bug")
@@ -475,8 +493,9 @@ def dataclass_replace(settings: Settings, **changes: object) -> Settings:
 # -- read-only ------------------------------------------------------------------------------------
 
 
-def test_the_apps_engine_cannot_write(client: TestClient) -> None:
-    engine: Engine = client.app.state.engine
+def test_the_apps_engine_cannot_write(fresh_client: TestClient) -> None:
+    """On a writable database of its own: the app's engine must refuse writes itself, not the file or server."""
+    engine: Engine = fresh_client.app.state.engine
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM article")).scalar_one() > 0
         for statement in [
