@@ -1,4 +1,5 @@
-"""The timeline in real Chromium: each row's headline, the chart of reports per day, and axe-core's rules."""
+"""The timeline in real Chromium: each row's headline, the chart of reports per day; and axe-core's rules on
+every kind of page."""
 
 from __future__ import annotations
 
@@ -85,7 +86,10 @@ def test_chart_is_drawn_without_javascript(no_js_page) -> None:  # noqa: F811
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
-@pytest.mark.parametrize("path", ["/", "/?outlet=rt", "/days/2016-09-17"])
+@pytest.mark.parametrize("path", [
+    "/", "/?outlet=rt", "/days/2016-09-17", "/milestones/deir-ezzor-airstrike", "/outlets/rt", "/articles/2",
+    "/search?q=convoy", "/coverage", "/figures", "/claims", "/days/2015-01-01",
+])
 def test_axe_core_finds_no_violation(browser, live_server: str, path: str, width: str) -> None:  # noqa: F811
     context = browser.new_context(base_url=live_server, viewport={"width": WIDTHS[width], "height": 900})
     try:
