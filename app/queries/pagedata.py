@@ -99,6 +99,20 @@ class Coverage:
 
 
 @dataclass(frozen=True)
+class Headline:
+    """What happened on a day, in one line: a milestone as the catalogue names it, else the day's most-told event
+    in its reports' own words; with how many outlets (and reports) told it that day, under the filter."""
+
+    text: str  # the whole line as plain text: the milestone's title, or 'Speaker: “their words”'
+    outlets: int
+    reports: int
+    milestone: MilestoneRef | None = None  # the milestone it is, when it is one
+    kind: str | None = None  # else the event's kind...
+    speaker: str | None = None  # ...its speaker, when the reports name one...
+    words: str | None = None  # ...and a clause of its most-told quote, as the article wrote it ('…' where cut)
+
+
+@dataclass(frozen=True)
 class DayRow:
     date: dt.date
     clock: TruceClock | None
@@ -106,6 +120,7 @@ class DayRow:
     coverage: list[Coverage]
     reports: int  # reports that day, under the current filter
     quiet: bool  # no report and no milestone: shown as quiet, not skipped
+    headline: Headline | None = None  # None only on a quiet day
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from app.queries.common import (
     truce_clock,
 )
 from app.queries.counts import cached_rows, cached_scalar
+from app.queries.headlines import day_headlines
 from app.queries.pagedata import (
     Coverage,
     DayCount,
@@ -83,6 +84,7 @@ def timeline(session: Session, window: Window, selected: Sequence[str],
     totals: Counter[dt.date] = Counter()
     for (day, _), n in counts.items():
         totals[day] += n
+    headlines = day_headlines(session, frame, conditions, milestones)
     days = []
     day = frame[0]
     while day <= frame[1]:
@@ -90,7 +92,7 @@ def timeline(session: Session, window: Window, selected: Sequence[str],
         total = totals[day]
         marks = [m for m in milestones if m.date == day]
         days.append(DayRow(day, truce_clock(day, start, end), marks, coverage, total,
-                           quiet=total == 0 and not marks))
+                           quiet=total == 0 and not marks, headline=headlines.get(day)))
         day += ONE_DAY
     return TimelinePage(frame[0], frame[1], days, columns, facets, selected, outside, undated, agency_facets,
                         agencies)

@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
 
 from app.formats import bidi_isolated
+from app.web.chart import day_chart
 from app.web.colours import outlet_colour, strip_colours
 from app.web.urls import Urls
 
@@ -31,6 +32,7 @@ def make_templates(directory: Path, htmx_url: str | None) -> Jinja2Templates:
     templates.env.globals["htmx_url"] = htmx_url
     templates.env.globals["outlet_colour"] = outlet_colour
     templates.env.globals["strip_colours"] = strip_colours
+    templates.env.globals["day_chart"] = lambda days, colours: day_chart(days, colours, day_label)
     templates.env.filters["day_label"] = day_label
     templates.env.filters["long_day"] = long_day
     templates.env.filters["plural"] = plural

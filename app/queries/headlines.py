@@ -1,0 +1,176 @@
+"""Each timeline row's headline: what happened that day, in one line, taken from the catalogue or the reports.
+
+A day with a milestone is headed by the milestone as the catalogue names it (the one most outlets told, when
+there are several). Any other day is headed by its most-told event: its reports grouped by milestone, else by
+kind and speaker, the group told by the most outlets (then the most reports) winning; its words are a clause of
+that group's most-repeated quote, never text of our own. Two queries for the whole timeline, whatever its length:
+one grouped count of every day's events, then the quotes of the winning groups alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.queries.common import milestone_refs, outlet_slug
+from app.queries.counts import cached_rows
+from app.queries.pagedata import Headline, MilestoneRef
+from app.store.models import Article, Milestone, Outlet, Report
+
+MIN_CLAUSE_WORDS = 4  # a shorter clause ('he added', 'Meanwhile') says too little to stand for an event
+MAX_HEADLINE_WORDS = 14  # a longer clause is cut after this many words, so the headline stays one line
+ATTRIBUTION_MAX_WORDS = 8  # '..., French Foreign Minister Jean Dupont said on Friday' is who spoke, not what
+LEAST_TOLD_KIND = "other"  # among equally told events, a named kind says more than "other"
+
+# Where a quote's clauses meet: semicolons, colons, dashes between words, brackets, commas, and a sentence's end
+# (a full stop after a lower-case word, so 'U.N.' and 'Mr.' stay whole).
+CLAUSE_BREAK = re.compile(r"\s*(?:[;:!?()\[\]]|,\s|\s[-–—]\s|—|…|(?<=[a-z]{2})\.(?=[\s\"”’']|$))\s*")
+QUOTE_MARKS = re.compile(r"[\"“”«»„]|(?<!\w)['‘’]|['‘’](?!\w)")  # double marks, and single ones off a word
+SPEECH_VERB = re.compile(r"\b(?:said|says|say|told|tells|added|adds|noted|stressed|insisted|stated|according to)\b",
+                         re.IGNORECASE)
+LEADING_LINK = re.compile(r"^(?:and|but|so|also|meanwhile|however|earlier|later|still|yet)\b,?\s*", re.IGNORECASE)
+TRAILING_LINK = re.compile(r"\s+(?:and|but|or|of|to|the|a|an|in|on|at|by|for|with|that|which|who|where|while)$",
+                           re.IGNORECASE)
+
+
+# -- words from a quote (pure) -------------------------------------------------------------------
+
+
+def event_words(quote: str) -> str:
+    """A few of the quote's own words that tell its event: its first clause that says more than who spoke, cut
+    to MAX_HEADLINE_WORDS, with '…' where words of the quote are left out before or after."""
+    text = " ".join(QUOTE_MARKS.sub(" ", quote).split())
+    clauses = [c for c in CLAUSE_BREAK.split(text) if c.strip()]
+    if not clauses:
+        return ""
+    chosen = next((i for i, c in enumerate(clauses) if _tells_event(c)), None)
+    if chosen is None:  # every clause is short or an attribution: the longest says the most
+        chosen = max(range(len(clauses)), key=lambda i: len(clauses[i].split()))
+    clause = clauses[chosen].strip()
+    unlinked = LEADING_LINK.sub("", clause)
+    words = unlinked.split()
+    before = chosen > 0 or unlinked != clause
+    after = chosen < len(clauses) - 1 or len(words) > MAX_HEADLINE_WORDS
+    kept = " ".join(words[:MAX_HEADLINE_WORDS])
+    if after:
+        kept = TRAILING_LINK.sub("", kept)
+    kept = kept[:1].upper() + kept[1:] if not before else kept
+    return f"{'…' if before else ''}{kept}{'…' if after else ''}"
+
+
+def _tells_event(clause: str) -> bool:
+    words = clause.split()
+    if len(words) < MIN_CLAUSE_WORDS:
+        return False
+    return not (len(words) <= ATTRIBUTION_MAX_WORDS and SPEECH_VERB.search(clause))
+
+
+def quoted_line(speaker: str | None, words: str) -> str:
+    """'Speaker: “their words”', or the words alone when they name no speaker or name the speaker themselves."""
+    named = speaker and speaker.casefold() not in words.casefold()
+    return f"{speaker}: “{words}”" if named else f"“{words}”"
+
+
+# -- a day's events (the grouped query) ---------------------------------------------------------
+
+
+@dataclass
+class _Event:
+    """Reports of one day telling one event: one milestone, or one kind from one speaker."""
+
+    milestone: str | None
+    kind: str
+    speaker: str | None
+    outlets: set[str] = field(default_factory=set)
+    reports: int = 0
+
+    def rank(self) -> tuple:
+        """Most outlets first, then most reports, a named kind before 'other', then a fixed order."""
+        return (-len(self.outlets), -self.reports, self.kind == LEAST_TOLD_KIND, self.speaker is None,
+                self.milestone or "", self.kind, self.speaker or "")
+
+
+def day_headlines(session: Session, frame: tuple[dt.date, dt.date], conditions: list[ColumnElement[bool]],
+                  milestones: list[MilestoneRef]) -> dict[dt.date, Headline]:
+    """The headline of every day of the frame that has a milestone or a report under the conditions."""
+    events = _day_events(session, frame, conditions)
+    marks: dict[dt.date, list[MilestoneRef]] = defaultdict(list)
+    for m in milestones:
+        marks[m.date].append(m)
+    headlines: dict[dt.date, Headline] = {}
+    told: dict[dt.date, _Event] = {}
+    for day in sorted(set(events) | set(marks)):
+        if marks.get(day):
+            headlines[day] = _milestone_headline(marks[day], events.get(day, {}))
+        elif events.get(day):
+            told[day] = min(events[day].values(), key=_Event.rank)
+    others = {e.milestone for e in told.values() if e.milestone}
+    refs = {m.slug: m for m in milestone_refs(session, Milestone.slug.in_(others))} if others else {}
+    said = {day: e for day, e in told.items() if e.milestone is None}
+    quotes = _top_quotes(session, said, conditions) if said else {}
+    for day, event in told.items():
+        if event.milestone in refs:
+            headlines[day] = _headline_of(refs[event.milestone], event)
+        else:
+            words = event_words(quotes.get(day, ""))
+            text = quoted_line(event.speaker, words) if words else (event.speaker or event.kind.replace("_", " "))
+            headlines[day] = Headline(text, len(event.outlets), event.reports, kind=event.kind,
+                                      speaker=event.speaker, words=words or None)
+    return headlines
+
+
+def _day_events(session: Session, frame: tuple[dt.date, dt.date], conditions: list[ColumnElement[bool]]
+                ) -> dict[dt.date, dict[tuple, _Event]]:
+    """Every day's events with the outlets that told each: one grouped query over the frame."""
+    rows = cached_rows(session,
+        select(Report.date, Milestone.slug, Report.kind, Report.speaker, Outlet.slug, func.count(Report.id))
+        .join(Article, Report.article_id == Article.id).outerjoin(Outlet, Article.outlet_id == Outlet.id)
+        .outerjoin(Milestone, Report.milestone_id == Milestone.id)
+        .where(Report.date.between(*frame), *conditions)
+        .group_by(Report.date, Milestone.slug, Report.kind, Report.speaker, Outlet.slug)
+    )
+    days: dict[dt.date, dict[tuple, _Event]] = defaultdict(dict)
+    for day, milestone, kind, speaker, outlet, n in rows:
+        # A milestone is one event whoever tells it; anything else is one kind from one speaker.
+        key = (milestone,) if milestone else (None, kind, speaker)
+        event = days[day].setdefault(key, _Event(milestone, kind, None if milestone else speaker))
+        event.outlets.add(outlet_slug(outlet))
+        event.reports += n
+    return days
+
+
+def _milestone_headline(marks: list[MilestoneRef], events: dict[tuple, _Event]) -> Headline:
+    """The day's milestone most outlets told (the catalogue's first among equals)."""
+    def told(m: MilestoneRef) -> _Event:
+        return events.get((m.slug,)) or _Event(m.slug, m.kind, None)
+    lead = min(marks, key=lambda m: (-len(told(m).outlets), -told(m).reports))
+    return _headline_of(lead, told(lead))
+
+
+def _headline_of(milestone: MilestoneRef, event: _Event) -> Headline:
+    return Headline(milestone.title, len(event.outlets), event.reports, milestone=milestone, kind=milestone.kind)
+
+
+def _top_quotes(session: Session, said: dict[dt.date, _Event], conditions: list[ColumnElement[bool]]
+                ) -> dict[dt.date, str]:
+    """Each day's most-repeated quote of its winning event (the shortest among equals): one query for all days."""
+    def speaker_is(speaker: str | None) -> ColumnElement[bool]:
+        return Report.speaker.is_(None) if speaker is None else Report.speaker == speaker
+    groups = [and_(Report.date == day, Report.kind == e.kind, speaker_is(e.speaker)) for day, e in said.items()]
+    rows = cached_rows(session,
+        select(Report.date, Report.kind, Report.speaker, Report.quote, func.count(Report.id))
+        .join(Article, Report.article_id == Article.id)
+        .where(Report.milestone_id.is_(None), or_(*groups), *conditions)
+        .group_by(Report.date, Report.kind, Report.speaker, Report.quote)
+    )
+    best: dict[dt.date, tuple[int, int, str]] = {}
+    for day, _, _, quote, n in rows:
+        ranked = (-n, len(quote), quote)
+        if day not in best or ranked < best[day]:
+            best[day] = ranked
+    return {day: quote for day, (_, _, quote) in best.items()}
