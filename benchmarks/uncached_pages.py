@@ -88,22 +88,44 @@ def captured_statements(client, path: str) -> list[tuple[str, Any]]:
 # -- the floor: the same SQL, the same markup, no framework ------------------------------------------------
 
 
-def floor_page(dbapi_connection, statements: list[tuple[str, Any]]) -> str:
+def floor_page(dbapi_connection, statements: list[tuple[str, Any]], grid: tuple[list[str], list[str]] | None = None
+               ) -> str:
     """The page's statements run on a plain DBAPI connection, their rows made into the page's markup by
-    string formatting: a report block for every row that carries a quote, a chip or cell for every other."""
+    string formatting: a report block for every row that carries a quote, a chip for every other; with a
+    grid (the timeline's days and outlet columns), a row of coverage cells per day as the strip shows it."""
     parts = []
+    coverage: dict[tuple[str, str], int] = {}
     for sql, parameters in statements:
         cursor = dbapi_connection.cursor()
         cursor.execute(sql, parameters)
         names = [d[0] for d in cursor.description or ()]
         rows = cursor.fetchall()
         cursor.close()
-        quote = _column(names, "quote")
-        if quote is None:
-            parts.extend(_chip(row) for row in rows)
-        else:
+        if _column(names, "quote") is not None:
             parts.extend(_report_block(dict(zip(names, row, strict=True))) for row in rows)
+            continue
+        parts.extend(_chip(row) for row in rows)
+        if len(names) == 3:  # (day, outlet, count): the coverage strip's cells
+            coverage.update({(str(day), str(slug)): n for day, slug, n in rows})
+    if grid is not None:
+        days, outlets = grid
+        parts.extend(_day_row(day, outlets, coverage) for day in days)
     return "".join(parts)
+
+
+def _day_row(day: str, outlets: list[str], coverage: dict[tuple[str, str], int]) -> str:
+    cells = []
+    for i, slug in enumerate(outlets):
+        n = coverage.get((day, slug), 0)
+        if n:
+            cells.append(f'<li class="cell oc-{i} on" data-outlet="{slug}"><a href="/days/{day}?outlet={slug}" '
+                         f'title="{slug}: {n} reports">{n}<span class="visually-hidden"> from {slug}</span></a></li>')
+        else:
+            cells.append(f'<li class="cell oc-{i}" data-outlet="{slug}"><span title="{slug}: nothing">'
+                         f'<span class="visually-hidden">{slug}: nothing</span></span></li>')
+    return (f'<li class="day"><a class="day-date" href="/days/{day}"><time datetime="{day}">{day}</time></a>'
+            f'<span class="day-clock"></span><ul class="strip" aria-label="Coverage">{"".join(cells)}</ul>'
+            f'<div class="day-events"></div></li>\n')
 
 
 def _column(names: list[str], wanted: str) -> int | None:
@@ -154,12 +176,13 @@ def floor_ratios(url: str, repeat: int) -> list[tuple[str, float, float]]:
     results = []
     with client_for(url) as client:
         connection = raw_connection(url)
+        timeline = client.get("/.json").json()
+        grid = ([d["date"] for d in timeline["days"]], [o["slug"] for o in timeline["outlets"]])
         for label, path in PAGES:
             app_ms = median_ms(lambda path=path: get(client, path), repeat)
             statements = captured_statements(client, path)
-            if connection.__class__.__module__.startswith("psycopg"):
-                statements = [(sql, parameters) for sql, parameters in statements]
-            floor_ms = median_ms(lambda s=statements: floor_page(connection, s), repeat)
+            page_grid = grid if path == "/" else None
+            floor_ms = median_ms(lambda s=statements, g=page_grid: floor_page(connection, s, g), repeat)
             results.append((label, app_ms, floor_ms))
         connection.close()
     return results
