@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.queries.common import (
@@ -161,15 +161,21 @@ def day(session: Session, window: Window, date: dt.date, selected: Sequence[str]
 
 def _wire_copies(session: Session, *conditions: ColumnElement[bool]) -> list[WireCopy]:
     """The articles with a report matching the conditions that run an agency's copy under a host of their own."""
+    # First their ids, from the few articles that run an agency's copy (its index) and each one's reports (the
+    # date index), not from every report of a busy day; then the texts of those few alone. The conditions in
+    # the EXISTS name the outer article: a report of this article that matches them.
+    ids = session.scalars(
+        select(Article.id).where(  # "> 0", not "IS NOT NULL": SQLite then takes the agency index (ids are > 0)
+            Article.agency_id > 0, or_(Article.outlet_id.is_(None), Article.outlet_id != Article.agency_id),
+            exists(select(Report.id).where(Report.article_id == Article.id, *conditions)))
+    ).all()
+    if not ids:
+        return []
     host, agency = aliased(Outlet), aliased(Outlet)
-    # Not correlated: the conditions name Article, and here they must mean the reports' own articles.
-    matching = select(Report.article_id).join(Article, Report.article_id == Article.id).where(*conditions)
     rows = session.execute(
         select(Article.id, Article.text, agency.slug, agency.name, host.slug, host.name)
         .join(agency, Article.agency_id == agency.id).outerjoin(host, Article.outlet_id == host.id)
-        .where(Article.id.in_(matching.correlate(None)),
-               or_(Article.outlet_id.is_(None), Article.outlet_id != Article.agency_id))
-        .order_by(Article.source)
+        .where(Article.id.in_(ids)).order_by(Article.source)
     )
     return [WireCopy(article_id, OutletRef(agency_slug, agency_name),
                      OutletRef(host_slug, host_name) if host_slug else None, text)
@@ -184,7 +190,12 @@ def report_page(session: Session, page: int, size: int, *conditions: ColumnEleme
         total = session.scalar(
             select(func.count(Report.id)).join(Article, Report.article_id == Article.id).where(*conditions))
     pages = paging(page, size, total or 0)
-    rows = session.execute(REPORT_ITEMS.where(*conditions).limit(size).offset(pages.offset))
+    # The page's ids first: a busy day's sort then carries ids, not every quote, basis and title.
+    ids = session.scalars(
+        select(Report.id).join(Article, Report.article_id == Article.id).where(*conditions)
+        .order_by(Article.source, Report.position, Report.id).limit(size).offset(pages.offset)
+    ).all()
+    rows = session.execute(REPORT_ITEMS.where(Report.id.in_(ids))) if ids else []
     return [report_item(row) for row in rows], pages
 
 
