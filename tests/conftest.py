@@ -166,7 +166,7 @@ class SharedDatabases:
         key = (backend, name)
         if key not in self._built:
             folder = self._folder / f"{backend}-{name}"
-            folder.mkdir()
+            folder.mkdir(exist_ok=True)  # a build that skipped (no PostgreSQL server) may have made it
             build = self._build_postgres if backend == "postgresql" else self._build_sqlite
             self._built[key] = build(folder, add)
         return self._built[key]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.queries import timeline
 from app.queries.headlines import event_words, quoted_line
 from app.queries.pagedata import Window
+from app.store.counts import rebuild_counts
 from app.store.models import Article, Milestone, Outlet, Report
 
 WINDOW = Window(dt.date(2016, 9, 1), dt.date(2016, 10, 31))
@@ -93,6 +94,8 @@ class Rows:
 
 
 def headlines(session: Session, outlets: list[str] | None = None) -> dict[dt.date, object]:
+    session.flush()
+    rebuild_counts(session.connection())  # the rows went in around the loader, which keeps the counts
     session.commit()
     return {d.date: d.headline for d in timeline.timeline(session, WINDOW, outlets or []).days}
 

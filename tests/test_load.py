@@ -20,8 +20,9 @@ from app.config import Settings
 from app.extract.types import ExtractedArticle, ExtractedReport, KnownMeta
 from app.queries.export import export_data, to_json
 from app.store import loader, workers
+from app.store.counts import rebuild_counts
 from app.store.loader import MAX_READ_BYTES, Extracted, FileResult, _write_batch, load_paths, shown
-from app.store.models import Article, Milestone, Outlet, Report
+from app.store.models import Article, Milestone, Outlet, Report, ReportCount
 from app.store.seedfiles import MANIFEST_FILE
 from app.store.workers import Job, extract_file
 
@@ -431,7 +432,7 @@ def test_reports_go_in_a_few_multi_row_statements_and_the_data_version_moves(eng
     report_inserts: list[str] = []
 
     def seen(_conn, _cursor, statement, _parameters, _context, _executemany):
-        if statement.lstrip().upper().startswith("INSERT INTO REPORT"):
+        if re.match(r"\s*INSERT INTO report\b", statement, re.IGNORECASE):  # not report_count
             report_inserts.append(statement)
 
     event.listen(engine, "before_cursor_execute", seen)
@@ -674,3 +675,50 @@ def test_a_name_with_a_newline_is_stored_as_it_is_and_shown_escaped(engine, cata
     load_paths(engine, [tmp_path], catalog=catalog, progress=seen.append)
     assert sources(engine) == ["a\nb.txt"]
     assert [r.describe() for r in seen] == [r"loaded a\nb.txt: 1 reports, 1 dated"]
+
+
+# -- the report counts the pages sum -------------------------------------------------------------
+
+
+def counts_table(engine) -> dict[tuple, int]:
+    """report_count summed by key, rows of nought left out (so two rows of one key compare as their sum)."""
+    key = (ReportCount.date, ReportCount.precision, ReportCount.outlet_id, ReportCount.agency_id, ReportCount.kind)
+    with Session(engine) as session:
+        rows = session.execute(select(*key, func.sum(ReportCount.reports)).group_by(*key))
+        return {tuple(row[:5]): row[5] for row in rows if row[5]}
+
+
+def counts_afresh(engine) -> dict[tuple, int]:
+    key = (Report.date, Report.precision, Article.outlet_id, Article.agency_id, Report.kind)
+    with Session(engine) as session:
+        rows = session.execute(select(*key, func.count(Report.id)).join(Article).group_by(*key))
+        return {tuple(row[:5]): row[5] for row in rows}
+
+
+def test_the_seeds_counts_are_those_of_a_fresh_group_by(seeded_engine):
+    assert counts_table(seeded_engine) == counts_afresh(seeded_engine)
+    assert len(counts_afresh(seeded_engine)) > 5  # several outlets, dates and kinds: a real check
+
+
+def test_counts_follow_a_load_a_changed_file_and_a_removal(engine, catalog, tmp_path, fake):
+    write(tmp_path, "a.txt", article("2016-09-12 truce_start truce-begins", "2016-09-12 other -", "undated other -"))
+    write(tmp_path, "b.txt", article("2016-09-12 other -", "2016-09-19 truce_end -"))
+    load_paths(engine, [tmp_path], catalog=catalog)
+    assert counts_table(engine) == counts_afresh(engine)
+    assert sum(counts_table(engine).values()) == 5
+    write(tmp_path, "a.txt", article("2016-09-13 other -", "2016-09-19 truce_end -"))
+    assert load_paths(engine, [tmp_path], catalog=catalog).replaced == 1
+    assert counts_table(engine) == counts_afresh(engine)
+    assert loader.remove_articles(engine, ["b.txt", "never-loaded.txt"]) == 1
+    assert counts_table(engine) == counts_afresh(engine)
+    assert sorted(counts_table(engine).values()) == [1, 1]
+    loader.remove_articles(engine, ["a.txt"])
+    with Session(engine) as session:  # the last report of a key takes its row with it
+        assert session.scalar(select(func.count(ReportCount.id))) == 0
+
+
+def test_rebuilt_counts_are_those_of_a_fresh_group_by(seeded_engine):
+    with seeded_engine.begin() as connection:
+        connection.execute(ReportCount.__table__.delete())
+        rebuild_counts(connection)
+    assert counts_table(seeded_engine) == counts_afresh(seeded_engine)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import ColumnElement, Row, Select, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from app.extract.types import UNKNOWN_OUTLET_SLUG
-from app.queries.counts import cached_rows, cached_scalar
-from app.queries.export import report_dict, reports_select
 from app.queries.pagedata import (
     Facet,
     MilestoneRef,
@@ -18,7 +18,7 @@ from app.queries.pagedata import (
     ReportItem,
     TruceClock,
 )
-from app.store.models import Article, Milestone, Outlet, Report
+from app.store.models import Article, Milestone, Outlet, Report, ReportCount
 
 ONE_DAY = dt.timedelta(days=1)
 TRUCE_START_KIND = "truce_start"
@@ -49,6 +49,25 @@ class UnknownAgency(LookupError):
 
 
 
+@dataclass(frozen=True)
+class Tally:
+    """Where a page counts reports: the reports themselves (any condition on Report or Article), or the
+    loader's report_count rows (conditions on ReportCount: date, precision, outlet, agency, kind), which a
+    page sums in a fraction of the time on a big database."""
+
+    source: Any  # what the counting SELECT reads from
+    total: ColumnElement[int]  # the count of the rows under the conditions
+    outlet_id: Any
+    agency_id: Any
+    date: Any
+
+
+REPORTS = Tally(Report.__table__.join(Article.__table__, Report.article_id == Article.id), func.count(Report.id),
+                Article.outlet_id, Article.agency_id, Report.date)
+COUNTS = Tally(ReportCount.__table__, func.coalesce(func.sum(ReportCount.reports), 0), ReportCount.outlet_id,
+               ReportCount.agency_id, ReportCount.date)
+
+
 # -- shared pieces -------------------------------------------------------------------------------
 
 
@@ -67,12 +86,12 @@ def check_outlets(session: Session, slugs: Sequence[str]) -> list[str]:
     return wanted
 
 
-def outlet_filter(selected: Sequence[str]) -> ColumnElement[bool] | None:
+def outlet_filter(selected: Sequence[str], tally: Tally = REPORTS) -> ColumnElement[bool] | None:
     """Articles of the chosen outlets; the unknown outlet's slug chooses the articles that name none."""
     if not selected:
         return None
-    named = Article.outlet_id.in_(select(Outlet.id).where(Outlet.slug.in_(selected)))
-    return or_(named, Article.outlet_id.is_(None)) if UNKNOWN_OUTLET.slug in selected else named
+    named = tally.outlet_id.in_(select(Outlet.id).where(Outlet.slug.in_(selected)))
+    return or_(named, tally.outlet_id.is_(None)) if UNKNOWN_OUTLET.slug in selected else named
 
 
 def _agency_rows() -> Select:
@@ -87,42 +106,48 @@ def check_agencies(session: Session, slugs: Sequence[str]) -> list[str]:
     wanted = list(dict.fromkeys(slugs))
     if not wanted:
         return []
-    known = {slug for slug, _ in cached_rows(session, _agency_rows())}
+    known = {slug for slug, _ in session.execute(_agency_rows())}
     for slug in wanted:
         if slug not in known:
             raise UnknownAgency(slug, sorted(known))
     return wanted
 
 
-def agency_filter(selected: Sequence[str]) -> ColumnElement[bool] | None:
+def agency_filter(selected: Sequence[str], tally: Tally = REPORTS) -> ColumnElement[bool] | None:
     """Articles running the copy of one of the chosen agencies."""
     if not selected:
         return None
-    return Article.agency_id.in_(select(Outlet.id).where(Outlet.slug.in_(selected)))
+    return tally.agency_id.in_(select(Outlet.id).where(Outlet.slug.in_(selected)))
 
 
-def agency_facet_counts(session: Session, selected: Sequence[str], *conditions: ColumnElement[bool]) -> list[Facet]:
+def agency_facet_counts(session: Session, selected: Sequence[str], *conditions: ColumnElement[bool],
+                        tally: Tally = REPORTS) -> list[Facet]:
     """One facet per agency whose copy some article runs under its own host (plus any selected one), counting
     the reports under the conditions; an agency's own pages (TASS on tass.com) are not wire copy."""
-    rows = cached_rows(session,
-        select(Outlet.slug, Outlet.name, func.count(Report.id))
-        .select_from(Report).join(Article, Report.article_id == Article.id)
-        .join(Outlet, Article.agency_id == Outlet.id)
-        .where(*conditions).group_by(Outlet.slug, Outlet.name)
+    rows = session.execute(
+        select(Outlet.slug, tally.total).select_from(tally.source)
+        .join(Outlet, tally.agency_id == Outlet.id).where(*conditions).group_by(Outlet.slug)
     )
-    counts = {slug: n for slug, _, n in rows}
-    carried = cached_rows(session,
-        select(Outlet.slug, Outlet.name).join(Article, Article.agency_id == Outlet.id)
-        .where(or_(Article.outlet_id.is_(None), Article.outlet_id != Article.agency_id))
-        .group_by(Outlet.slug, Outlet.name).order_by(func.lower(Outlet.name))
-    )
+    counts = {slug: n for slug, n in rows}
+    carried = session.execute(_carried_agencies(tally))
     agencies = [OutletRef(slug, name) for slug, name in carried]
     shown = {a.slug for a in agencies}
     missing = [s for s in selected if s not in shown]
     if missing:
-        agencies += [OutletRef(slug, name) for slug, name in cached_rows(session, _agency_rows())
-                     if slug in missing]
+        agencies += [OutletRef(slug, name) for slug, name in session.execute(_agency_rows()) if slug in missing]
     return [Facet(a.slug, a.name, counts.get(a.slug, 0), a.slug in selected) for a in agencies]
+
+
+def _carried_agencies(tally: Tally) -> Select:
+    """Agencies whose copy an article runs under another host: from the articles, or (COUNTS) from the
+    counts of their reports, the same agencies but for one carried only by articles without a report."""
+    if tally is REPORTS:
+        outlet_id, agency_id, source = Article.outlet_id, Article.agency_id, Article.__table__
+    else:
+        outlet_id, agency_id, source = tally.outlet_id, tally.agency_id, tally.source
+    return (select(Outlet.slug, Outlet.name).select_from(source).join(Outlet, agency_id == Outlet.id)
+            .where(or_(outlet_id.is_(None), outlet_id != agency_id))
+            .group_by(Outlet.slug, Outlet.name).order_by(func.lower(Outlet.name)))
 
 
 def outlet_slug(slug: str | None) -> str:
@@ -132,7 +157,7 @@ def outlet_slug(slug: str | None) -> str:
 
 def reporting_outlets(session: Session) -> list[OutletRef]:
     """Outlets with at least one article, by name (the unknown outlet is not one: see outlet_columns)."""
-    rows = cached_rows(session,
+    rows = session.execute(
         select(Outlet.slug, Outlet.name).where(Outlet.articles.any()).order_by(func.lower(Outlet.name))
     )
     return [OutletRef(slug, name) for slug, name in rows]
@@ -141,51 +166,63 @@ def reporting_outlets(session: Session) -> list[OutletRef]:
 def outlet_columns(session: Session) -> list[OutletRef]:
     """The columns of every coverage view and the choices of every outlet filter: the reporting outlets, then
     the unknown outlet when some article names none, so every report is counted under one of them."""
-    unnamed = cached_scalar(session, select(Article.id).where(Article.outlet_id.is_(None)).limit(1))
+    unnamed = session.scalar(select(Article.id).where(Article.outlet_id.is_(None)).limit(1))
     return reporting_outlets(session) + ([UNKNOWN_OUTLET] if unnamed is not None else [])
+
+
+_HOST, _AGENCY = aliased(Outlet, name="host"), aliased(Outlet, name="agency")
+# Only what a report's item shows, as plain rows: no ORM entities, no article text. The conditions may name
+# Report, Article and Outlet (a filter's subquery); the joined outlets are aliases, so nothing correlates.
+REPORT_ITEMS = (
+    select(Article.source, _HOST.name, Report.date, Report.precision, Report.kind, Milestone.slug, Report.basis,
+           Report.reasoning, Report.quote, Report.span_start, Report.span_end, Report.speaker, Report.article_id,
+           Report.id, _HOST.slug, Milestone.title, Article.title, Article.published, _AGENCY.name, _AGENCY.slug)
+    .join(Article, Report.article_id == Article.id)
+    .outerjoin(_HOST, Article.outlet_id == _HOST.id)
+    .outerjoin(_AGENCY, Article.agency_id == _AGENCY.id)
+    .outerjoin(Milestone, Report.milestone_id == Milestone.id)
+    .order_by(Article.source, Report.position, Report.id)
+)
 
 
 def report_items(session: Session, *conditions: ColumnElement[bool]) -> list[ReportItem]:
     """Reports matching the conditions, as the export shows them plus the names pages link with."""
-    stmt = reports_select().options(joinedload(Report.article).joinedload(Article.agency)).where(*conditions)
-    return [_report_item(r) for r in session.scalars(stmt).unique()]
+    return [report_item(row) for row in session.execute(REPORT_ITEMS.where(*conditions))]
 
 
-def _report_item(report: Report) -> ReportItem:
-    article, milestone = report.article, report.milestone
-    return ReportItem(
-        **report_dict(report),
-        outlet_slug=article.outlet.slug if article.outlet else None,
-        milestone_title=milestone.title if milestone else None,
-        article_title=article.title,
-        published=article.published.isoformat() if article.published else None,
-        agency=article.agency.name if article.agency else None,
-        agency_slug=article.agency.slug if article.agency else None,
-    )
+def report_item(row: Row) -> ReportItem:
+    """One row of REPORT_ITEMS as the item the pages and JSON twins show."""
+    (source, outlet, date, precision, kind, milestone, basis, reasoning, quote, start, end, speaker, article_id,
+     report_id, outlet_slug_, milestone_title, title, published, agency, agency_slug) = row
+    return ReportItem(source, outlet, date.isoformat() if date else None, precision, kind, milestone, basis,
+                      reasoning, quote, [start, end], speaker, article_id, report_id, outlet_slug_, milestone_title,
+                      title, published.isoformat() if published else None, agency, agency_slug)
 
 
-def outlet_facets(session: Session, selected: Sequence[str], *conditions: ColumnElement[bool]) -> list[Facet]:
+def outlet_facets(session: Session, selected: Sequence[str], *conditions: ColumnElement[bool],
+                  tally: Tally = REPORTS) -> list[Facet]:
     """One facet per outlet column (plus any selected one), counting its reports under the conditions: the
     counts of every report, the unknown outlet's included, add up to the reports under the conditions."""
-    counts = {outlet_slug(slug): n for slug, n in cached_rows(session,
-        select(Outlet.slug, func.count(Report.id))
-        .select_from(Report).join(Article, Report.article_id == Article.id)
-        .outerjoin(Outlet, Article.outlet_id == Outlet.id)
-        .where(*conditions).group_by(Outlet.slug)
+    counts = {outlet_slug(slug): n for slug, n in session.execute(
+        select(Outlet.slug, tally.total).select_from(tally.source)
+        .outerjoin(Outlet, tally.outlet_id == Outlet.id).where(*conditions).group_by(Outlet.slug)
     )}
     outlets = outlet_columns(session)
     shown = {o.slug for o in outlets}
     missing = [s for s in selected if s not in shown]
-    extra = session.execute(select(Outlet.slug, Outlet.name).where(Outlet.slug.in_(missing)))
-    outlets += [OutletRef(slug, name) for slug, name in extra]
+    named_missing = [s for s in missing if s != UNKNOWN_OUTLET.slug]
+    if named_missing:  # a chosen outlet with no article yet keeps its chip
+        extra = session.execute(select(Outlet.slug, Outlet.name).where(Outlet.slug.in_(named_missing)))
+        outlets += [OutletRef(slug, name) for slug, name in extra]
     if UNKNOWN_OUTLET.slug in missing:
         outlets.append(UNKNOWN_OUTLET)
     return [Facet(o.slug, o.name, counts.get(o.slug, 0), o.slug in selected) for o in outlets]
 
 
 def milestone_refs(session: Session, *conditions: ColumnElement[bool]) -> list[MilestoneRef]:
-    rows = session.scalars(select(Milestone).where(*conditions).order_by(Milestone.date, Milestone.id))
-    return [MilestoneRef(m.slug, m.date, m.kind, m.title) for m in rows]
+    rows = session.execute(select(Milestone.slug, Milestone.date, Milestone.kind, Milestone.title)
+                           .where(*conditions).order_by(Milestone.date, Milestone.id))
+    return [MilestoneRef(*row) for row in rows]
 
 
 def wire_agency(article: Article) -> OutletRef | None:
@@ -200,9 +237,11 @@ def wire_agency(article: Article) -> OutletRef | None:
 
 
 def truce_bounds(session: Session) -> tuple[dt.date | None, dt.date | None]:
-    start = cached_scalar(session, select(func.min(Milestone.date)).where(Milestone.kind == TRUCE_START_KIND))
-    end = cached_scalar(session, select(func.min(Milestone.date)).where(Milestone.kind.in_(TRUCE_END_KINDS)))
-    return start, end
+    row = session.execute(select(
+        select(func.min(Milestone.date)).where(Milestone.kind == TRUCE_START_KIND).scalar_subquery(),
+        select(func.min(Milestone.date)).where(Milestone.kind.in_(TRUCE_END_KINDS)).scalar_subquery(),
+    )).one()
+    return row[0], row[1]
 
 
 def truce_clock(day: dt.date, start: dt.date | None, end: dt.date | None) -> TruceClock | None:

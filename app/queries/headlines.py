@@ -18,7 +18,6 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.queries.common import milestone_refs, outlet_slug
-from app.queries.counts import cached_rows
 from app.queries.pagedata import Headline, MilestoneRef
 from app.store.models import Article, Milestone, Outlet, Report
 
@@ -127,7 +126,7 @@ def day_headlines(session: Session, frame: tuple[dt.date, dt.date], conditions: 
 def _day_events(session: Session, frame: tuple[dt.date, dt.date], conditions: list[ColumnElement[bool]]
                 ) -> dict[dt.date, dict[tuple, _Event]]:
     """Every day's events with the outlets that told each: one grouped query over the frame."""
-    rows = cached_rows(session,
+    rows = session.execute(
         select(Report.date, Milestone.slug, Report.kind, Report.speaker, Outlet.slug, func.count(Report.id))
         .join(Article, Report.article_id == Article.id).outerjoin(Outlet, Article.outlet_id == Outlet.id)
         .outerjoin(Milestone, Report.milestone_id == Milestone.id)
@@ -162,7 +161,7 @@ def _top_quotes(session: Session, said: dict[dt.date, _Event], conditions: list[
     def speaker_is(speaker: str | None) -> ColumnElement[bool]:
         return Report.speaker.is_(None) if speaker is None else Report.speaker == speaker
     groups = [and_(Report.date == day, Report.kind == e.kind, speaker_is(e.speaker)) for day, e in said.items()]
-    rows = cached_rows(session,
+    rows = session.execute(
         select(Report.date, Report.kind, Report.speaker, Report.quote, func.count(Report.id))
         .join(Article, Report.article_id == Article.id)
         .where(Report.milestone_id.is_(None), or_(*groups), *conditions)

@@ -13,7 +13,6 @@ from app.queries.common import (
     outlet_filter,
     report_items,
 )
-from app.queries.counts import cached_rows
 from app.queries.pagedata import (
     SearchHit,
     SearchPage,
@@ -37,11 +36,10 @@ def search(session: Session, query: str, selected: Sequence[str], page: int = 1)
     matched = _matching_reports(session, terms).subquery()
     in_match = Report.id.in_(select(matched.c.id))
     conditions = [c for c in (in_match, outlet_filter(selected)) if c is not None]
-    # Memoised until the data changes: a common word matches thousands of reports, all ranked and counted.
-    total = cached_rows(session, select(func.count(Report.id)).join(Article, Report.article_id == Article.id)
-                        .where(*conditions))[0][0] or 0
+    total = session.scalar(select(func.count(Report.id)).join(Article, Report.article_id == Article.id)
+                           .where(*conditions)) or 0
     pages = paging(page, SEARCH_PAGE_SIZE, total)
-    ids = [row[0] for row in cached_rows(session,
+    ids = [row[0] for row in session.execute(
         select(Report.id).join(matched, matched.c.id == Report.id).join(Article, Report.article_id == Article.id)
         .where(*conditions).order_by(matched.c.rank, Report.date.is_(None), Report.date, Report.id)
         .offset(pages.offset).limit(SEARCH_PAGE_SIZE)

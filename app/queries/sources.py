@@ -9,7 +9,10 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.queries.common import (
+    COUNTS,
+    REPORT_ITEMS,
     milestone_refs,
+    report_item,
     report_items,
     reporting_outlets,
     truce_bounds,
@@ -17,7 +20,6 @@ from app.queries.common import (
     wire_agency,
 )
 from app.queries.compare import figure_items
-from app.queries.counts import cached_rows
 from app.queries.pagedata import (
     ArticlePage,
     ArticleSummary,
@@ -34,7 +36,7 @@ from app.queries.pagedata import (
     group_figures,
     paging,
 )
-from app.store.models import Article, Milestone, Outlet, Report
+from app.store.models import Article, Milestone, Outlet, Report, ReportCount
 
 OUTLET_ARTICLES_PAGE_SIZE = 25  # articles per outlet page...
 OUTLET_REPORTS_PAGE_SIZE = 50  # ...and reports: page N shows the Nth slice of both lists
@@ -73,19 +75,18 @@ def _outlet_reports(session: Session, slug: str, page: int = 1) -> OutletPage | 
     if row is None:
         return None
     mine = Article.outlet_id == row.id
-    article_total = cached_rows(session, select(func.count(Article.id)).where(mine))[0][0]
-    report_total = cached_rows(session, select(func.count(Report.id)).join(Article).where(mine))[0][0]
+    article_total = session.scalar(select(func.count(Article.id)).where(mine)) or 0
+    report_total = session.scalar(select(COUNTS.total).where(ReportCount.outlet_id == row.id)) or 0
     # Page N is the Nth slice of both lists: as many pages as the longer one needs.
     pages = paging(page, 1, -(-article_total // OUTLET_ARTICLES_PAGE_SIZE),
                    -(-report_total // OUTLET_REPORTS_PAGE_SIZE))
     number = pages.page
     articles = _article_summaries(session, mine, offset=(number - 1) * OUTLET_ARTICLES_PAGE_SIZE,
                                   limit=OUTLET_ARTICLES_PAGE_SIZE)
-    ordered = cached_rows(session, select(Report.id).join(Article).where(mine).order_by(
-        Report.date.is_(None), Report.date, Article.source, Report.position, Report.id))
-    start = (number - 1) * OUTLET_REPORTS_PAGE_SIZE
-    ids = [row[0] for row in ordered[start:start + OUTLET_REPORTS_PAGE_SIZE]]
-    reports = report_items(session, Report.id.in_(ids)) if ids else []
+    in_day_order = REPORT_ITEMS.where(mine).order_by(None).order_by(
+        Report.date.is_(None), Report.date, Article.source, Report.position, Report.id)
+    reports = [report_item(r) for r in session.execute(
+        in_day_order.offset((number - 1) * OUTLET_REPORTS_PAGE_SIZE).limit(OUTLET_REPORTS_PAGE_SIZE))]
     by_day: dict[dt.date | None, list[ReportItem]] = {}
     for report in sorted(reports, key=lambda r: (r.date is None, r.date or "")):
         by_day.setdefault(dt.date.fromisoformat(report.date) if report.date else None, []).append(report)
@@ -159,8 +160,7 @@ def outlet(session: Session, slug: str, page: int = 1) -> OutletPage | None:
 
 def blind_spots(session: Session, slug: str) -> list[BlindSpot]:
     reporters: dict[str, list[OutletRef]] = {}
-    for milestone_slug, outlet_slug, name in cached_rows(  # a scan of every milestone report: memoised
-        session,
+    for milestone_slug, outlet_slug, name in session.execute(
         # GROUP BY, not DISTINCT: PostgreSQL will not ORDER BY lower(name) over a DISTINCT list without it.
         select(Milestone.slug, Outlet.slug, Outlet.name)
         .join(Report, Report.milestone_id == Milestone.id).join(Article, Report.article_id == Article.id)

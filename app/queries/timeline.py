@@ -6,11 +6,13 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.queries.common import (
+    COUNTS,
     ONE_DAY,
+    REPORT_ITEMS,
     agency_facet_counts,
     agency_filter,
     check_agencies,
@@ -20,11 +22,10 @@ from app.queries.common import (
     outlet_facets,
     outlet_filter,
     outlet_slug,
-    report_items,
+    report_item,
     truce_bounds,
     truce_clock,
 )
-from app.queries.counts import cached_rows, cached_scalar
 from app.queries.headlines import day_headlines
 from app.queries.pagedata import (
     Coverage,
@@ -39,7 +40,7 @@ from app.queries.pagedata import (
     paging,
 )
 from app.queries.wirestories import WireCopy, wire_stories
-from app.store.models import Article, Milestone, Outlet, Report
+from app.store.models import Article, Milestone, Outlet, Report, ReportCount
 
 DAY_PAGE_SIZE = 50  # reports per day page: a busy day of a big corpus has thousands
 
@@ -48,15 +49,16 @@ DAY_PAGE_SIZE = 50  # reports per day page: a busy day of a big corpus has thous
 
 def timeline_frame(session: Session, window: Window) -> tuple[dt.date, dt.date] | None:
     """First and last day shown: dated reports and milestones inside the window, whatever the filter."""
-    in_window = Report.date.between(window.start, window.end)
-    # Two queries, not min() and max() in one: each alone is a single step along the date index.
-    report_span = (cached_scalar(session, select(func.min(Report.date)).where(in_window)),
-                   cached_scalar(session, select(func.max(Report.date)).where(in_window)))
-    milestone_span = cached_rows(session,
-        select(func.min(Milestone.date), func.max(Milestone.date))
-        .where(Milestone.date.between(window.start, window.end))
-    )[0]
-    days = [d for d in (*report_span, *milestone_span) if d is not None]
+    in_window = ReportCount.date.between(window.start, window.end)
+    in_milestones = Milestone.date.between(window.start, window.end)
+    # One round trip; each min() and max() alone is a single step along its date index.
+    span = session.execute(select(
+        select(func.min(ReportCount.date)).where(in_window).scalar_subquery(),
+        select(func.max(ReportCount.date)).where(in_window).scalar_subquery(),
+        select(func.min(Milestone.date)).where(in_milestones).scalar_subquery(),
+        select(func.max(Milestone.date)).where(in_milestones).scalar_subquery(),
+    )).one()
+    days = [d for d in span if d is not None]
     return (min(days), max(days)) if days else None
 
 
@@ -66,15 +68,15 @@ def timeline(session: Session, window: Window, selected: Sequence[str],
     selected = check_outlets(session, selected)
     agencies = check_agencies(session, agencies)
     frame = timeline_frame(session, window)
-    by_outlet = [c for c in (outlet_filter(selected),) if c is not None]
-    by_agency = [c for c in (agency_filter(agencies),) if c is not None]
+    by_outlet = [c for c in (outlet_filter(selected, COUNTS),) if c is not None]
+    by_agency = [c for c in (agency_filter(agencies, COUNTS),) if c is not None]
     conditions = by_outlet + by_agency
     all_outlets = outlet_columns(session)
     columns = [o for o in all_outlets if o.slug in selected] if selected else all_outlets
-    facet_scope = [Report.date.between(*frame)] if frame else []
+    facet_scope = [ReportCount.date.between(*frame)] if frame else []
     # Each filter's chips count under the other filter, so the chips of either add up to the reports shown.
-    facets = outlet_facets(session, selected, *facet_scope, *by_agency)
-    agency_facets = agency_facet_counts(session, agencies, *facet_scope, *by_outlet)
+    facets = outlet_facets(session, selected, *facet_scope, *by_agency, tally=COUNTS)
+    agency_facets = agency_facet_counts(session, agencies, *facet_scope, *by_outlet, tally=COUNTS)
     outside, undated = _outside_window(session, window, conditions)
     if frame is None:
         return TimelinePage(None, None, [], columns, facets, selected, outside, undated, agency_facets, agencies)
@@ -84,7 +86,9 @@ def timeline(session: Session, window: Window, selected: Sequence[str],
     totals: Counter[dt.date] = Counter()
     for (day, _), n in counts.items():
         totals[day] += n
-    headlines = day_headlines(session, frame, conditions, milestones)
+    # The headlines read the reports themselves (their quotes and speakers), so they filter the report rows.
+    on_reports = [c for c in (outlet_filter(selected), agency_filter(agencies)) if c is not None]
+    headlines = day_headlines(session, frame, on_reports, milestones)
     days = []
     day = frame[0]
     while day <= frame[1]:
@@ -101,10 +105,9 @@ def timeline(session: Session, window: Window, selected: Sequence[str],
 def _coverage_counts(
     session: Session, frame: tuple[dt.date, dt.date], conditions: list[ColumnElement[bool]]
 ) -> Counter[tuple[dt.date, str]]:
-    rows = cached_rows(session,
-        select(Report.date, Outlet.slug, func.count(Report.id))
-        .join(Article, Report.article_id == Article.id).outerjoin(Outlet, Article.outlet_id == Outlet.id)
-        .where(Report.date.between(*frame), *conditions).group_by(Report.date, Outlet.slug)
+    rows = session.execute(
+        select(ReportCount.date, Outlet.slug, COUNTS.total).outerjoin(Outlet, ReportCount.outlet_id == Outlet.id)
+        .where(ReportCount.date.between(*frame), *conditions).group_by(ReportCount.date, Outlet.slug)
     )
     return Counter({(day, outlet_slug(slug)): n for day, slug, n in rows})
 
@@ -112,15 +115,12 @@ def _coverage_counts(
 def _outside_window(
     session: Session, window: Window, conditions: list[ColumnElement[bool]]
 ) -> tuple[list[DayCount], int]:
-    base = select(Report.date, Report.precision, func.count(Report.id)).join(Article, Report.article_id == Article.id)
-    rows = cached_rows(session,
-        base.where(Report.date.is_not(None), ~Report.date.between(window.start, window.end), *conditions)
-        .group_by(Report.date, Report.precision).order_by(Report.date, Report.precision)
+    rows = session.execute(
+        select(ReportCount.date, ReportCount.precision, COUNTS.total)
+        .where(ReportCount.date.is_not(None), ~ReportCount.date.between(window.start, window.end), *conditions)
+        .group_by(ReportCount.date, ReportCount.precision).order_by(ReportCount.date, ReportCount.precision)
     )
-    undated = cached_rows(session,
-        select(func.count(Report.id)).join(Article, Report.article_id == Article.id)
-        .where(Report.date.is_(None), *conditions)
-    )[0][0]
+    undated = session.scalar(select(COUNTS.total).where(ReportCount.date.is_(None), *conditions))
     return [DayCount(day, n, precision) for day, precision, n in rows], undated or 0
 
 
@@ -134,26 +134,30 @@ def day(session: Session, window: Window, date: dt.date, selected: Sequence[str]
     agencies = check_agencies(session, agencies)
     frame = timeline_frame(session, window)
     in_frame = frame is not None and frame[0] <= date <= frame[1]
-    if not in_frame and session.scalar(select(Report.id).where(Report.date == date).limit(1)) is None:
+    if not in_frame and session.scalar(select(ReportCount.id).where(ReportCount.date == date).limit(1)) is None:
         return None
     by_outlet = [c for c in (outlet_filter(selected),) if c is not None]
     by_agency = [c for c in (agency_filter(agencies),) if c is not None]
     conditions = by_outlet + by_agency
+    counted_outlet = [c for c in (outlet_filter(selected, COUNTS),) if c is not None]
+    counted_agency = [c for c in (agency_filter(agencies, COUNTS),) if c is not None]
+    on_day = ReportCount.date == date
     start, end = truce_bounds(session)
     previous, following = _neighbours(session, frame, date)
-    reports, pages = report_page(session, page, DAY_PAGE_SIZE, Report.date == date, *conditions)
+    total = session.scalar(select(COUNTS.total).where(on_day, *counted_outlet, *counted_agency))
+    reports, pages = report_page(session, page, DAY_PAGE_SIZE, Report.date == date, *conditions, total=total)
     return DayPage(
         date=date,
         clock=truce_clock(date, start, end),
         milestones=milestone_refs(session, Milestone.date == date),
         reports=reports,
-        facets=outlet_facets(session, selected, Report.date == date, *by_agency),
+        facets=outlet_facets(session, selected, on_day, *counted_agency, tally=COUNTS),
         selected=selected,
         previous=previous,
         next=following,
         in_window=date in window,
         paging=pages,
-        agencies=agency_facet_counts(session, agencies, Report.date == date, *by_outlet),
+        agencies=agency_facet_counts(session, agencies, on_day, *counted_outlet, tally=COUNTS),
         selected_agencies=agencies,
         wire_stories=wire_stories(_wire_copies(session, Report.date == date, *conditions)),
     )
@@ -161,39 +165,53 @@ def day(session: Session, window: Window, date: dt.date, selected: Sequence[str]
 
 def _wire_copies(session: Session, *conditions: ColumnElement[bool]) -> list[WireCopy]:
     """The articles with a report matching the conditions that run an agency's copy under a host of their own."""
+    # First their ids, from the few articles that run an agency's copy (its index) and each one's reports (the
+    # date index), not from every report of a busy day; then the texts of those few alone. The conditions in
+    # the EXISTS name the outer article: a report of this article that matches them.
+    ids = session.scalars(
+        select(Article.id).where(  # "> 0", not "IS NOT NULL": SQLite then takes the agency index (ids are > 0)
+            Article.agency_id > 0, or_(Article.outlet_id.is_(None), Article.outlet_id != Article.agency_id),
+            exists(select(Report.id).where(Report.article_id == Article.id, *conditions)))
+    ).all()
+    if not ids:
+        return []
     host, agency = aliased(Outlet), aliased(Outlet)
-    # Not correlated: the conditions name Article, and here they must mean the reports' own articles.
-    matching = select(Report.article_id).join(Article, Report.article_id == Article.id).where(*conditions)
     rows = session.execute(
         select(Article.id, Article.text, agency.slug, agency.name, host.slug, host.name)
         .join(agency, Article.agency_id == agency.id).outerjoin(host, Article.outlet_id == host.id)
-        .where(Article.id.in_(matching.correlate(None)),
-               or_(Article.outlet_id.is_(None), Article.outlet_id != Article.agency_id))
-        .order_by(Article.source)
+        .where(Article.id.in_(ids)).order_by(Article.source)
     )
     return [WireCopy(article_id, OutletRef(agency_slug, agency_name),
                      OutletRef(host_slug, host_name) if host_slug else None, text)
             for article_id, text, agency_slug, agency_name, host_slug, host_name in rows]
 
 
-def report_page(session: Session, page: int, size: int, *conditions: ColumnElement[bool]
+def report_page(session: Session, page: int, size: int, *conditions: ColumnElement[bool], total: int | None = None
                 ) -> tuple[list[ReportItem], Paging]:
-    """One page of the reports matching the conditions, in export order, and where it sits in the list."""
-    matching = select(func.count(Report.id)).join(Article, Report.article_id == Article.id).where(*conditions)
-    pages = paging(page, size, cached_rows(session, matching)[0][0])
-    # The ordered ids of the whole list (memoised: a busy day's sort is not redone per page), then the page's rows.
-    ordered = cached_rows(session, select(Report.id).join(Article, Report.article_id == Article.id)
-                          .where(*conditions).order_by(Article.source, Report.position, Report.id))
-    ids = [row[0] for row in ordered[pages.offset:pages.offset + size]]
-    return (report_items(session, Report.id.in_(ids)) if ids else []), pages
+    """One page of the reports matching the conditions, in export order, and where it sits in the list;
+    `total`, when the caller has it from the counts, saves counting the matching reports."""
+    if total is None:
+        total = session.scalar(
+            select(func.count(Report.id)).join(Article, Report.article_id == Article.id).where(*conditions))
+    pages = paging(page, size, total or 0)
+    # The page's ids first: a busy day's sort then carries ids, not every quote, basis and title.
+    ids = session.scalars(
+        select(Report.id).join(Article, Report.article_id == Article.id).where(*conditions)
+        .order_by(Article.source, Report.position, Report.id).limit(size).offset(pages.offset)
+    ).all()
+    rows = session.execute(REPORT_ITEMS.where(Report.id.in_(ids))) if ids else []
+    return [report_item(row) for row in rows], pages
 
 
 def _neighbours(
     session: Session, frame: tuple[dt.date, dt.date] | None, date: dt.date
 ) -> tuple[dt.date | None, dt.date | None]:
     """The days before and after: the frame's days, and outside it the nearest days with reports."""
-    earlier = [cached_scalar(session, select(func.max(Report.date)).where(Report.date < date))]
-    later = [cached_scalar(session, select(func.min(Report.date)).where(Report.date > date))]
+    nearest = session.execute(select(
+        select(func.max(ReportCount.date)).where(ReportCount.date < date).scalar_subquery(),
+        select(func.min(ReportCount.date)).where(ReportCount.date > date).scalar_subquery(),
+    )).one()
+    earlier, later = [nearest[0]], [nearest[1]]
     if frame is not None:
         earlier.append(min(date - ONE_DAY, frame[1]) if date > frame[0] else None)
         later.append(max(date + ONE_DAY, frame[0]) if date < frame[1] else None)

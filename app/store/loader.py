@@ -7,8 +7,8 @@ import dataclasses
 import errno
 import hashlib
 import os
-from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections import Counter, deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.extract.catalog import Catalog
 from app.extract.text import MAX_ARTICLE_BYTES
 from app.extract.types import ExtractedArticle, KnownMeta, RejectedFile
+from app.store.counts import apply_counts, counted, counts_of_articles
 from app.store.engine import WRITE_LOCK, begin_write, insert_rows
 from app.store.limits import CLAIM_TEXT_CHARS, FIGURE_TEXT_CHARS, OUTLET_NAME_CHARS, SOURCE_CHARS, fit_title, fit_url
 from app.store.models import Article, Claim, Figure, Milestone, Outlet, Report
@@ -466,10 +467,28 @@ def _write(engine: Engine, articles: list[Extracted]) -> list[FileResult]:
                                      notes=article.notes)
             results.append(settled)
         if replaced:  # the files changed: their reports, figures and claims go too (ON DELETE CASCADE)
-            connection.execute(delete(Article).where(Article.id.in_(replaced)))
+            _delete_articles(connection, replaced)
         if new:
             _insert_articles(connection, new)
     return results
+
+
+def remove_articles(engine: Engine, sources: Sequence[str]) -> int:
+    """Delete the articles stored under these names, with their reports, figures, claims and counts; how many
+    there were (a name nothing is stored under is no error)."""
+    with engine.connect() as connection, connection.execution_options(**{WRITE_LOCK: True}).begin():
+        ids = connection.scalars(select(Article.id).where(Article.source.in_(list(sources)))).all()
+        _delete_articles(connection, ids)
+    return len(ids)
+
+
+def _delete_articles(connection: Connection, article_ids: Sequence[int]) -> None:
+    """The articles go (their reports, figures and claims by ON DELETE CASCADE), their counts with them."""
+    if not article_ids:
+        return
+    gone = counts_of_articles(connection, article_ids)
+    connection.execute(delete(Article).where(Article.id.in_(article_ids)))
+    apply_counts(connection, Counter({key: -n for key, n in gone.items()}))
 
 
 def _insert_articles(connection: Connection, articles: list[Extracted]) -> None:
@@ -485,6 +504,10 @@ def _insert_articles(connection: Connection, articles: list[Extracted]) -> None:
         for a in articles
     ]).scalars().all()
     written = [(article_id, a.article) for article_id, a in zip(ids, articles, strict=True)]
+    apply_counts(connection, counted(
+        (r.date, r.precision, outlets.get(a.article.outlet or ""), outlets.get(a.article.agency or ""), r.kind)
+        for a in articles for r in a.article.reports
+    ))
     insert_rows(connection, Report, [
         {"article_id": article_id, "position": position, "quote": r.quote, "span_start": r.start,
          "span_end": r.end, "date": r.date, "precision": r.precision, "basis": r.basis, "reasoning": r.reasoning,

@@ -164,12 +164,33 @@ class Claim(Base):
         return f"Claim({self.accuser} -> {self.accused})"
 
 
+class ReportCount(Base):
+    """How many reports share a date, precision, host outlet, wire agency and kind: the aggregates every page
+    shows (coverage strip, facets, totals), kept by the loader in the article's own transaction
+    (app.store.counts), so a page sums a few hundred rows instead of counting the report table."""
+
+    __tablename__ = "report_count"
+    __table_args__ = (Index("ix_report_count_date_outlet", "date", "outlet_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    date: Mapped[dt.date | None]  # None: the undated reports
+    precision: Mapped[str] = mapped_column(String(10))
+    # No foreign keys: a row names the ids its reports' article had; the loader drops it with its last report.
+    outlet_id: Mapped[int | None]
+    agency_id: Mapped[int | None]
+    kind: Mapped[str] = mapped_column(String(40))
+    reports: Mapped[int]
+
+    def __repr__(self) -> str:
+        return f"ReportCount({self.date}, outlet={self.outlet_id}, {self.kind!r}: {self.reports})"
+
+
 class DataVersion(Base):
     """One row whose counter moves on every write to the data the pages show (migration 0004's triggers).
 
     Nothing in Python writes it: the database's own triggers bump it in the writer's transaction, so a reader
-    that sees the new counter also sees the commit that moved it. The page cache (app/pagecache.py) and the
-    count memo (app/countcache.py) key on it.
+    that sees the new counter also sees the commit that moved it. The page cache (app/web/pagecache.py) keys
+    on it.
     """
 
     __tablename__ = "data_version"

@@ -13,14 +13,11 @@ from sqlalchemy.orm import Session
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException
 
-from app.queries import counts
 from app.queries.pagedata import Window
-from app.web.pagecache import VERSION_STATE
 from app.web.render import VARY
 
 MAX_PAGE = 100_000  # ?page= beyond this is no list of ours
 MAX_OUTLET_FILTERS = 50  # more ?outlet= values than any catalogue has outlets is a malformed link
-MISSING = object()  # no data version read for this request (the page cache is off)
 
 
 # -- path values ---------------------------------------------------------------------------------
@@ -66,12 +63,8 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
     Opened and closed on the event loop, not in a worker thread: a request that holds a pooled connection
     never waits for one of the few page threads (Settings.page_threads) to give it back, so threads waiting
-    for a connection and connections waiting for a thread cannot block each other. The data version the page
-    cache read for this request is handed to the count memo, so the page's thread does not read it again."""
+    for a connection and connections waiting for a thread cannot block each other."""
     with Session(request.app.state.engine) as session:
-        version = getattr(request.state, VERSION_STATE, MISSING)
-        if version is not MISSING:  # read by the page cache for this request
-            counts.use_version(session, version)
         yield session
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,11 @@ def make_templates(directory: Path, htmx_url: str | None) -> Jinja2Templates:
     return templates
 
 
+# A page labels the same few days again and again (each report its date and its article's): made once each.
+DAY_LABELS_KEPT = 4096  # distinct days (and ISO strings) labelled per process; a corpus spans a few hundred
+
+
+@functools.lru_cache(maxsize=DAY_LABELS_KEPT)
 def day_label(value: dt.date | str | None) -> str:
     """Sat 17 Sep 2016."""
     if value is None:
