@@ -161,6 +161,7 @@ def _report_item(report: Report) -> ReportItem:
         published=article.published.isoformat() if article.published else None,
         agency=article.agency.name if article.agency else None,
         agency_slug=article.agency.slug if article.agency else None,
+        published_basis=article.published_basis,
     )
 
 
