@@ -294,3 +294,19 @@ def test_no_text_overlaps_or_is_cut_off(browser, live_server: str, path: str, wi
         assert page.evaluate(OVERLAPS_JS) == [], f"{path} at {WIDTHS[width]}px"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("path", ["/days/2016-09-17", "/days/2016-09-17?view=compact",
+                                  "/days/2016-09-17?kind=statement&speaker=Putin"])
+def test_a_day_page_has_no_accessibility_violation(browser, live_server: str, path: str, width: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(base_url=live_server, viewport={"width": WIDTHS[width], "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(path)
+        results = Axe().run(page)
+        assert results.violations_count == 0, results.generate_report()
+    finally:
+        context.close()
