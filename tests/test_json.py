@@ -145,7 +145,7 @@ def test_openapi_documents_the_json_endpoints_only(client: TestClient) -> None:
     report = schema["components"]["schemas"]["ReportItem"]["properties"]
     assert set(REPORT_FIELDS) <= set(report)
     params = {p["name"] for p in schema["paths"]["/days/{day}.json"]["get"]["parameters"]}
-    assert params == {"day", "outlet", "agency", "page"}
+    assert params == {"day", "outlet", "agency", "page", "kind", "speaker"}
 
 
 def test_the_window_is_a_dependency_tests_can_override(client: TestClient) -> None:

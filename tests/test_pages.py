@@ -432,8 +432,8 @@ def test_pages_slow_to_build_hold_up_no_other_request(seeded_engine: Engine, set
     building, finish = threading.Semaphore(0), threading.Event()
     build_day = timeline.day
 
-    def gated_day(session, window, date, *args):
-        page = build_day(session, window, date, *args)
+    def gated_day(session, window, date, *args, **kwargs):
+        page = build_day(session, window, date, *args, **kwargs)
         if date.isoformat() == huge:
             building.release()
             finish.wait(2 * ANSWER_SECONDS)  # longer than a request may take: the finally below opens it
