@@ -63,6 +63,11 @@ def no_js_page(browser, live_server: str) -> Iterator[object]:
     context.close()
 
 
+def outlet_names(page) -> set[str]:
+    """The outlets whose columns a day's event blocks show."""
+    return {t.strip() for t in page.locator(".event-group .column > h4").all_inner_texts()}
+
+
 def report_quotes(page) -> list[str]:
     return page.locator("article.report blockquote").all_inner_texts()
 
@@ -80,13 +85,11 @@ def test_timeline_opens_and_a_day_link_leads_to_the_day(page) -> None:
 def test_filter_by_outlet_swaps_the_list_pushes_the_url_and_back_restores(page) -> None:
     page.goto("/days/2016-09-17")
     everything = report_quotes(page)
-    outlets_before = page.locator(".outlet-group h3").count()
-    assert outlets_before > 1
+    assert len(outlet_names(page)) > 1
     page.locator(".filter a[data-outlet='rt']").click()
     page.wait_for_url("**/days/2016-09-17?outlet=rt")
     page.locator(".filter a.chip-on[data-outlet='rt']").wait_for()
-    assert page.locator(".outlet-group h3").count() == 1
-    assert page.locator(".outlet-group h3").inner_text().startswith("RT")
+    assert outlet_names(page) == {"RT"}
     filtered = report_quotes(page)
     assert 0 < len(filtered) < len(everything)
     page.go_back()
@@ -107,9 +110,79 @@ def test_filter_swap_is_htmx_not_a_page_load(page) -> None:
 
 def test_deep_link_to_a_filtered_day(page) -> None:
     page.goto("/days/2016-09-17?outlet=rt&outlet=al-jazeera")
-    groups = page.locator(".outlet-group h3").all_inner_texts()
-    assert [g.split()[0] for g in groups] == ["Al", "RT"]
-    assert page.locator(".filter a.chip-on").count() == 2
+    assert outlet_names(page) == {"Al Jazeera", "RT"}
+    assert page.locator(".filter a.chip-on[data-outlet]").count() == 2
+
+
+def test_a_day_leads_with_its_events_the_outlets_side_by_side(page) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/days/2016-09-17")
+    first = page.locator(".event-group").first
+    assert first.locator("h3 a").inner_text().startswith("US-led coalition airstrike")
+    columns = first.locator(".column").all()
+    assert len(columns) >= 2
+    tops = {round(c.bounding_box()["y"]) for c in columns[:2]}
+    assert len(tops) == 1  # side by side at 1280 px, not one under the other
+    assert first.locator(".publication-note").first.inner_text().startswith("Published")
+
+
+def test_kind_and_speaker_chips_swap_the_list_and_back_restores(page) -> None:
+    page.goto("/days/2016-09-17")
+    page.evaluate("window.__marker = 'still here'")
+    everything = report_quotes(page)
+    chip = page.locator(".filter a[data-kind='statement']")
+    count = int(chip.locator(".count").inner_text())
+    chip.click()
+    page.wait_for_url("**/days/2016-09-17?kind=statement")
+    page.locator(".filter a.chip-on[data-kind='statement']").wait_for()
+    assert page.locator(".event-group h3").first.inner_text().startswith("Statement")
+    assert 0 < len(report_quotes(page)) <= count < len(everything)
+    page.locator(".speaker-filter > summary").click()  # folded until a speaker is chosen
+    speaker = page.locator(".filter a[data-speaker]").first
+    name = speaker.get_attribute("data-speaker")
+    speaker.click()
+    page.locator(".filter a.chip-on[data-speaker]").wait_for()
+    assert "kind=statement" in page.url and "speaker=" in page.url
+    assert all(name in t for t in page.locator(".event-group h3").all_inner_texts())
+    assert page.evaluate("window.__marker") == "still here"  # swapped by htmx, no page load
+    page.go_back()
+    page.wait_for_url("**/days/2016-09-17?kind=statement")
+    page.locator(".filter a.chip-on[data-speaker]").wait_for(state="detached")
+    page.go_back()
+    page.wait_for_url("**/days/2016-09-17")
+    page.locator(".filter a.chip-on[data-kind='statement']").wait_for(state="detached")
+    assert report_quotes(page) == everything
+
+
+def test_the_compact_view_lists_one_line_per_report_and_back_restores_the_blocks(page) -> None:
+    page.goto("/days/2016-09-17")
+    cards = page.locator(".event-group").count()
+    reports = int(page.locator("#reports-title").inner_text().split()[0])
+    page.locator("#view-compact").click()
+    page.wait_for_url("**/days/2016-09-17?view=compact")
+    page.locator(".compact-list").wait_for()
+    assert page.locator(".compact-list li").count() == reports
+    assert page.locator(".event-group").count() == 0
+    page.locator(".filter a[data-outlet='rt']").click()
+    page.wait_for_url("**/days/2016-09-17?outlet=rt&view=compact")  # the filters keep the view
+    page.locator(".filter a.chip-on[data-outlet='rt']").wait_for()
+    assert 0 < page.locator(".compact-list li").count() < reports
+    page.go_back()
+    page.go_back()
+    page.wait_for_url("**/days/2016-09-17")
+    page.locator(".event-group").first.wait_for()
+    assert page.locator(".event-group").count() == cards
+
+
+def test_without_javascript_the_kind_chips_and_the_compact_view_still_work(no_js_page) -> None:
+    page = no_js_page
+    page.goto("/days/2016-09-17")
+    page.locator(".filter a[data-kind='statement']").click()
+    page.wait_for_url("**/days/2016-09-17?kind=statement")
+    assert page.locator(".filter a.chip-on[data-kind='statement']").count() == 1
+    page.locator("#view-compact").click()
+    page.wait_for_url("**/days/2016-09-17?kind=statement&view=compact")
+    assert page.locator(".compact-list li").count() > 0
 
 
 def test_keyboard_shortcuts_move_between_days(page) -> None:
@@ -129,9 +202,9 @@ def test_without_javascript_the_filter_links_still_work(no_js_page) -> None:
     page.locator(".filter a[data-outlet='rt']").click()
     page.wait_for_url("**/days/2016-09-17?outlet=rt")
     assert 0 < page.locator("article.report").count() < total
-    assert page.locator(".outlet-group h3").inner_text().startswith("RT")
+    assert outlet_names(page) == {"RT"}
     page.goto("/days/2016-09-17?outlet=rt&outlet=al-jazeera")
-    assert page.locator(".outlet-group").count() == 2
+    assert outlet_names(page) == {"Al Jazeera", "RT"}
     page.locator("a[rel=next]").click()
     page.wait_for_url("**/days/2016-09-18?outlet=rt&outlet=al-jazeera")
 
@@ -140,6 +213,7 @@ def test_without_javascript_the_filter_links_still_work(no_js_page) -> None:
 @pytest.mark.parametrize(
     ("name", "path"),
     [("timeline", "/"), ("day-2016-09-17", "/days/2016-09-17"),
+     ("day-2016-09-17-compact", "/days/2016-09-17?view=compact"),
      ("milestone-deir-ezzor-airstrike", "/milestones/deir-ezzor-airstrike"), ("article-2", "/articles/2")],
 )
 def test_screenshots(browser, live_server: str, name: str, path: str, width: str) -> None:
@@ -211,12 +285,28 @@ OVERLAPS_JS = """
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
-@pytest.mark.parametrize("path", ["/", "/days/2016-09-19", "/days/2016-09-17"])
+@pytest.mark.parametrize("path", ["/", "/days/2016-09-19", "/days/2016-09-17", "/days/2016-09-17?view=compact"])
 def test_no_text_overlaps_or_is_cut_off(browser, live_server: str, path: str, width: str) -> None:
     context = browser.new_context(base_url=live_server, viewport={"width": WIDTHS[width], "height": 900})
     try:
         page = context.new_page()
         page.goto(path)
         assert page.evaluate(OVERLAPS_JS) == [], f"{path} at {WIDTHS[width]}px"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("path", ["/days/2016-09-17", "/days/2016-09-17?view=compact",
+                                  "/days/2016-09-17?kind=statement&speaker=Putin"])
+def test_a_day_page_has_no_accessibility_violation(browser, live_server: str, path: str, width: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(base_url=live_server, viewport={"width": WIDTHS[width], "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(path)
+        results = Axe().run(page)
+        assert results.violations_count == 0, results.generate_report()
     finally:
         context.close()

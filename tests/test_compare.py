@@ -156,6 +156,30 @@ def test_milestone_flags_a_disagreement_and_keeps_every_figure(more_client: Test
     assert "outlets disagree" in figures and "at least 80" in figures and "some 62" in figures
 
 
+EXTENSIONS = """Truce holds after two extensions
+
+The truce was prolonged by 48 hours on Wednesday, and on Friday it was extended for another 72 hours, a \
+spokesman for the defence ministry said.
+
+Aid workers said five days of calm had let some convoys through.
+"""
+
+
+def test_a_figure_joins_only_the_milestone_it_is_about(engine: Engine, settings: Settings, catalog: Catalog,
+                                                       tmp_path: Path) -> None:
+    folder = write_articles(tmp_path / "two", briefing=EXTENSIONS)
+    assert load_paths(engine, [folder], catalog=catalog).loaded == 1
+    with TestClient(create_app(settings)) as client:
+        first = client.get("/milestones/first-extension.json").json()
+        second = client.get("/milestones/second-extension.json").json()
+        figures = client.get("/figures.json").json()
+    assert [f["display"] for g in first["figures"] for f in g["figures"]] == ["48"]
+    assert [f["display"] for g in second["figures"] for f in g["figures"]] == ["72"]
+    by_topic = {(g["topic"], f["display"]) for g in figures["groups"] for f in g["figures"]}
+    assert ("first-extension", "48") in by_topic and ("second-extension", "72") in by_topic
+    assert ("first-extension", "72") not in by_topic and ("second-extension", "48") not in by_topic
+
+
 def test_figures_over_different_periods_are_not_comparable_not_a_disagreement(client: TestClient) -> None:
     data = client.get("/figures.json").json()
     violations = next(g for g in data["groups"] if g["unit"] == "violations")

@@ -90,7 +90,7 @@ def test_relative_words_need_a_publication_date():
 
 def test_reasoning_explains_the_weekday():
     assert resolved("Shelling resumed on Saturday.").reasoning == (
-        "the Saturday on or before publication (Sun 18 Sep 2016)")
+        "“on Saturday” is the last Saturday up to publication (Sun 18 Sep 2016)")
 
 
 @pytest.mark.parametrize("sentence", [

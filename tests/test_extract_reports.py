@@ -24,7 +24,8 @@ def by_milestone(text: str, published: dt.date) -> dict[str | None, dt.date | No
 def test_an_explicit_date_after_publication_is_a_time_set_ahead():
     found = reports("The plan calls for a cease-fire starting on Sept. 12.", dt.date(2016, 9, 10))
     assert [(r.date, r.kind) for r in found] == [(dt.date(2016, 9, 12), "truce_start")]
-    assert found[0].reasoning.endswith("that is the day of the milestone “The truce takes effect”")
+    assert found[0].reasoning.endswith("the day of the milestone The truce takes effect.")
+    assert found[0].reasoning.startswith("“Sept. 12” gives no year")
 
 
 def test_a_weekday_set_ahead_is_the_coming_one():

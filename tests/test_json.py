@@ -51,8 +51,11 @@ def test_day_json_and_html_agree(client: TestClient) -> None:
         data = client.get(f"/days/2016-09-17.json{query}").json()
         page = client.get(f"/days/2016-09-17{query}").text
         quotes = html_quotes(page)
-        assert len(quotes) == len(data["reports"])
-        assert sorted(quotes) == sorted(r["quote"] for r in data["reports"])
+        # One card per sentence: a sentence dated twice is shown once, and every report is in a card.
+        sentences = {(r["source"], *r["span"]): r["quote"] for r in data["reports"]}
+        assert sorted(quotes) == sorted(sentences.values())
+        cards = [c for g in data["groups"] for o in g["outlets"] for a in o["articles"] for c in a["cards"]]
+        assert len(cards) == len(quotes)
         assert f"{len(data['reports'])} report" in page
 
 
@@ -142,7 +145,7 @@ def test_openapi_documents_the_json_endpoints_only(client: TestClient) -> None:
     report = schema["components"]["schemas"]["ReportItem"]["properties"]
     assert set(REPORT_FIELDS) <= set(report)
     params = {p["name"] for p in schema["paths"]["/days/{day}.json"]["get"]["parameters"]}
-    assert params == {"day", "outlet", "agency", "page"}
+    assert params == {"day", "outlet", "agency", "page", "kind", "speaker"}
 
 
 def test_the_window_is_a_dependency_tests_can_override(private_client: TestClient) -> None:

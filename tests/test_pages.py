@@ -138,17 +138,97 @@ def test_timeline_filter_narrows_the_coverage_strip(client: TestClient) -> None:
 # -- a day ---------------------------------------------------------------------------------------
 
 
-def test_day_page_shows_milestones_and_reports_grouped_by_outlet(client: TestClient) -> None:
+def test_day_page_leads_with_its_events_each_outlet_side_by_side(client: TestClient) -> None:
     text = client.get("/days/2016-09-17").text
     assert "Saturday 17 September 2016" in text and "day 6 of the truce" in text
     assert 'href="/milestones/deir-ezzor-airstrike"' in text
-    groups = re.findall(r'<h3 id="outlet-\d+" dir="auto"><a href="/outlets/([\w-]+)">', text)
-    assert groups == sorted(groups) and "rt" in groups and "al-jazeera" in groups
+    events = re.findall(r'<section class="event-group[^"]*" aria-labelledby="event-(\d+)">', text)
+    assert len(events) > 3
+    blocks = text.split('<section class="event-group')[1:]
+    # The day's own milestone leads, told by both outlets, each in its own column.
+    assert 'href="/milestones/deir-ezzor-airstrike">US-led coalition airstrike' in blocks[0]
+    columns = re.findall(r'<h4 id="event-1-outlet-\d+" dir="auto"><a href="/outlets/([\w-]+)">', blocks[0])
+    assert columns == sorted(columns) and len(columns) >= 2 and "rt" in columns
     assert "Igor Konashenkov" in text
-    assert "<q dir=\"auto\">on Saturday</q>" in text
+    # The reasoning is one sentence; only the article's own words are quoted.
+    assert "“on Saturday” is the last Saturday up to publication" in text
+    assert "<q dir=\"auto\">on Saturday</q>" not in text
+    # How the publication date was known: said once per article in a block, never on the cards.
+    assert "The article was published" not in text
+    for block in blocks:
+        notes = re.findall(r'<p class="article-head"><a href="/articles/(\d+)"', block)
+        assert len(notes) == len(set(notes))
+    assert "by its dateline “18 Sep, 2016 21:09”" in text
     assert 'href="/articles/2#report-' in text
     assert '<a rel="prev" data-key-nav href="/days/2016-09-16">' in text
     assert '<a rel="next" data-key-nav href="/days/2016-09-18">' in text
+
+
+def test_day_page_shows_a_sentence_dated_twice_as_one_card(client: TestClient, seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as session:
+        twice = session.execute(
+            select(Report.date, Report.article_id, Report.span_start).where(Report.date.is_not(None))
+            .group_by(Report.date, Report.article_id, Report.span_start).having(func.count(Report.id) > 1)
+        ).first()
+        assert twice is not None  # the seeds have a sentence dated twice on one day
+        ids = session.scalars(select(Report.id).where(Report.date == twice.date,
+                                                      Report.article_id == twice.article_id,
+                                                      Report.span_start == twice.span_start)).all()
+    text = client.get(f"/days/{twice.date.isoformat()}").text
+    cards = text.split('<article class="report"')[1:]
+    holding = [c for c in cards if f"#report-{ids[0]}\"" in c.split("</article>")[0]]
+    assert len(holding) == 1
+    assert holding[0].split("</article>")[0].count('<p class="dating">') == len(ids)
+    assert text.count('<article class="report"') < len(client.get(f"/days/{twice.date.isoformat()}.json")
+                                                            .json()["reports"])
+
+
+def test_day_filter_by_kind_and_speaker_keeps_the_other_filters(client: TestClient) -> None:
+    data = client.get("/days/2016-09-17.json").json()
+    kinds = {f["value"]: f["count"] for f in data["kinds"]}
+    assert sum(kinds.values()) == len(data["reports"]) and kinds["statement"] > 1
+    statements = client.get("/days/2016-09-17.json?kind=statement").json()
+    assert {r["kind"] for r in statements["reports"]} == {"statement"}
+    assert len(statements["reports"]) == kinds["statement"]
+    speaker = next(f for f in data["speakers"] if f["count"] > 1)
+    said = client.get("/days/2016-09-17.json", params={"speaker": speaker["value"]}).json()
+    assert {r["speaker"] for r in said["reports"]} == {speaker["value"]}
+    # Chips are real links: the kind chip keeps the outlet filter, the outlet chips keep the kind.
+    page = client.get("/days/2016-09-17?outlet=rt&kind=statement").text
+    assert 'href="/days/2016-09-17?outlet=rt" hx-get="/days/2016-09-17?outlet=rt" id="kind-statement"' in page
+    assert 'href="/days/2016-09-17?kind=statement" hx-get="/days/2016-09-17?kind=statement" id="facet-rt"' in page
+    assert '<a class="chip chip-on" href="/days/2016-09-17?outlet=rt" hx-get="/days/2016-09-17?outlet=rt"' \
+           not in page  # the "All" kinds chip is not on while a kind is chosen
+    rt_only = client.get("/days/2016-09-17.json?outlet=rt").json()
+    rt_kinds = {f["value"]: f["count"] for f in rt_only["kinds"]}
+    assert sum(rt_kinds.values()) == len(rt_only["reports"]) < len(data["reports"])
+
+
+def test_day_compact_view_lists_one_line_per_report(client: TestClient) -> None:
+    data = client.get("/days/2016-09-17.json").json()
+    compact = client.get("/days/2016-09-17?view=compact").text
+    lines = compact.split('<ol class="compact-list">')[1].split("</ol>")[0]
+    assert lines.count("<li ") == len(data["reports"])
+    assert '<section class="event-group' not in compact
+    assert 'id="view-compact" href="/days/2016-09-17?view=compact"' in compact
+    assert 'aria-current="true">One line per report' in compact
+    # The filters keep the view, and the view keeps the filters.
+    assert 'href="/days/2016-09-17?outlet=rt&amp;view=compact"' in compact
+    filtered = client.get("/days/2016-09-17?outlet=rt&view=compact").text
+    assert 'id="view-events" href="/days/2016-09-17?outlet=rt"' in filtered
+    fragment = client.get("/days/2016-09-17?view=compact", headers=HX).text
+    assert fragment.lstrip().startswith("<div class=\"results\"") and '<ol class="compact-list">' in fragment
+
+
+def test_day_json_gains_the_event_groups_beside_its_reports(client: TestClient) -> None:
+    data = client.get("/days/2016-09-17.json").json()
+    assert data["reports"] and {"date", "quote", "kind", "reasoning", "basis"} <= set(data["reports"][0])
+    grouped = [r["id"] for g in data["groups"] for o in g["outlets"] for a in o["articles"]
+               for c in a["cards"] for r in c["reports"]]
+    assert sorted(grouped) == sorted(r["id"] for r in data["reports"])
+    assert data["groups"][0]["milestone"] == "deir-ezzor-airstrike"
+    assert all(a["publication_note"].startswith(("Published", "Its publication"))
+               for g in data["groups"] for o in g["outlets"] for a in o["articles"])
 
 
 def test_day_filter_by_one_or_several_outlets(client: TestClient) -> None:
@@ -157,7 +237,7 @@ def test_day_filter_by_one_or_several_outlets(client: TestClient) -> None:
     both = client.get("/days/2016-09-17?outlet=rt&outlet=al-jazeera").text
     assert 0 < count('<article class="report"', rt) < count('<article class="report"', both)
     assert count('<article class="report"', both) < count('<article class="report"', everything)
-    assert re.findall(r'<a href="/outlets/([\w-]+)">', rt.split('class="day-reports"')[1]) == ["rt"]
+    assert set(re.findall(r'<a href="/outlets/([\w-]+)">', rt.split('class="day-reports"')[1])) == {"rt"}
     # Facets: selected ones toggle off, others toggle on; links work without JavaScript.
     assert 'href="/days/2016-09-17" hx-get="/days/2016-09-17" id="facet-rt"' in rt
     assert 'href="/days/2016-09-17?outlet=rt&amp;outlet=alwaght"' in rt
@@ -351,8 +431,8 @@ def test_pages_slow_to_build_hold_up_no_other_request(seeded_engine: Engine, set
     building, finish = threading.Semaphore(0), threading.Event()
     build_day = timeline.day
 
-    def gated_day(session, window, date, *args):
-        page = build_day(session, window, date, *args)
+    def gated_day(session, window, date, *args, **kwargs):
+        page = build_day(session, window, date, *args, **kwargs)
         if date.isoformat() == huge:
             building.release()
             finish.wait(2 * ANSWER_SECONDS)  # longer than a request may take: the finally below opens it

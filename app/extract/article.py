@@ -6,7 +6,6 @@ milestones they name -> publication date (dateline, else inferred from the text'
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 from app.extract import published
 from app.extract.catalog import Catalog
@@ -18,7 +17,7 @@ from app.extract.reports import build_reports
 from app.extract.sentences import Sentence, analyse
 from app.extract.text import PageMeta, clean_text, html_to_text, looks_like_html
 from app.extract.titles import guess_title
-from app.extract.types import ExtractedArticle, ExtractedReport, KnownMeta
+from app.extract.types import ExtractedArticle, KnownMeta
 
 
 def extract_article(
@@ -36,7 +35,6 @@ def extract_article(
         outlet = OutletGuess(known.outlet, "manifest", agency=outlet.agency, agency_basis=outlet.agency_basis)
     when = publication(known, meta, text, sentences, catalog)
     reports, figures, claims = build_reports(sentences, when.date, catalog)
-    reports = flag_inferred_publication(reports, when)
     return ExtractedArticle(
         text=text, title=known.title or meta.title or guess_title(text), url=known.url or meta.url,
         outlet=outlet.slug, outlet_basis=outlet.basis, published=when.date, published_basis=when.basis,
@@ -72,17 +70,6 @@ def publication(known: KnownMeta, meta: PageMeta, text: str, sentences: list[Sen
 
 
 TIME_ZONE_DAYS = 1  # a dateline's local day and an index's UTC or US day may differ by one
-
-
-def flag_inferred_publication(reports: list[ExtractedReport], when: Published) -> list[ExtractedReport]:
-    """A report dated from the publication date says so when that date was itself inferred, with the
-    range of days the text allows: the report's date is then no firmer than the inference."""
-    found = published.inferred_range(when.basis, when.date)
-    if found is None:
-        return reports
-    note = f"; the publication date this counts from is inferred ({published.span(*found)})"
-    return [replace(r, reasoning=r.reasoning + note) if r.reasoning and "publication (" in r.reasoning else r
-            for r in reports]
 
 
 def _dateline_or_metadata(dateline: Published, meta_day: dt.date, written: str) -> Published:

@@ -43,8 +43,8 @@ class MilestoneSpec:
 
     @property
     def named(self) -> str:
-        """How a sentence of reasoning names it: titles are headlines ("The truce takes effect"), not nouns."""
-        return f"the milestone “{self.title}”"
+        """How a sentence of reasoning names it: as the catalogue writes its title, which is no quotation."""
+        return f"the milestone {self.title}"
 
     @property
     def days(self) -> tuple[dt.date, ...]:

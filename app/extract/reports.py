@@ -93,7 +93,7 @@ def continuation_report(sentence: Sentence, scene: list[ExtractedReport], speake
     # It tells the same event, so it shares the event's milestone and kind when there is one.
     kind = anchor.kind if anchor.milestone else _kind(text, text, False)
     return [_report(sentence, anchor.date, "day", "the previous sentence",
-                    f"no date of its own; it goes on from the previous sentence, dated {fmt(anchor.date)}",
+                    f"the sentence has no date of its own and goes on from the previous one, dated {fmt(anchor.date)}",
                     kind, anchor.milestone, speaker)]
 
 
@@ -137,7 +137,8 @@ def sentence_reports(sentence: Sentence, day: dt.date | None, catalog: Catalog,
     # it is a guess the sentence does not support.
     if not reports and sentence.item_date is not None and day is not None:  # day: the item's (build_reports)
         reports.append(_report(sentence, day, "day", sentence.item_date.text,
-                               f"no date of its own; the date heading its list item ({fmt(day)})",
+                               "the sentence has no date of its own and takes the date heading its list item, "
+                               f"“{sentence.item_date.text}”",
                                _kind(sentence.text, sentence.text, False), None, speaker))
     if (not reports and not sentence.dated_expressions and events.has_reported_speech(sentence.text)
             and is_prose(sentence.text)):
@@ -177,12 +178,12 @@ def _expression_report(sentence: Sentence, expr: TimeExpression, day: dt.date | 
     if expr.kind == "told_offset" and told is not None:
         offset = told_offset(expr)
         res = day_resolution(told + dt.timedelta(days=offset),
-                             f"'{expr.text}': {abs(offset)} day{'s' if abs(offset) > 1 else ''} "
+                             f"“{expr.text}” is {abs(offset)} day{'s' if abs(offset) > 1 else ''} "
                              f"{'after' if offset > 0 else 'before'} the day the text has just told of ({fmt(told)})")
     elif expr.kind == "same_day" and told is not None:
-        res = day_resolution(told, f"'{expr.text}': the day the text has just told of ({fmt(told)})")
+        res = day_resolution(told, f"“{expr.text}” is the day the text has just told of ({fmt(told)})")
     elif expr.kind == "same_day" and day is not None:  # a summary at the top, before any day is told: the news's
-        res = day_resolution(day, f"'{expr.text}': no day told before it, so the day of publication ({fmt(day)})")
+        res = day_resolution(day, f"“{expr.text}”, with no day told before it, is the day of publication ({fmt(day)})")
     else:
         res = resolve(expr, day, truce_start=catalog.truce_start, truce_began_at=catalog.truce_began_at, future=future,
                       default_year=catalog.window_start.year, scheduled=scheduled)
@@ -195,23 +196,26 @@ def _expression_report(sentence: Sentence, expr: TimeExpression, day: dt.date | 
         m = match.milestone
         kind, date, precision = m.kind, m.date, "day"
         if res.date == m.date:
-            reasoning = f"{res.reasoning}; that is the day of {m.named}"
+            reasoning = (f"{res.reasoning}, the day of {m.named}" if res.precision == "day"
+                         else f"{res.reasoning}, which holds {m.named}, of {fmt(m.date)}")
         elif res.date in m.also_dated:  # the text's own day, which sources give it too: kept as the text says
             date = res.date
-            reasoning = f"{res.reasoning}; that is {m.named}, which sources date {fmt(m.date)} or this day"
+            reasoning = f"{res.reasoning}, the day of {m.named}, which sources date {fmt(m.date)} or this day"
         elif expr.kind in ABSOLUTE_KINDS and res.date is not None and res.precision == "day":
             date = res.date  # the text's own explicit date, a day from the catalogue's: kept as the text says
-            reasoning = f"{res.reasoning}; it names {m.named}, which sources date {fmt(m.date)}"
+            reasoning = (f"{res.reasoning}; the sentence names {m.named}, which sources date {fmt(m.date)}: "
+                         "the text's own day is kept")
         else:
-            reasoning = f"{res.reasoning}; it names {m.named}, on {fmt(m.date)}"
+            reasoning = f"{res.reasoning}, and the sentence names {m.named}, of {fmt(m.date)}"
     else:
         # With several dates in the sentence each takes its own clause's words; alone, the sentence's.
         kind = _kind(clause, sentence.text if len(sentence.dated_expressions) == 1 else clause, speech)
         date, precision, reasoning = res.date, res.precision, res.reasoning
         if day and date and date > day and not (future or scheduled or expr.kind in ABSOLUTE_KINDS):
-            date, reasoning = day, f"{reasoning}, after publication; so no later than publication ({fmt(day)})"
+            date, reasoning = day, (f"{reasoning}, which is after publication, so the day is held at "
+                                    f"publication ({fmt(day)})")
         elif day and date and date > day:
-            reasoning = f"{reasoning}; after publication ({fmt(day)}): a time set ahead"
+            reasoning = f"{reasoning}, a time set ahead of publication ({fmt(day)})"
     report = _report(sentence, date, precision, expr.text, reasoning, kind,
                      match.milestone.slug if match else None, speaker)
     return report, match
@@ -279,8 +283,8 @@ def _mention_reports(sentence: Sentence, day: dt.date | None, consumed: dict[Tim
         seen.add(m.slug)
         words = sentence.text[match.start:match.end]
         reports.append(_report(sentence, m.date, "day", words,
-                               f"no date in the sentence; '{words}' names {m.named}, "
-                               f"on {fmt(m.date)}", m.kind, m.slug, speaker))
+                               f"the sentence gives no date, but “{words}” names {m.named}, of {fmt(m.date)}",
+                               m.kind, m.slug, speaker))
     return reports
 
 
@@ -361,16 +365,23 @@ def _statement_report(sentence: Sentence, day: dt.date | None, speaker: str | No
     kind = events.kind_from_words(sentence.text, True)
     if day is None:
         return _report(sentence, None, "unknown", None,
-                       "a statement with no date, in an article whose publication date is unknown",
+                       "the statement gives no date, and the article's publication date is unknown",
                        kind, None, speaker)
     return _report(sentence, day, "day", PUBLICATION_BASIS,
-                   f"no date in the sentence: a statement reported without one is dated by the "
-                   f"article's publication ({fmt(day)})", kind, None, speaker)
+                   f"the sentence gives no date, so the statement is dated by the article's publication "
+                   f"({fmt(day)})", kind, None, speaker)
 
 
 def _report(sentence: Sentence, date: dt.date | None, precision: str, basis: str | None, reasoning: str,
             kind: str, milestone: str | None, speaker: str | None) -> ExtractedReport:
     return ExtractedReport(
         quote=sentence.text, start=sentence.start, end=sentence.end, date=date, precision=precision,
-        basis=basis, reasoning=reasoning, kind=kind, milestone=milestone, speaker=speaker,
+        basis=basis, reasoning=as_sentence(reasoning), kind=kind, milestone=milestone, speaker=speaker,
     )
+
+
+def as_sentence(reasoning: str) -> str:
+    """The reasoning as a sentence: a capital first letter (unless it opens on the article's quoted words,
+    which keep their own case) and a full stop."""
+    text = reasoning[:1].upper() + reasoning[1:] if reasoning[:1].isalpha() else reasoning
+    return text if text.endswith((".", "?", "!")) else text + "."

@@ -113,9 +113,9 @@ def _resolve(kind: str, text: str, fields: tuple[tuple[str, str], ...], anchor: 
     if expr.kind == "month":
         return _month(expr, anchor, future, default_year)
     if expr.kind in TOLD_KINDS:  # dated by the sentence before it (reports.py), never by publication
-        return unknown(f"'{expr.text}' is the day told just before it")
+        return unknown(f"“{expr.text}” is the day told just before it")
     if anchor is None:
-        return unknown(f"'{expr.text}' needs the publication date, which is unknown")
+        return unknown(f"“{expr.text}” counts from the publication date, which is unknown")
     if expr.kind == "weekday":
         return _weekday(expr, anchor, future, scheduled)
     handler = {"relative_day": _relative_day, "relative_week": _relative_week, "relative_month": _relative_month,
@@ -130,18 +130,19 @@ def _absolute(expr: TimeExpression, anchor: dt.date | None, future: bool,
     year = anchor.year if anchor else default_year
     parsed = _parse(_canonical(expr), dt.date(year, 7, 1) if year else None, _date_order(expr))
     if parsed is None:
-        return unknown(f"'{expr.text}' could not be read as a date")
+        return unknown(f"“{expr.text}” could not be read as a date")
     if not has_year and anchor is not None:
         if not future and parsed > anchor + dt.timedelta(days=NEAR_FUTURE_DAYS):
             parsed = parsed.replace(year=parsed.year - 1)
         elif future and parsed < anchor:
             parsed = parsed.replace(year=parsed.year + 1)
     if has_year:
-        why = "explicit date"
+        why = f"the article gives the date in full, “{expr.text}”"
     elif anchor is not None:
-        why = f"explicit date; year from publication ({fmt(anchor)})"
+        why = f"“{expr.text}” gives no year, so the year is that of publication ({fmt(anchor)})"
     else:
-        why = f"explicit date; year {parsed.year} from the timeline's frame (publication date unknown)"
+        why = (f"“{expr.text}” gives no year and the publication date is unknown, so the year is the "
+               f"timeline's, {parsed.year}")
     return day_resolution(parsed, why)
 
 
@@ -194,29 +195,31 @@ def _truce_relative(expr: TimeExpression, truce_start: dt.date, began_at: dt.tim
             return day_resolution(day, f"{part} {number} of the truce, which began at {began_at:%H:%M} on "
                                        f"{fmt(truce_start)}: its first {part} was {fmt(first)}")
         day = truce_start + dt.timedelta(days=number - 1)
-        return day_resolution(day, f"{part} {number} of the truce, counting {fmt(truce_start)} as {part} 1")
+        return day_resolution(day, f"“{expr.text}” is {part} {number} of the truce, counting {fmt(truce_start)} "
+                                   f"as {part} 1")
     count = count_value(expr.get("count") or "1")
     days = count * (7 if (expr.get("unit") or "").startswith("week") else 1)
     day = truce_start + dt.timedelta(days=days)
-    return day_resolution(day, f"{days} days after the truce began on {fmt(truce_start)}")
+    return day_resolution(day, f"“{expr.text}” is {days} days after the truce began on {fmt(truce_start)}")
 
 
 def _month(expr: TimeExpression, anchor: dt.date | None, future: bool,
            default_year: int | None) -> Resolution:
     month = month_number(expr.get("month") or "")
     if expr.get("year"):
-        year, why = int(expr.get("year") or 0), "explicit month and year"
+        year, why = int(expr.get("year") or 0), f"“{expr.text}” names the month and the year"
     elif anchor is not None:
         year = anchor.year
         if not future and month > anchor.month:
             year -= 1
         elif future and month < anchor.month:
             year += 1
-        why = f"the {'next' if future else 'latest'} such month from publication ({fmt(anchor)})"
+        why = (f"“{expr.text}” names a month without a year: the {'next' if future else 'latest'} such month "
+               f"from publication ({fmt(anchor)})")
     elif default_year:
-        year, why = default_year, f"year {default_year} from the timeline's frame"
+        year, why = default_year, f"“{expr.text}” gives no year, so the year is the timeline's, {default_year}"
     else:
-        return unknown(f"'{expr.text}' has no year and the publication date is unknown")
+        return unknown(f"“{expr.text}” gives no year and the publication date is unknown")
     first = dt.date(year, month, 1)
     last = _month_end(first)
     return Resolution(first, "month", first, last, why)
@@ -236,24 +239,26 @@ def _weekday(expr: TimeExpression, anchor: dt.date, future: bool, scheduled: boo
         # "will meet on Tuesday", said on a Tuesday, is that day; "next Tuesday" is a week on.
         ahead = 7 if rel == "next" and ahead == 0 else ahead
         day = anchor + dt.timedelta(days=ahead)
-        same = " (the same day)" if ahead == 0 else ""
+        same = ", that same day" if ahead == 0 else ""
 
         def why() -> str:
-            return f"the {WEEKDAYS[target]} on or after publication ({fmt(anchor)}){same}, future tense"
+            return (f"“{expr.text}” looks ahead: the first {WEEKDAYS[target]} on or after publication "
+                    f"({fmt(anchor)}){same}")
     elif scheduled and rel not in ("last", "since"):
         offset = ahead if ahead < back else -back
         day = anchor + dt.timedelta(days=offset)
 
         def why() -> str:
-            return f"a set time: the {WEEKDAYS[target]} nearest publication ({fmt(anchor)}), {_days_from(offset)}"
+            return (f"“{expr.text}” names a set time: the {WEEKDAYS[target]} nearest publication "
+                    f"({fmt(anchor)}), {_days_from(offset)}")
     else:
         if rel == "last" and back == 0:
             back = 7
         day = anchor - dt.timedelta(days=back)
-        same = " (the same day)" if back == 0 else ""
+        same = ", that same day" if back == 0 else ""
 
         def why() -> str:
-            return f"the {WEEKDAYS[target]} on or before publication ({fmt(anchor)}){same}"
+            return f"“{expr.text}” is the last {WEEKDAYS[target]} up to publication ({fmt(anchor)}){same}"
     return day_resolution(day, why)
 
 
@@ -264,11 +269,18 @@ def _days_from(offset: int) -> str:
     return f"{count} {'after' if offset > 0 else 'before'} it"
 
 
+def _days_from_publication(offset: int) -> str:
+    if offset == 0:
+        return "the day of publication"
+    count = {1: "the day", 2: "two days"}.get(abs(offset), f"{abs(offset)} days")
+    return f"{count} {'after' if offset > 0 else 'before'} publication"
+
+
 def _relative_day(expr: TimeExpression, anchor: dt.date, future: bool) -> Resolution:
     words = " ".join((expr.get("rel") or "").lower().split())
     offset = RELATIVE_DAY_OFFSETS.get(words, 0)
     day = anchor + dt.timedelta(days=offset)
-    return day_resolution(day, lambda: f"'{words}' counted from publication ({fmt(anchor)})")
+    return day_resolution(day, lambda: f"“{expr.text}” is {_days_from_publication(offset)} ({fmt(anchor)})")
 
 
 def _relative_week(expr: TimeExpression, anchor: dt.date, future: bool) -> Resolution:
@@ -289,7 +301,8 @@ def _relative_week(expr: TimeExpression, anchor: dt.date, future: bool) -> Resol
         last = first + dt.timedelta(days=1)
 
     def why() -> str:
-        return f"'{expr.text}' from publication ({fmt(anchor)}): {short(first)}–{short(last)} {last.year}"
+        return (f"“{expr.text}” is {short(first)}–{short(last)} {last.year}, counted from publication "
+                f"({fmt(anchor)})")
 
     return Resolution(first, "week", first, last, why)
 
@@ -299,10 +312,11 @@ def _days_ago(expr: TimeExpression, anchor: dt.date, future: bool) -> Resolution
     days = count * (7 if (expr.get("unit") or "").startswith("week") else 1)
     day = anchor - dt.timedelta(days=days)
     if (expr.get("unit") or "").startswith("day"):  # "ten days ago" names a day, however far back
-        return day_resolution(day, lambda: f"{days} days before publication ({fmt(anchor)})")
+        return day_resolution(day, lambda: f"“{expr.text}” is {days} days before publication ({fmt(anchor)})")
     first, last = day - dt.timedelta(days=3), min(anchor, day + dt.timedelta(days=3))  # "two weeks ago": about then
     return Resolution(day, "week", first, last,
-                      lambda: f"{days} days before publication ({fmt(anchor)}), give or take a few days")
+                      lambda: f"“{expr.text}” is about {days} days before publication ({fmt(anchor)}), give or "
+                              "take a few days")
 
 
 def _relative_month(expr: TimeExpression, anchor: dt.date, future: bool) -> Resolution:
@@ -315,7 +329,7 @@ def _relative_month(expr: TimeExpression, anchor: dt.date, future: bool) -> Reso
         last = max(first, anchor - dt.timedelta(days=1))
 
     def why() -> str:
-        return f"'{expr.text}' from publication ({fmt(anchor)}): {MONTHS[first.month - 1]} {first.year}"
+        return f"“{expr.text}” is {MONTHS[first.month - 1]} {first.year}, counted from publication ({fmt(anchor)})"
 
     return Resolution(first, "month", first, last, why)
 
@@ -323,4 +337,5 @@ def _relative_month(expr: TimeExpression, anchor: dt.date, future: bool) -> Reso
 def _last_hours(expr: TimeExpression, anchor: dt.date, future: bool) -> Resolution:
     hours = int(expr.get("hours") or 24)
     first = anchor - dt.timedelta(days=hours // 24)
-    return Resolution(anchor, "day", first, anchor, lambda: f"the {hours} hours up to publication ({fmt(anchor)})")
+    return Resolution(anchor, "day", first, anchor,
+                      lambda: f"“{expr.text}” are the {hours} hours up to publication ({fmt(anchor)})")

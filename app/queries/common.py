@@ -176,7 +176,8 @@ _HOST, _AGENCY = aliased(Outlet, name="host"), aliased(Outlet, name="agency")
 REPORT_ITEMS = (
     select(Article.source, _HOST.name, Report.date, Report.precision, Report.kind, Milestone.slug, Report.basis,
            Report.reasoning, Report.quote, Report.span_start, Report.span_end, Report.speaker, Report.article_id,
-           Report.id, _HOST.slug, Milestone.title, Article.title, Article.published, _AGENCY.name, _AGENCY.slug)
+           Report.id, _HOST.slug, Milestone.title, Article.title, Article.published, _AGENCY.name, _AGENCY.slug,
+           Article.published_basis)
     .join(Article, Report.article_id == Article.id)
     .outerjoin(_HOST, Article.outlet_id == _HOST.id)
     .outerjoin(_AGENCY, Article.agency_id == _AGENCY.id)
@@ -193,10 +194,11 @@ def report_items(session: Session, *conditions: ColumnElement[bool]) -> list[Rep
 def report_item(row: Row) -> ReportItem:
     """One row of REPORT_ITEMS as the item the pages and JSON twins show."""
     (source, outlet, date, precision, kind, milestone, basis, reasoning, quote, start, end, speaker, article_id,
-     report_id, outlet_slug_, milestone_title, title, published, agency, agency_slug) = row
+     report_id, outlet_slug_, milestone_title, title, published, agency, agency_slug, published_basis) = row
     return ReportItem(source, outlet, date.isoformat() if date else None, precision, kind, milestone, basis,
                       reasoning, quote, [start, end], speaker, article_id, report_id, outlet_slug_, milestone_title,
-                      title, published.isoformat() if published else None, agency, agency_slug)
+                      title, published.isoformat() if published else None, agency, agency_slug,
+                      published_basis=published_basis)
 
 
 def outlet_facets(session: Session, selected: Sequence[str], *conditions: ColumnElement[bool],

@@ -51,20 +51,55 @@ class UnknownParty(LookupError):
 _SENTENCE = and_(Report.article_id == Figure.article_id, Report.span_start == Figure.span_start)
 
 
-def figure_items(session: Session, *conditions, per_milestone: bool = False) -> list[FigureItem]:
-    """Figures whose sentence has a report matching the conditions, once each (or once per milestone)."""
+def figure_items(session: Session, *conditions) -> list[FigureItem]:
+    """Figures whose own report (figure_owner: the sentence's report nearest the figure) matches the conditions.
+
+    A sentence may tell two events ("extended by 48 hours, and yesterday for another 72 hours"): each figure
+    goes with the report whose words stand nearest it, so a milestone's figures are about that milestone."""
+    matching = session.execute(
+        select(Figure.id, Report.id).join(Report, _SENTENCE).join(Article, Article.id == Figure.article_id)
+        .where(*conditions)
+    ).all()
+    wanted: dict[int, set[int]] = {}
+    for figure_id, report_id in matching:
+        wanted.setdefault(figure_id, set()).add(report_id)
+    if not wanted:
+        return []
     rows = session.execute(
         select(Figure, Report).join(Report, _SENTENCE).join(Article, Article.id == Figure.article_id)
         .options(joinedload(Figure.article).joinedload(Article.outlet), joinedload(Report.milestone),
                  joinedload(Figure.article).joinedload(Article.agency))
-        .where(*conditions).order_by(Article.source, Figure.span_start, Figure.id, Report.position)
+        .where(Figure.id.in_(wanted)).order_by(Article.source, Figure.span_start, Figure.id, Report.position)
     ).unique()
-    items: dict[tuple[int, str | None], FigureItem] = {}
+    sentences: dict[int, tuple[Figure, list[Report]]] = {}
     for figure, report in rows:
-        topic = (report.milestone.slug if report.milestone else None) if per_milestone else None
-        if (figure.id, topic) not in items:
-            items[(figure.id, topic)] = _figure_item(figure, report)
-    return list(items.values())
+        sentences.setdefault(figure.id, (figure, []))[1].append(report)
+    items = []
+    for figure, reports in sentences.values():
+        owner = reports[figure_owner(figure.text, reports[0].quote, [r.basis for r in reports])]
+        if owner.id in wanted[figure.id]:
+            items.append(_figure_item(figure, owner))
+    return items
+
+
+def figure_owner(figure_text: str, quote: str, bases: Sequence[str | None]) -> int:
+    """Which of a sentence's reports a figure in it belongs to (an index into bases): the one whose dating words
+    stand nearest the figure's words, an earlier one on a tie; the first when the words cannot be placed."""
+    lowered = quote.lower()
+    at = lowered.find(figure_text.lower())
+    if at < 0:
+        return 0
+    end = at + len(figure_text)
+
+    def distance(index: int) -> tuple[int, int]:
+        basis = (bases[index] or "").lower()
+        start = lowered.find(basis) if basis else -1
+        if start < 0:
+            return (len(quote) + 1, index)  # words not in the sentence ("publication date"): the farthest
+        stop = start + len(basis)
+        return (max(start - end, at - stop, 0), index)
+
+    return min(range(len(bases)), key=distance) if bases else 0
 
 
 def _figure_item(figure: Figure, report: Report) -> FigureItem:
@@ -86,7 +121,7 @@ def figures(session: Session, selected: Sequence[str] = ()) -> FiguresPage:
     selected = common.check_outlets(session, selected)
     conditions = [c for c in (common.outlet_filter(selected),) if c is not None]
     by_topic: dict[str, list[FigureItem]] = {}
-    for item in figure_items(session, *conditions, per_milestone=True):
+    for item in figure_items(session, *conditions):
         by_topic.setdefault(item.milestone or item.kind, []).append(item)
     order = {m.slug: (0, m.date.isoformat(), m.slug) for m in common.milestone_refs(session)}
     groups: list[FigureGroup] = []

@@ -57,6 +57,7 @@ class ReportItem:
     published: str | None = None  # the article's publication date, ISO
     agency: str | None = None  # the wire agency whose copy the article runs (its name), beside the host outlet
     agency_slug: str | None = None
+    published_basis: str | None = None  # how the article's publication date was known (dateline, metadata, inferred)
 
     @property
     def wire(self) -> bool:
@@ -176,6 +177,50 @@ class WireStory:
     article_ids: list[int]
 
 
+# -- a day's events (app.queries.daygroups builds them) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportCard:
+    """One sentence of one article and the reports it carries on the day (the same sentence dated twice)."""
+
+    reports: list[ReportItem]
+
+
+@dataclass(frozen=True)
+class ArticleCards:
+    """One article's cards in a block, with how its publication date was known, said once for all of them."""
+
+    article_id: int
+    title: str  # the article's title, else the file it came from
+    published: str | None  # ISO
+    publication_note: str  # "Published Sun 18 Sep 2016, by its dateline “18 Sep, 2016 21:09”."
+    cards: list[ReportCard]
+
+
+@dataclass(frozen=True)
+class OutletAccount:
+    """One outlet's words in a block (outlet None: the outlet unknown)."""
+
+    outlet: OutletRef | None
+    articles: list[ArticleCards]
+    reports: int
+
+
+@dataclass(frozen=True)
+class EventGroup:
+    """The reports of one event on one day, from every outlet that told it."""
+
+    key: str  # "milestone:first-extension", "kind:violation_claim:Sergei Lavrov", "kind:other:"
+    title: str  # the milestone's title as the catalogue writes it, else the kind and the speaker
+    kind: str
+    milestone: str | None
+    speaker: str | None
+    outlets: list[OutletAccount]
+    reports: int
+    cards: int
+
+
 @dataclass(frozen=True)
 class DayPage:
     date: dt.date
@@ -191,6 +236,11 @@ class DayPage:
     agencies: list[Facet] = field(default_factory=list)  # the wire agencies whose copy the day's reports run
     selected_agencies: list[str] = field(default_factory=list)
     wire_stories: list[WireStory] = field(default_factory=list)  # printed by more than one host that day
+    groups: list[EventGroup] = field(default_factory=list)  # the page's reports as the events they tell
+    kinds: list[Facet] = field(default_factory=list)  # the kinds of the day's reports, counted
+    selected_kinds: list[str] = field(default_factory=list)
+    speakers: list[Facet] = field(default_factory=list)  # who speaks in the day's reports, counted
+    selected_speakers: list[str] = field(default_factory=list)
 
     def by_outlet(self) -> list[OutletReports]:
         return group_by_outlet(self.reports)

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, exists, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from app.queries.common import (
     COUNTS,
@@ -26,12 +26,14 @@ from app.queries.common import (
     truce_bounds,
     truce_clock,
 )
+from app.queries.daygroups import group_events, kind_label
 from app.queries.headlines import day_headlines
 from app.queries.pagedata import (
     Coverage,
     DayCount,
     DayPage,
     DayRow,
+    Facet,
     OutletRef,
     Paging,
     ReportItem,
@@ -128,39 +130,82 @@ def _outside_window(
 
 
 def day(session: Session, window: Window, date: dt.date, selected: Sequence[str], page: int = 1,
-        agencies: Sequence[str] = ()) -> DayPage | None:
-    """One day's milestones and a page of its reports; None when the day is neither in the frame nor in any report."""
+        agencies: Sequence[str] = (), *, kinds: Sequence[str] = (), speakers: Sequence[str] = ()) -> DayPage | None:
+    """One day's milestones and a page of its reports, as events; None when the day is neither in the frame
+    nor in any report. kinds and speakers filter the reports as the outlets do."""
     selected = check_outlets(session, selected)
     agencies = check_agencies(session, agencies)
+    kinds, speakers = list(dict.fromkeys(kinds)), list(dict.fromkeys(speakers))
     frame = timeline_frame(session, window)
     in_frame = frame is not None and frame[0] <= date <= frame[1]
     if not in_frame and session.scalar(select(ReportCount.id).where(ReportCount.date == date).limit(1)) is None:
         return None
-    by_outlet = [c for c in (outlet_filter(selected),) if c is not None]
-    by_agency = [c for c in (agency_filter(agencies),) if c is not None]
-    conditions = by_outlet + by_agency
-    counted_outlet = [c for c in (outlet_filter(selected, COUNTS),) if c is not None]
-    counted_agency = [c for c in (agency_filter(agencies, COUNTS),) if c is not None]
-    on_day = ReportCount.date == date
+    filters = {
+        "outlet": outlet_filter(selected), "agency": agency_filter(agencies),
+        "kind": Report.kind.in_(kinds) if kinds else None,
+        "speaker": Report.speaker.in_(speakers) if speakers else None,
+    }
+
+    def others(name: str) -> list[ColumnElement[bool]]:
+        """Every filter but one: each filter's chips count under the others, so they add up to the reports shown."""
+        return [c for key, c in filters.items() if key != name and c is not None]
+
+    conditions = [c for c in filters.values() if c is not None]
+    on_day = Report.date == date
     start, end = truce_bounds(session)
     previous, following = _neighbours(session, frame, date)
-    total = session.scalar(select(COUNTS.total).where(on_day, *counted_outlet, *counted_agency))
-    reports, pages = report_page(session, page, DAY_PAGE_SIZE, Report.date == date, *conditions, total=total)
+    milestones = milestone_refs(session, Milestone.date == date)
+    if kinds or speakers:  # the loader's counts have no speaker: count the day's reports themselves
+        total = None
+        outlet_chips = outlet_facets(session, selected, on_day, *others("outlet"))
+        agency_chips = agency_facet_counts(session, agencies, on_day, *others("agency"))
+    else:
+        counted_outlet = [c for c in (outlet_filter(selected, COUNTS),) if c is not None]
+        counted_agency = [c for c in (agency_filter(agencies, COUNTS),) if c is not None]
+        counted_day = ReportCount.date == date
+        total = session.scalar(select(COUNTS.total).where(counted_day, *counted_outlet, *counted_agency))
+        outlet_chips = outlet_facets(session, selected, counted_day, *counted_agency, tally=COUNTS)
+        agency_chips = agency_facet_counts(session, agencies, counted_day, *counted_outlet, tally=COUNTS)
+    reports, pages = report_page(session, page, DAY_PAGE_SIZE, on_day, *conditions, total=total)
     return DayPage(
         date=date,
         clock=truce_clock(date, start, end),
-        milestones=milestone_refs(session, Milestone.date == date),
+        milestones=milestones,
         reports=reports,
-        facets=outlet_facets(session, selected, on_day, *counted_agency, tally=COUNTS),
+        facets=outlet_chips,
         selected=selected,
         previous=previous,
         next=following,
         in_window=date in window,
         paging=pages,
-        agencies=agency_facet_counts(session, agencies, on_day, *counted_outlet, tally=COUNTS),
+        agencies=agency_chips,
         selected_agencies=agencies,
-        wire_stories=wire_stories(_wire_copies(session, Report.date == date, *conditions)),
+        wire_stories=wire_stories(_wire_copies(session, on_day, *conditions)),
+        groups=group_events(reports, [m.slug for m in milestones]),
+        kinds=_value_facets(session, Report.kind, kinds, on_day, *others("kind")),
+        selected_kinds=kinds,
+        speakers=_value_facets(session, Report.speaker, speakers, on_day, *others("speaker"),
+                               limit=SPEAKER_CHIPS),
+        selected_speakers=speakers,
     )
+
+
+SPEAKER_CHIPS = 12  # speakers offered as chips on a day, the most quoted first: a busy day quotes hundreds
+
+
+def _value_facets(session: Session, column: InstrumentedAttribute[str] | InstrumentedAttribute[str | None],
+                  selected: Sequence[str], *conditions: ColumnElement[bool], limit: int | None = None) -> list[Facet]:
+    """One chip per value of a report column under the conditions, the commonest first, chosen ones always shown."""
+    rows = session.execute(
+        select(column, func.count(Report.id)).join(Article, Report.article_id == Article.id)
+        .where(column.is_not(None), *conditions).group_by(column)
+    )
+    counts = {value: n for value, n in rows}
+    ranked = sorted(counts, key=lambda v: (-counts[v], v.lower()))
+    shown = ranked[:limit] if limit is not None else ranked
+    shown += [v for v in selected if v not in shown]
+    label = kind_label if column is Report.kind else str
+    return [Facet(v, label(v), counts.get(v, 0), v in selected) for v in shown]
 
 
 def _wire_copies(session: Session, *conditions: ColumnElement[bool]) -> list[WireCopy]:

@@ -29,7 +29,16 @@ from app.formats import (
 from app.queries import compare, search
 from app.queries.export import CSV_FIELDS
 from app.queries.pagedata import ClaimsPage, CoveragePage, FiguresPage, PartyFacet, ReportItem, SearchPage
-from app.web.deps import AgenciesDep, OutletsDep, PageDep, SessionDep, WindowDep, json_answer
+from app.web.deps import (
+    AgenciesDep,
+    KindsDep,
+    OutletsDep,
+    PageDep,
+    SessionDep,
+    SpeakersDep,
+    WindowDep,
+    json_answer,
+)
 from app.web.pages import day_data, milestone_data, outlet_data
 from app.web.render import JSON_ERRORS, VARY, render_page
 from app.web.urls import Urls, link_facets, link_pages
@@ -162,8 +171,8 @@ def report_rows(reports: Iterable[ReportItem]) -> list[dict[str, Any]]:
 
 @export_routes.get("/days/{day:isoday}.csv")
 def day_csv(request: Request, session: SessionDep, window: WindowDep, day: str, outlets: OutletsDep,
-            agencies: AgenciesDep, number: PageDep) -> Response:
-    page = day_data(request, session, window, day, outlets, number, agencies)
+            agencies: AgenciesDep, number: PageDep, kinds: KindsDep, speakers: SpeakersDep) -> Response:
+    page = day_data(request, session, window, day, outlets, number, agencies, kinds=kinds, speakers=speakers)
     return _csv(csv_text(CSV_FIELDS, report_rows(page.reports)), f"day-{page.date.isoformat()}")
 
 

@@ -18,6 +18,7 @@ from app.web.render import VARY
 
 MAX_PAGE = 100_000  # ?page= beyond this is no list of ours
 MAX_OUTLET_FILTERS = 50  # more ?outlet= values than any catalogue has outlets is a malformed link
+COMPACT_VIEW = "compact"  # ?view=compact: a day's reports one line each
 
 
 # -- path values ---------------------------------------------------------------------------------
@@ -93,6 +94,33 @@ def selected_agencies(
     return chosen
 
 
+def selected_kinds(
+    kind: Annotated[list[str] | None, Query(description="report kind (a day's reports); repeatable")] = None,
+) -> list[str]:
+    """The kind filter of a day page, blanks dropped."""
+    return _chosen(kind, "kind")
+
+
+def selected_speakers(
+    speaker: Annotated[list[str] | None, Query(description="speaker as the reports name them; repeatable")] = None,
+) -> list[str]:
+    """The speaker filter of a day page, blanks dropped."""
+    return _chosen(speaker, "speaker")
+
+
+def _chosen(values: list[str] | None, name: str) -> list[str]:
+    chosen = [v.strip() for v in values or [] if v.strip()]
+    if len(chosen) > MAX_OUTLET_FILTERS:
+        raise HTTPException(400, f"too many {name} filters ({len(chosen)}; at most {MAX_OUTLET_FILTERS})")
+    return chosen
+
+
+def compact_view(
+    view: Annotated[str | None, Query(description="'compact': one line per report instead of event blocks")] = None,
+) -> bool:
+    return view == COMPACT_VIEW
+
+
 def page_number(
     page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="page of a long list, from 1")] = 1,
 ) -> int:
@@ -104,6 +132,9 @@ PageDep = Annotated[int, Depends(page_number)]
 WindowDep = Annotated[Window, Depends(get_window)]
 OutletsDep = Annotated[list[str], Depends(selected_outlets)]
 AgenciesDep = Annotated[list[str], Depends(selected_agencies)]
+KindsDep = Annotated[list[str], Depends(selected_kinds)]
+SpeakersDep = Annotated[list[str], Depends(selected_speakers)]
+CompactDep = Annotated[bool, Depends(compact_view)]
 
 
 def parse_day(text: str) -> dt.date:

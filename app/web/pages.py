@@ -16,9 +16,12 @@ from app.queries import sources, timeline
 from app.queries.pagedata import ArticlePage, DayPage, MilestonePage, OutletPage, TimelinePage, Window
 from app.web.deps import (
     AgenciesDep,
+    CompactDep,
+    KindsDep,
     OutletsDep,
     PageDep,
     SessionDep,
+    SpeakersDep,
     WindowDep,
     json_answer,
     parse_day,
@@ -45,17 +48,28 @@ def timeline_data(request: Request, session: Session, window: Window, outlets: l
 
 
 def day_data(request: Request, session: Session, window: Window, day: str, outlets: list[str],
-             number: int = 1, agencies: list[str] | None = None) -> DayPage:
+             number: int = 1, agencies: list[str] | None = None, *, kinds: list[str] | None = None,
+             speakers: list[str] | None = None, compact: bool = False) -> DayPage:
     date = parse_day(day)
-    page = timeline.day(session, window, date, outlets, number, agencies or [])
+    page = timeline.day(session, window, date, outlets, number, agencies or [], kinds=kinds or [],
+                        speakers=speakers or [])
     if page is None:
         raise HTTPException(404, f"There are no reports or milestones for {date.isoformat()}, "
                                  "and it lies outside the timeline.")
-    urls, outlets, agencies = Urls(request), page.selected, page.selected_agencies
+    urls = Urls(request)
+    outlets, agencies, kinds, speakers = page.selected, page.selected_agencies, page.selected_kinds, \
+        page.selected_speakers
+    # Every chip keeps the other filters and the view: only its own filter changes.
     return dataclasses.replace(
         page,
-        facets=link_facets(page.facets, outlets, lambda chosen: urls.day(date, chosen, agencies)),
-        agencies=link_facets(page.agencies, agencies, lambda chosen: urls.day(date, outlets, chosen)),
+        facets=link_facets(page.facets, outlets,
+                           lambda chosen: urls.day(date, chosen, agencies, kinds, speakers, compact)),
+        agencies=link_facets(page.agencies, agencies,
+                             lambda chosen: urls.day(date, outlets, chosen, kinds, speakers, compact)),
+        kinds=link_facets(page.kinds, kinds,
+                          lambda chosen: urls.day(date, outlets, agencies, chosen, speakers, compact)),
+        speakers=link_facets(page.speakers, speakers,
+                             lambda chosen: urls.day(date, outlets, agencies, kinds, chosen, compact)),
         paging=link_pages(page.paging, request),
     )
 
@@ -96,8 +110,10 @@ def timeline_json(request: Request, response: Response, session: SessionDep, win
 
 @json_routes.get("/days/{day:isoday}.json", response_model=DayPage, summary="One day's milestones and reports")
 def day_json(request: Request, response: Response, session: SessionDep, window: WindowDep,
-             day: str, outlets: OutletsDep, agencies: AgenciesDep, page: PageDep) -> DayPage:
-    return json_answer(response, session, day_data(request, session, window, day, outlets, page, agencies))
+             day: str, outlets: OutletsDep, agencies: AgenciesDep, page: PageDep, kinds: KindsDep,
+             speakers: SpeakersDep) -> DayPage:
+    return json_answer(response, session, day_data(request, session, window, day, outlets, page, agencies,
+                                                   kinds=kinds, speakers=speakers))
 
 
 @json_routes.get("/milestones/{slug}.json", response_model=MilestonePage,
@@ -126,8 +142,10 @@ def timeline_page(request: Request, session: SessionDep, window: WindowDep, outl
 
 @html_routes.get("/days/{day:isoday}", name="day_page")
 def day_page(request: Request, session: SessionDep, window: WindowDep, day: str, outlets: OutletsDep,
-             agencies: AgenciesDep, page: PageDep):
-    return render_page(request, "day", page=day_data(request, session, window, day, outlets, page, agencies))
+             agencies: AgenciesDep, page: PageDep, kinds: KindsDep, speakers: SpeakersDep, compact: CompactDep):
+    data = day_data(request, session, window, day, outlets, page, agencies, kinds=kinds, speakers=speakers,
+                    compact=compact)
+    return render_page(request, "day", page=data, compact=compact)
 
 
 @html_routes.get("/days/{text:undotted}")

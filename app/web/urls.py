@@ -18,6 +18,9 @@ MAX_MEMO_PATHS = 100_000  # memoised link paths per app (one per page linked to)
 PAGE_PARAM = "page"  # ?page=2: the second page of a long list (day and outlet pages)
 OUTLET_PARAM = "outlet"  # ?outlet=rt&outlet=al-jazeera: the repeatable filter parameter
 AGENCY_PARAM = "agency"  # ?agency=afp: articles running that agency's copy, repeatable too
+KIND_PARAM = "kind"  # ?kind=statement: a day's reports of that kind, repeatable
+SPEAKER_PARAM = "speaker"  # ?speaker=Sergei%20Lavrov: a day's reports of that speaker, repeatable
+VIEW_PARAM, COMPACT = "view", "compact"  # ?view=compact: a day's reports one line each
 MAX_OUTLET_QUERIES = 4096  # encoded outlet selections kept: every single outlet and many combinations
 
 
@@ -45,8 +48,14 @@ class Urls:
     def timeline(self, outlets: Sequence[str] = (), agencies: Sequence[str] = ()) -> str:
         return self._path("timeline_page", outlets, agencies)
 
-    def day(self, date: dt.date | str, outlets: Sequence[str] = (), agencies: Sequence[str] = ()) -> str:
-        return self._path("day_page", outlets, agencies, day=_iso(date))
+    def day(self, date: dt.date | str, outlets: Sequence[str] = (), agencies: Sequence[str] = (),
+            kinds: Sequence[str] = (), speakers: Sequence[str] = (), compact: bool = False) -> str:
+        path = self._path("day_page", outlets, agencies, day=_iso(date))
+        extra = [(KIND_PARAM, k) for k in kinds] + [(SPEAKER_PARAM, s) for s in speakers]
+        extra += [(VIEW_PARAM, COMPACT)] if compact else []
+        if not extra:
+            return path
+        return f"{path}{'&' if '?' in path else '?'}{urlencode(extra)}"
 
     def milestone(self, slug: str) -> str:
         return self._path("milestone_page", slug=slug)
