@@ -211,7 +211,7 @@ SUNDOWN = dt.time(19)  # the hour the catalogue says the truce began on its firs
 
 @pytest.mark.parametrize("sentence, expected", [
     # Begun at sundown on Mon 12: its first morning was Tuesday's, its first night Monday's.
-    ("Aid trucks were still waiting at the border on the fourth morning of the cease-fire.", dt.date(2016, 9, 16)),
+    ("Relief lorries sat idle at the crossing on the fourth morning of the cease-fire.", dt.date(2016, 9, 16)),
     ("The first morning of the truce brought an eerie calm to Idlib.", dt.date(2016, 9, 13)),
     ("On the second night of the truce, residents slept without the sound of jets.", dt.date(2016, 9, 13)),
     ("On the truce's fifth day, convoys were still stuck.", dt.date(2016, 9, 16)),

@@ -167,13 +167,13 @@ def test_a_dated_sentence_is_not_dated_again_from_the_milestone_it_follows():
 
 
 def test_a_plan_beside_a_past_event_the_sentence_dates_is_no_report_of_its_own():
-    text = ("On Tuesday, the UN envoy said after a meeting of the ISSG in New York that the group would reconvene "
+    text = ("On Tuesday, the envoy told reporters after talks at the UN that the contact group would meet again "
             "on Friday.")
     assert [(r.basis, r.date) for r in reports(text, dt.date(2016, 9, 21))] == [("On Tuesday", dt.date(2016, 9, 20))]
 
 
 def test_a_plan_beside_a_bare_saying_is_what_the_sentence_tells():
-    text = "The German minister confirmed on Wednesday that the next ISSG meeting would be held on Thursday."
+    text = "A French diplomat said on Wednesday that the ministers' next session would take place on Thursday."
     found = reports(text, dt.date(2016, 9, 21))
     assert (("on Thursday", dt.date(2016, 9, 22)) in [(r.basis, r.date) for r in found])
 

@@ -169,7 +169,7 @@ def test_the_site_speaking_of_itself_reports_nothing(catalog: Catalog):
 def test_a_heading_that_names_the_page_s_day_reports_nothing(catalog: Catalog):
     text = ("Executive Summary for September 19th\n\nSyria Daily Brief: 20 Sept 2016\n\n"
             "Weekly round-up – September 23, 2016\n\n"
-            "New Syria Cease-Fire Set To Begin Monday\n\n"
+            "Syrian Truce Due To Take Hold Monday\n\n"
             "The convoy was hit on September 19, the agency said.")
     article = extract_article(text, source="briefs.txt", catalog=catalog)
     assert [r.basis for r in article.reports if r.date] == ["Monday", "September 19"]
