@@ -20,7 +20,7 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000  # a second loader waits this long for the write
 # when another process wrote in between, whatever the busy timeout.
 WRITE_LOCK = "timeline_write_lock"
 # The database-wide data version (migration 0004): moved by triggers in every transaction that writes what a page
-# shows, read by the page cache and the count memo to know whether anything changed since they last looked.
+# shows, read by the page cache to know whether anything changed since it last looked.
 DATA_VERSION_SQL = "SELECT version FROM data_version"
 
 

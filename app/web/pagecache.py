@@ -57,7 +57,6 @@ KEPT_VARY = frozenset(VARIED)
 # How long the data version's SELECT may wait (PostgreSQL: on a lock another session holds on the table). The
 # read itself takes well under a millisecond; past this the page is built afresh rather than wait.
 VERSION_TIMEOUT_MS = 300
-VERSION_STATE = "data_version"  # request.state.data_version: the version this request's page is built under
 
 
 @dataclass(frozen=True)
@@ -181,9 +180,6 @@ class PageCache:
             await self.app(scope, receive, send)
             return
         version = await self.version.read()
-        # The page's count memo checks this version instead of reading it again (on the page's thread, where
-        # a locked table would hold it); None turns the memo off for this request as it turns off the cache.
-        scope.setdefault("state", {})[VERSION_STATE] = version
         if version is None:
             await self.app(scope, receive, send)
             return
