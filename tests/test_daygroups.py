@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from app.extract.types import KINDS
 from app.queries.compare import figure_owner
-from app.queries.daygroups import full_speaker_names, group_events, publication_note, sentence_cards
+from app.queries.daygroups import (
+    KIND_LABELS,
+    full_speaker_names,
+    group_events,
+    kind_label,
+    publication_note,
+    sentence_cards,
+)
 from app.queries.pagedata import ReportItem
 
 ids = iter(range(1, 10_000))
@@ -97,3 +105,10 @@ def test_a_figure_belongs_to_the_report_whose_words_stand_nearest_it():
     # Words the sentence does not hold (a report dated by publication) never take a figure from one that does.
     assert figure_owner("five days", "For five days the guns fell silent.", ["publication date", "For five days"]) == 1
     assert figure_owner("ten", "Quiet.", ["on Monday"]) == 0  # the figure's words not found: the first report
+
+
+def test_every_kind_has_a_reader_facing_label_and_an_unlisted_kind_is_spelled_from_its_name():
+    assert set(KIND_LABELS) == set(KINDS)
+    assert kind_label("airstrike_deir_ezzor") == "Airstrike near Deir ez-Zor"
+    assert kind_label("un_security_council") == "UN Security Council"
+    assert kind_label("ground_offensive") == "Ground offensive"

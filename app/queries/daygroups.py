@@ -14,9 +14,20 @@ from app.extract.published import inferred_range
 from app.extract.resolve import fmt
 from app.queries.pagedata import ArticleCards, EventGroup, OutletAccount, OutletRef, ReportCard, ReportItem
 
+# How a reader names each kind; a kind the table lacks is spelled from its name ("new_kind" -> "New kind").
+KIND_LABELS = {
+    "agreement": "Agreement", "truce_start": "Truce begins", "extension": "Extension",
+    "violation_claim": "Violation claim", "airstrike_deir_ezzor": "Airstrike near Deir ez-Zor",
+    "convoy_attack": "Aid convoy attack", "truce_end": "Truce ends", "collapse": "Collapse",
+    "un_security_council": "UN Security Council", "talks": "Talks", "aid_access": "Aid access",
+    "statement": "Statement", "other": "Other",
+}
+
 
 def kind_label(kind: str) -> str:
-    """ "violation_claim" -> "Violation claim"."""
+    """ "airstrike_deir_ezzor" -> "Airstrike near Deir ez-Zor"."""
+    if kind in KIND_LABELS:
+        return KIND_LABELS[kind]
     words = kind.replace("_", " ").strip()
     return words[:1].upper() + words[1:]
 
