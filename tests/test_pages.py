@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from app.config import Settings
+from app.config import Settings, settings_from_env
 from app.extract.catalog import Catalog
 from app.queries import timeline
 from app.store.loader import load_paths
@@ -105,6 +105,22 @@ def test_healthz_is_plain_ok(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.text == "ok"
     assert response.headers["content-type"].startswith("text/plain")
+
+
+def test_creating_the_app_reads_the_catalogue_once(monkeypatch: pytest.MonkeyPatch, catalog: Catalog) -> None:
+    from app.web import app as web_app
+
+    reads: list[Path] = []
+
+    def counted(folder: Path) -> Catalog:
+        reads.append(folder)
+        return catalog
+
+    monkeypatch.setattr(web_app, "load_catalog", counted)
+    app = create_app(settings_from_env({}, database_url="sqlite://"))
+    assert len(reads) == 1
+    assert (app.state.window.start, app.state.window.end) == (catalog.window_start, catalog.window_end)
+    assert app.state.parties == {p.slug: p.name for p in catalog.parties}
 
 
 # -- the timeline --------------------------------------------------------------------------------
