@@ -21,6 +21,7 @@ from app.queries.pagedata import Window
 from app.store.engine import make_engine
 from app.store.seedfiles import load_catalog
 from app.web import compare, pages
+from app.web.apischema import json_twins
 from app.web.methods import ALLOWED_METHODS, HeadAsGet
 from app.web.pagecache import DataVersion, PageCache
 from app.web.render import make_templates, render_error
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.routes)
     app.include_router(compare.routes)
     app.include_router(compare.feeds)
+    app.openapi = json_twins(app.openapi)  # type: ignore[method-assign]
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(common.UnknownOutlet, _unknown_outlet)

@@ -28,6 +28,7 @@ from app.formats import (
 from app.queries import compare, search
 from app.queries.export import CSV_FIELDS
 from app.queries.pagedata import ClaimsPage, CoveragePage, FiguresPage, PartyFacet, ReportItem, SearchPage
+from app.web.apischema import twin_operation_id
 from app.web.deps import (
     FormatDep,
     OutletsDep,
@@ -45,7 +46,8 @@ CALENDAR_NAME = "Syria ceasefire, September 2016: milestones"
 SearchQuery = Annotated[str, Query(description="words to find in the reports' quotes (all must match)")]
 PartyParam = Annotated[str | None, Query(description="party slug (seeds/parties.toml)")]
 
-routes = APIRouter(tags=["comparing outlets"], responses=JSON_ERRORS)
+routes = APIRouter(tags=["comparing outlets"], responses=JSON_ERRORS,
+                   generate_unique_id_function=twin_operation_id)
 feeds = APIRouter(include_in_schema=False)  # the milestones as iCalendar, the reports as Atom
 
 

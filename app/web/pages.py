@@ -25,6 +25,7 @@ from app.queries.pagedata import (
     TimelinePage,
     Window,
 )
+from app.web.apischema import twin_operation_id
 from app.web.deps import (
     AgenciesDep,
     CompactDep,
@@ -109,7 +110,7 @@ def article_data(session: Session, article_id: str) -> ArticlePage:
 
 # -- routes: each page one route, its address ending in the suffix of its format (app.web.render.render) --
 
-routes = APIRouter(tags=["timeline"], responses=JSON_ERRORS)
+routes = APIRouter(tags=["timeline"], responses=JSON_ERRORS, generate_unique_id_function=twin_operation_id)
 
 
 def report_rows(reports: Iterable[ReportItem]) -> list[dict[str, Any]]:
