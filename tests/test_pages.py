@@ -345,6 +345,32 @@ def test_bad_addresses_get_a_helpful_404_page(client: TestClient, path: str, wor
     assert 'href="/"' in response.text  # a way back
 
 
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("/days/2016-09-17.xml", "There is no page at /days/2016-09-17.xml"),
+        ("/.csv", "There is no page at /.csv"),
+        ("/search.ics", "There is no page at /search.ics"),
+        ("/coverage.atom", "There is no page at /coverage.atom"),
+        ("/articles/2.csv", "no article with id &#39;2.csv&#39;"),  # an article has a JSON twin only
+        ("/milestones/truce-begins.xml", "no milestone called &#39;truce-begins.xml&#39;"),
+    ],
+)
+def test_a_suffix_the_page_has_no_format_for_is_a_404_page(client: TestClient, path: str, words: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert words in response.text
+    assert client.head(path).status_code == 404
+
+
+def test_a_name_with_dots_keeps_them_before_the_format_suffix(client: TestClient) -> None:
+    response = client.get("/milestones/no.such.json")
+    assert response.status_code == 404
+    assert response.json()["detail"] == "There is no milestone called 'no.such'."
+    assert "no milestone called &#39;no.such.csv.xml&#39;" in client.get("/milestones/no.such.csv.xml").text
+
+
 def test_empty_outlet_value_means_no_filter(client: TestClient) -> None:
     assert client.get("/days/2016-09-17?outlet=").status_code == 200
 

@@ -14,7 +14,7 @@ from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException
 
 from app.queries.pagedata import Window
-from app.web.urls import COMPACT, CSV, JSON, VIEW_PARAM
+from app.web.urls import COMPACT, CSV, HTML, JSON, VIEW_PARAM
 
 MAX_PAGE = 100_000  # ?page= beyond this is no list of ours
 MAX_OUTLET_FILTERS = 50  # more ?outlet= values than any catalogue has outlets is a malformed link
@@ -62,6 +62,7 @@ class Suffix(PathText):
     suffixes and no other, so /days/2016-09-17.xml matches no route and is the router's 404."""
 
     def __init__(self, *suffixes: str) -> None:
+        self.suffixes = (HTML, *suffixes)
         self.regex = "(?:" + "|".join(re.escape(suffix) for suffix in suffixes) + ")?"
 
 
