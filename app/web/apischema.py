@@ -6,6 +6,7 @@ schema keep working."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -22,10 +23,9 @@ def twin_operation_id(route: APIRoute) -> str:
     """day_json_days__day__json_get for the day page's route, as FastAPI made it for the twin's own route."""
     if FORMAT not in route.path_format:
         return generate_unique_id(route)
-    twin = APIRoute.__new__(APIRoute)  # only what generate_unique_id reads: the name, path and methods
+    twin = copy.copy(route)
     twin.name = route.name.removesuffix(PAGE_NAME) + JSON_NAME
     twin.path_format = route.path_format.replace(FORMAT, JSON)
-    twin.methods = route.methods
     return generate_unique_id(twin)
 
 

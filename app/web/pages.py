@@ -93,11 +93,11 @@ def milestone_data(session: Session, slug: str) -> MilestonePage:
     return page
 
 
-def outlet_data(session: Session, slug: str, number: int = 1, request: Request | None = None) -> OutletPage:
+def outlet_data(request: Request, session: Session, slug: str, number: int = 1) -> OutletPage:
     page = sources.outlet(session, slug, number)
     if page is None:
         raise HTTPException(404, f"There is no outlet called '{slug}'.")
-    return dataclasses.replace(page, paging=link_pages(page.paging, request)) if request else page
+    return dataclasses.replace(page, paging=link_pages(page.paging, request))
 
 
 def article_data(session: Session, article_id: str) -> ArticlePage:
@@ -108,11 +108,6 @@ def article_data(session: Session, article_id: str) -> ArticlePage:
     return page
 
 
-# -- routes: each page one route, its address ending in the suffix of its format (app.web.render.render) --
-
-routes = APIRouter(tags=["timeline"], responses=JSON_ERRORS, generate_unique_id_function=twin_operation_id)
-
-
 def report_rows(reports: Iterable[ReportItem]) -> list[dict[str, Any]]:
     """ReportItems as the CLI's CSV rows: the export's fields, span split in two."""
     rows = []
@@ -121,6 +116,11 @@ def report_rows(reports: Iterable[ReportItem]) -> list[dict[str, Any]]:
         row["span_start"], row["span_end"] = r.span
         rows.append(row)
     return rows
+
+
+# -- routes: each page one route, its address ending in the suffix of its format (app.web.render.render) --
+
+routes = APIRouter(tags=["timeline"], responses=JSON_ERRORS, generate_unique_id_function=twin_operation_id)
 
 
 @routes.get("/{fmt:json}", name="timeline_page", response_model=TimelinePage,
@@ -160,7 +160,7 @@ def milestone_page(request: Request, response: Response, session: SessionDep, sl
             summary="One outlet's articles and reports by day")
 def outlet_page(request: Request, response: Response, session: SessionDep, slug: str, page: PageDep,
                 fmt: FormatDep):
-    data = outlet_data(session, slug, page, request)
+    data = outlet_data(request, session, slug, page)
     reports = (r for d in data.days for r in d.reports)
     return render(request, response, session, fmt, "outlet", data,
                   table=lambda: Table(CSV_FIELDS, report_rows(reports), f"outlet-{slug}"))
