@@ -127,7 +127,7 @@ def claims_page(request: Request, response: Response, session: SessionDep, outle
 
 
 @routes.get("/timeline.js.json", name="timelinejs",
-                 summary="The milestones and dated reports in TimelineJS 3's JSON format")
+            summary="The milestones and dated reports in TimelineJS 3's JSON format")
 def timelinejs_json(request: Request, session: SessionDep, outlets: OutletsDep) -> JSONResponse:
     urls = Urls(request)
     events = [TimelineEvent(m.date, m.title, m.summary, "Milestones", f"milestone-{m.slug}",
