@@ -146,6 +146,9 @@ def test_openapi_documents_the_json_endpoints_only(client: TestClient) -> None:
     assert set(REPORT_FIELDS) <= set(report)
     params = {p["name"] for p in schema["paths"]["/days/{day}.json"]["get"]["parameters"]}
     assert params == {"day", "outlet", "agency", "page", "kind", "speaker"}
+    # One route answers a page and its twins; the schema keeps the ids the twins had as routes of their own.
+    assert schema["paths"]["/days/{day}.json"]["get"]["operationId"] == "day_json_days__day__json_get"
+    assert schema["paths"]["/.json"]["get"]["operationId"] == "timeline_json__json_get"
 
 
 def test_the_window_is_a_dependency_tests_can_override(private_client: TestClient) -> None:

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from app.config import Settings
+from app.config import Settings, settings_from_env
 from app.extract.catalog import Catalog
 from app.queries import timeline
 from app.store.loader import load_paths
@@ -105,6 +105,22 @@ def test_healthz_is_plain_ok(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.text == "ok"
     assert response.headers["content-type"].startswith("text/plain")
+
+
+def test_creating_the_app_reads_the_catalogue_once(monkeypatch: pytest.MonkeyPatch, catalog: Catalog) -> None:
+    from app.web import app as web_app
+
+    reads: list[Path] = []
+
+    def counted(folder: Path) -> Catalog:
+        reads.append(folder)
+        return catalog
+
+    monkeypatch.setattr(web_app, "load_catalog", counted)
+    app = create_app(settings_from_env({}, database_url="sqlite://"))
+    assert len(reads) == 1
+    assert (app.state.window.start, app.state.window.end) == (catalog.window_start, catalog.window_end)
+    assert app.state.parties == {p.slug: p.name for p in catalog.parties}
 
 
 # -- the timeline --------------------------------------------------------------------------------
@@ -327,6 +343,32 @@ def test_bad_addresses_get_a_helpful_404_page(client: TestClient, path: str, wor
     assert response.headers["content-type"].startswith("text/html")
     assert words in response.text
     assert 'href="/"' in response.text  # a way back
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("/days/2016-09-17.xml", "There is no page at /days/2016-09-17.xml"),
+        ("/.csv", "There is no page at /.csv"),
+        ("/search.ics", "There is no page at /search.ics"),
+        ("/coverage.atom", "There is no page at /coverage.atom"),
+        ("/articles/2.csv", "no article with id &#39;2.csv&#39;"),  # an article has a JSON twin only
+        ("/milestones/truce-begins.xml", "no milestone called &#39;truce-begins.xml&#39;"),
+    ],
+)
+def test_a_suffix_the_page_has_no_format_for_is_a_404_page(client: TestClient, path: str, words: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert words in response.text
+    assert client.head(path).status_code == 404
+
+
+def test_a_name_with_dots_keeps_them_before_the_format_suffix(client: TestClient) -> None:
+    response = client.get("/milestones/no.such.json")
+    assert response.status_code == 404
+    assert response.json()["detail"] == "There is no milestone called 'no.such'."
+    assert "no milestone called &#39;no.such.csv.xml&#39;" in client.get("/milestones/no.such.csv.xml").text
 
 
 def test_empty_outlet_value_means_no_filter(client: TestClient) -> None:

@@ -162,6 +162,8 @@ def route_urls(app, article_ids: list[int], milestone: str, outlet: str) -> list
                 values = [outlet]
             elif name == "text" and path.startswith("/days/"):
                 values = ["17-09-2016"]  # the page that says what a day's address looks like
+            elif name == "fmt":
+                values = list(route.param_convertors[name].suffixes)  # the page and each of its twins
             else:
                 pytest.fail(f"no hostile value for {{{name}}} in {path}: teach route_urls about it")
             placeholder = re.compile(r"\{" + name + r"(?::\w+)?\}")  # {day} or {day:isoday}

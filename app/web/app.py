@@ -14,12 +14,14 @@ from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException
 
 from app.config import Settings, get_settings, usable_cores
+from app.extract.catalog import Catalog
 from app.queries import common
 from app.queries import compare as compare_queries
 from app.queries.pagedata import Window
 from app.store.engine import make_engine
 from app.store.seedfiles import load_catalog
 from app.web import compare, pages
+from app.web.apischema import json_twins
 from app.web.methods import ALLOWED_METHODS, HeadAsGet
 from app.web.pagecache import DataVersion, PageCache
 from app.web.render import make_templates, render_error
@@ -94,18 +96,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Swagger UI loads its assets from a CDN, which the CSP forbids: /openapi.json documents the API.
     app = FastAPI(title="Ceasefire Timeline", lifespan=lifespan, docs_url=None, redoc_url=None,
                   summary="The September 2016 Syria ceasefire, day by day, as each outlet told it.")
+    catalog = read_catalogue(settings)
     app.state.engine = make_engine(settings.database_url, read_only=True)
-    app.state.window = catalogue_window(settings)
+    app.state.window = catalogue_window(catalog)
     app.state.templates = make_templates(settings.templates_dir, settings.htmx_url)
     app.state.htmx_url = settings.htmx_url
     app.state.public_url = settings.public_url
     app.state.data_version = DataVersion(app.state.engine)
-    app.state.parties = catalogue_parties(settings)
-    app.include_router(pages.json_routes)
-    app.include_router(compare.json_routes)
-    app.include_router(compare.export_routes)
-    app.include_router(pages.html_routes)
-    app.include_router(compare.html_routes)
+    app.state.parties = catalogue_parties(catalog)
+    app.include_router(pages.routes)
+    app.include_router(compare.routes)
+    app.include_router(compare.feeds)
+    app.openapi = json_twins(app.openapi)  # type: ignore[method-assign]
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(common.UnknownOutlet, _unknown_outlet)
@@ -130,13 +132,17 @@ def page_threads(settings: Settings) -> int:
     return usable_cores()
 
 
-def catalogue_window(settings: Settings) -> Window:
-    """The ceasefire window from the curated catalogue in seeds/; open when there is none."""
+def read_catalogue(settings: Settings) -> Catalog | None:
+    """The curated catalogue in seeds/, read once per app; None when there is none to read."""
     try:
-        catalog = load_catalog(settings.seeds_dir)
+        return load_catalog(settings.seeds_dir)
     except (OSError, ValueError, KeyError):
-        return OPEN_WINDOW
-    return Window(catalog.window_start, catalog.window_end)
+        return None
+
+
+def catalogue_window(catalog: Catalog | None) -> Window:
+    """The ceasefire window from the catalogue; open when there is none."""
+    return Window(catalog.window_start, catalog.window_end) if catalog else OPEN_WINDOW
 
 
 def _unknown_party(request: Request, exc: compare_queries.UnknownParty) -> Response:
@@ -144,9 +150,6 @@ def _unknown_party(request: Request, exc: compare_queries.UnknownParty) -> Respo
                         hint="Known parties: " + ", ".join(exc.known))
 
 
-def catalogue_parties(settings: Settings) -> dict[str, str]:
+def catalogue_parties(catalog: Catalog | None) -> dict[str, str]:
     """Party slug -> name from seeds/parties.toml; empty without a catalogue (claims then show slugs)."""
-    try:
-        return {p.slug: p.name for p in load_catalog(settings.seeds_dir).parties}
-    except (OSError, ValueError, KeyError):
-        return {}
+    return {p.slug: p.name for p in catalog.parties} if catalog else {}

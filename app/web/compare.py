@@ -1,4 +1,5 @@
-"""Routes that compare the outlets (/coverage, /figures, /claims, /search) and the exports of every list page.
+"""Routes that compare the outlets (/coverage, /figures, /claims, /search, each with its JSON and CSV twins),
+and the milestones and reports as a calendar, a feed and a TimelineJS file.
 
 Thin like app.web.pages: data from app.queries, formats from app.formats. Their paths never overlap the
 pages' (a day is a path convertor of its own), so the order the routers are included in does not matter.
@@ -8,8 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -21,7 +21,6 @@ from app.formats import (
     TimelineEvent,
     atom,
     bidi_isolated,
-    csv_text,
     headline,
     icalendar,
     timelinejs,
@@ -29,18 +28,16 @@ from app.formats import (
 from app.queries import compare, search
 from app.queries.export import CSV_FIELDS
 from app.queries.pagedata import ClaimsPage, CoveragePage, FiguresPage, PartyFacet, ReportItem, SearchPage
+from app.web.apischema import twin_operation_id
 from app.web.deps import (
-    AgenciesDep,
-    KindsDep,
+    FormatDep,
     OutletsDep,
     PageDep,
     SessionDep,
-    SpeakersDep,
     WindowDep,
-    json_answer,
 )
-from app.web.pages import day_data, milestone_data, outlet_data
-from app.web.render import JSON_ERRORS, VARY, render_page
+from app.web.pages import report_rows
+from app.web.render import JSON_ERRORS, VARY, Table, render
 from app.web.urls import Urls, link_facets, link_pages
 
 MAX_FEED_ENTRIES = 200  # the newest reports by date; a feed reader wants recent items, not the archive
@@ -49,9 +46,9 @@ CALENDAR_NAME = "Syria ceasefire, September 2016: milestones"
 SearchQuery = Annotated[str, Query(description="words to find in the reports' quotes (all must match)")]
 PartyParam = Annotated[str | None, Query(description="party slug (seeds/parties.toml)")]
 
-json_routes = APIRouter(tags=["comparing outlets"], responses=JSON_ERRORS)
-export_routes = APIRouter(include_in_schema=False)
-html_routes = APIRouter(include_in_schema=False)
+routes = APIRouter(tags=["comparing outlets"], responses=JSON_ERRORS,
+                   generate_unique_id_function=twin_operation_id)
+feeds = APIRouter(include_in_schema=False)  # the milestones as iCalendar, the reports as Atom
 
 
 # -- page data -----------------------------------------------------------------------------------
@@ -94,36 +91,43 @@ def claims_data(request: Request, session: Session, accuser: str | None, accused
     )
 
 
-# -- JSON ----------------------------------------------------------------------------------------
+# -- routes: each page one route, its address ending in the suffix of its format (app.web.render.render) --
 
 
-@json_routes.get("/search.json", response_model=SearchPage, summary="Reports whose quote has every word of q")
-def search_json(request: Request, response: Response, session: SessionDep, outlets: OutletsDep, page: PageDep,
-                q: SearchQuery = "") -> SearchPage:
-    return json_answer(response, session, search_data(request, session, q, outlets, page))
+@routes.get("/search{fmt:json_csv}", name="search_page", response_model=SearchPage,
+            summary="Reports whose quote has every word of q")
+def search_page(request: Request, response: Response, session: SessionDep, outlets: OutletsDep, page: PageDep,
+                fmt: FormatDep, q: SearchQuery = ""):
+    data = search_data(request, session, q, outlets, page)
+    return render(request, response, session, fmt, "search", data,
+                  table=lambda: Table(CSV_FIELDS, report_rows(h.report for h in data.hits), "search"))
 
 
-@json_routes.get("/coverage.json", response_model=CoveragePage,
-                 summary="Who reported what, and when: outlets x milestones and outlets x days")
-def coverage_json(request: Request, response: Response, session: SessionDep, window: WindowDep,
-                  outlets: OutletsDep) -> CoveragePage:
-    return json_answer(response, session, coverage_data(request, session, window, outlets))
+@routes.get("/coverage{fmt:json_csv}", name="coverage_page", response_model=CoveragePage,
+            summary="Who reported what, and when: outlets x milestones and outlets x days")
+def coverage_page(request: Request, response: Response, session: SessionDep, window: WindowDep,
+                  outlets: OutletsDep, fmt: FormatDep):
+    data = coverage_data(request, session, window, outlets)
+    return render(request, response, session, fmt, "coverage", data, table=lambda: coverage_table(data))
 
 
-@json_routes.get("/figures.json", response_model=FiguresPage,
-                 summary="Every figure, grouped by what it counts, disagreements flagged")
-def figures_json(request: Request, response: Response, session: SessionDep, outlets: OutletsDep) -> FiguresPage:
-    return json_answer(response, session, figures_data(request, session, outlets))
+@routes.get("/figures{fmt:json_csv}", name="figures_page", response_model=FiguresPage,
+            summary="Every figure, grouped by what it counts, disagreements flagged")
+def figures_page(request: Request, response: Response, session: SessionDep, outlets: OutletsDep, fmt: FormatDep):
+    data = figures_data(request, session, outlets)
+    return render(request, response, session, fmt, "figures", data, table=lambda: figures_table(data))
 
 
-@json_routes.get("/claims.json", response_model=ClaimsPage, summary="Who blamed whom, with the sentence")
-def claims_json(request: Request, response: Response, session: SessionDep, outlets: OutletsDep,
-                accuser: PartyParam = None, accused: PartyParam = None) -> ClaimsPage:
-    return json_answer(response, session, claims_data(request, session, accuser, accused, outlets))
+@routes.get("/claims{fmt:json_csv}", name="claims_page", response_model=ClaimsPage,
+            summary="Who blamed whom, with the sentence")
+def claims_page(request: Request, response: Response, session: SessionDep, outlets: OutletsDep, fmt: FormatDep,
+                accuser: PartyParam = None, accused: PartyParam = None):
+    data = claims_data(request, session, accuser, accused, outlets)
+    return render(request, response, session, fmt, "claims", data, table=lambda: claims_table(data))
 
 
-@json_routes.get("/timeline.js.json", name="timelinejs",
-                 summary="The milestones and dated reports in TimelineJS 3's JSON format")
+@routes.get("/timeline.js.json", name="timelinejs",
+            summary="The milestones and dated reports in TimelineJS 3's JSON format")
 def timelinejs_json(request: Request, session: SessionDep, outlets: OutletsDep) -> JSONResponse:
     urls = Urls(request)
     events = [TimelineEvent(m.date, m.title, m.summary, "Milestones", f"milestone-{m.slug}",
@@ -151,86 +155,38 @@ def _host(r: ReportItem) -> str:
     return f"{outlet}, from {bidi_isolated(r.agency)}" if r.wire and r.agency else outlet
 
 
-# -- exports: CSV twins of the list pages, the milestones as iCalendar, the reports as Atom -------------
-
-
-def _csv(rows_csv: str, name: str) -> Response:
-    return Response(rows_csv, media_type="text/csv; charset=utf-8",
-                    headers={"Vary": VARY, "Content-Disposition": f'attachment; filename="{name}.csv"'})
-
-
-def report_rows(reports: Iterable[ReportItem]) -> list[dict[str, Any]]:
-    """ReportItems as the CLI's CSV rows: the export's fields, span split in two."""
-    rows = []
-    for r in reports:
-        row = dataclasses.asdict(r)
-        row["span_start"], row["span_end"] = r.span
-        rows.append(row)
-    return rows
-
-
-@export_routes.get("/days/{day:isoday}.csv")
-def day_csv(request: Request, session: SessionDep, window: WindowDep, day: str, outlets: OutletsDep,
-            agencies: AgenciesDep, number: PageDep, kinds: KindsDep, speakers: SpeakersDep) -> Response:
-    page = day_data(request, session, window, day, outlets, number, agencies, kinds=kinds, speakers=speakers)
-    return _csv(csv_text(CSV_FIELDS, report_rows(page.reports)), f"day-{page.date.isoformat()}")
-
-
-@export_routes.get("/milestones/{slug}.csv")
-def milestone_csv(session: SessionDep, slug: str) -> Response:
-    page = milestone_data(session, slug)
-    return _csv(csv_text(CSV_FIELDS, report_rows(page.reports)), f"milestone-{slug}")
-
-
-@export_routes.get("/outlets/{slug}.csv")
-def outlet_csv(session: SessionDep, slug: str, number: PageDep) -> Response:
-    page = outlet_data(session, slug, number)
-    return _csv(csv_text(CSV_FIELDS, report_rows(r for d in page.days for r in d.reports)), f"outlet-{slug}")
-
-
-@export_routes.get("/search.csv")
-def search_csv(request: Request, session: SessionDep, outlets: OutletsDep, number: PageDep,
-               q: SearchQuery = "") -> Response:
-    page = search_data(request, session, q, outlets, number)
-    return _csv(csv_text(CSV_FIELDS, report_rows(h.report for h in page.hits)), "search")
-
+# -- the comparing pages as CSV, the milestones as iCalendar, the reports as Atom ----------------------------
 
 CLAIM_FIELDS = ("date", "outlet", "accuser", "accused", "speaker", "text", "quote", "source", "article_id",
                 "span_start", "span_end")
 
 
-@export_routes.get("/claims.csv")
-def claims_csv(request: Request, session: SessionDep, outlets: OutletsDep, accuser: PartyParam = None,
-               accused: PartyParam = None) -> Response:
-    page = claims_data(request, session, accuser, accused, outlets)
+def claims_table(page: ClaimsPage) -> Table:
     rows = [{**dataclasses.asdict(c), "outlet": c.outlet.name if c.outlet else None,
              "span_start": c.span[0], "span_end": c.span[1]} for c in page.claims]
-    return _csv(csv_text(CLAIM_FIELDS, rows), "claims")
+    return Table(CLAIM_FIELDS, rows, "claims")
 
 
 FIGURE_FIELDS = ("topic", "unit", "subject", "outlet", "value", "qualifier", "period", "text", "disagreement",
                  "date", "quote", "source", "article_id")
 
 
-@export_routes.get("/figures.csv")
-def figures_csv(request: Request, session: SessionDep, outlets: OutletsDep) -> Response:
+def figures_table(page: FiguresPage) -> Table:
     rows = [{**dataclasses.asdict(f), "topic": g.topic, "subject": g.subject, "disagreement": g.disagreement,
              "outlet": f.outlet.name if f.outlet else None}
-            for g in figures_data(request, session, outlets).groups for f in g.figures]
-    return _csv(csv_text(FIGURE_FIELDS, rows), "figures")
+            for g in page.groups for f in g.figures]
+    return Table(FIGURE_FIELDS, rows, "figures")
 
 
-@export_routes.get("/coverage.csv")
-def coverage_csv(request: Request, session: SessionDep, window: WindowDep, outlets: OutletsDep) -> Response:
+def coverage_table(page: CoveragePage) -> Table:
     """One row per milestone, one column per outlet: how many of its reports tell of it."""
-    page = coverage_data(request, session, window, outlets)
     fields = ["milestone", "date", *(o.slug for o in page.outlets)]
     rows = [{"milestone": m.milestone.slug, "date": m.milestone.date.isoformat(),
              **{c.outlet.slug: c.count for c in m.cells}} for m in page.milestones]
-    return _csv(csv_text(fields, rows), "coverage")
+    return Table(fields, rows, "coverage")
 
 
-@export_routes.get("/milestones.ics", name="milestones_ics")
+@feeds.get("/milestones.ics", name="milestones_ics")
 def milestones_ics(request: Request, session: SessionDep) -> Response:
     urls = Urls(request)
     host = urls.host()
@@ -243,7 +199,7 @@ def milestones_ics(request: Request, session: SessionDep) -> Response:
                     headers={"Vary": VARY, "Content-Disposition": 'inline; filename="milestones.ics"'})
 
 
-@export_routes.get("/feed.atom", name="reports_feed")
+@feeds.get("/feed.atom", name="reports_feed")
 def reports_feed(request: Request, session: SessionDep, outlets: OutletsDep) -> Response:
     urls = Urls(request)
     reports = compare.dated_reports(session, outlets, newest_first=True)[:MAX_FEED_ENTRIES]
@@ -257,27 +213,3 @@ def reports_feed(request: Request, session: SessionDep, outlets: OutletsDep) -> 
     self_url = urls.absolute(urls.feed(outlets))
     body = atom("Ceasefire Timeline: reports", self_url, self_url, urls.absolute(urls.timeline(outlets)), entries)
     return Response(body, media_type="application/atom+xml; charset=utf-8", headers={"Vary": VARY})
-
-
-# -- HTML ----------------------------------------------------------------------------------------
-
-
-@html_routes.get("/search", name="search_page")
-def search_page(request: Request, session: SessionDep, outlets: OutletsDep, page: PageDep, q: SearchQuery = ""):
-    return render_page(request, "search", page=search_data(request, session, q, outlets, page))
-
-
-@html_routes.get("/coverage", name="coverage_page")
-def coverage_page(request: Request, session: SessionDep, window: WindowDep, outlets: OutletsDep):
-    return render_page(request, "coverage", page=coverage_data(request, session, window, outlets))
-
-
-@html_routes.get("/figures", name="figures_page")
-def figures_page(request: Request, session: SessionDep, outlets: OutletsDep):
-    return render_page(request, "figures", page=figures_data(request, session, outlets))
-
-
-@html_routes.get("/claims", name="claims_page")
-def claims_page(request: Request, session: SessionDep, outlets: OutletsDep, accuser: PartyParam = None,
-                accused: PartyParam = None):
-    return render_page(request, "claims", page=claims_data(request, session, accuser, accused, outlets))

@@ -1,5 +1,5 @@
-"""What the routes share: their dependencies (tests override these through app.dependency_overrides), the
-parsing of path values, and how a JSON route hands back its data."""
+"""What the routes share: their dependencies (tests override these through app.dependency_overrides) and the
+parsing of path values, a page's format suffix among them."""
 
 from __future__ import annotations
 
@@ -8,17 +8,16 @@ import re
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Query, Request, Response
+from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException
 
 from app.queries.pagedata import Window
-from app.web.render import VARY
+from app.web.urls import COMPACT, CSV, HTML, JSON, VIEW_PARAM
 
 MAX_PAGE = 100_000  # ?page= beyond this is no list of ours
 MAX_OUTLET_FILTERS = 50  # more ?outlet= values than any catalogue has outlets is a malformed link
-COMPACT_VIEW = "compact"  # ?view=compact: a day's reports one line each
 
 
 # -- path values ---------------------------------------------------------------------------------
@@ -51,8 +50,27 @@ class Undotted(PathText):
     regex = r"[^/.]+"
 
 
+class Stem(PathText):
+    """A path segment up to its format suffix, matched lazily: /milestones/a.b.json is the milestone "a.b" as
+    JSON, and /milestones/a.xml the milestone "a.xml" (which says there is none)."""
+
+    regex = r"[^/]+?"
+
+
+class Suffix(PathText):
+    """The end of a page's address that names its format: nothing for the HTML page, else one of the given
+    suffixes and no other, so /days/2016-09-17.xml matches no route and is the router's 404."""
+
+    def __init__(self, *suffixes: str) -> None:
+        self.suffixes = (HTML, *suffixes)
+        self.regex = "(?:" + "|".join(re.escape(suffix) for suffix in suffixes) + ")?"
+
+
 register_url_convertor("isoday", IsoDay())
 register_url_convertor("undotted", Undotted())
+register_url_convertor("stem", Stem())
+register_url_convertor("json", Suffix(JSON))  # a page with a JSON twin: /articles/7, /articles/7.json
+register_url_convertor("json_csv", Suffix(JSON, CSV))  # and a CSV one: /days/2016-09-17.csv
 ISO_DAY = re.compile(IsoDay.regex)
 
 
@@ -115,10 +133,15 @@ def _chosen(values: list[str] | None, name: str) -> list[str]:
     return chosen
 
 
-def compact_view(
-    view: Annotated[str | None, Query(description="'compact': one line per report instead of event blocks")] = None,
-) -> bool:
-    return view == COMPACT_VIEW
+def compact_view(request: Request) -> bool:
+    """?view=compact: the day page's reports one line each instead of event blocks. Read from the request, not
+    declared, as it is the HTML page's alone: the API's schema, which documents the JSON twin, leaves it out."""
+    return request.query_params.get(VIEW_PARAM) == COMPACT
+
+
+def page_format(request: Request) -> str:
+    """The suffix the page's address ends in, its {fmt}: "" for the HTML page, ".json", ".csv"."""
+    return request.path_params["fmt"]
 
 
 def page_number(
@@ -135,6 +158,7 @@ AgenciesDep = Annotated[list[str], Depends(selected_agencies)]
 KindsDep = Annotated[list[str], Depends(selected_kinds)]
 SpeakersDep = Annotated[list[str], Depends(selected_speakers)]
 CompactDep = Annotated[bool, Depends(compact_view)]
+FormatDep = Annotated[str, Depends(page_format)]
 
 
 def parse_day(text: str) -> dt.date:
@@ -144,16 +168,3 @@ def parse_day(text: str) -> dt.date:
         except ValueError:
             pass
     raise HTTPException(404, f"'{text}' is not a date: day pages are named like /days/2016-09-17.")
-
-
-def json_answer(response: Response, session: Session, data):
-    """A JSON route's data, with Vary set and the session closed before FastAPI serializes the data.
-
-    The data is plain values, evaluated already. Serializing a sync route's answer takes one of the few page
-    threads, and a request must never wait for a thread while it holds a pooled connection: with the pool
-    spent, the threads' own requests would wait for a connection forever."""
-    session.close()
-    response.headers["Vary"] = VARY
-    return data
-
-

@@ -1,4 +1,4 @@
-"""The pages of the timeline, a day, a milestone, an outlet and an article, as HTML and as JSON twins.
+"""The pages of the timeline, a day, a milestone, an outlet and an article, as HTML and JSON (and CSV) twins.
 
 Thin: data from app.queries, rendering from app.web.render."""
 
@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
@@ -13,21 +15,31 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
 from app.queries import sources, timeline
-from app.queries.pagedata import ArticlePage, DayPage, MilestonePage, OutletPage, TimelinePage, Window
+from app.queries.export import CSV_FIELDS
+from app.queries.pagedata import (
+    ArticlePage,
+    DayPage,
+    MilestonePage,
+    OutletPage,
+    ReportItem,
+    TimelinePage,
+    Window,
+)
+from app.web.apischema import twin_operation_id
 from app.web.deps import (
     AgenciesDep,
     CompactDep,
+    FormatDep,
     KindsDep,
     OutletsDep,
     PageDep,
     SessionDep,
     SpeakersDep,
     WindowDep,
-    json_answer,
     parse_day,
 )
-from app.web.render import JSON_ERRORS, render_page
-from app.web.urls import Urls, link_facets, link_pages
+from app.web.render import JSON_ERRORS, Table, render
+from app.web.urls import HTML, Urls, link_facets, link_pages
 
 ARTICLE_ID = re.compile(r"[1-9]\d{0,9}")  # a positive id of at most 10 digits...
 MAX_ARTICLE_ID = 2**31 - 1  # ...that fits the id column (a 32-bit INTEGER on PostgreSQL)
@@ -81,11 +93,11 @@ def milestone_data(session: Session, slug: str) -> MilestonePage:
     return page
 
 
-def outlet_data(session: Session, slug: str, number: int = 1, request: Request | None = None) -> OutletPage:
+def outlet_data(request: Request, session: Session, slug: str, number: int = 1) -> OutletPage:
     page = sources.outlet(session, slug, number)
     if page is None:
         raise HTTPException(404, f"There is no outlet called '{slug}'.")
-    return dataclasses.replace(page, paging=link_pages(page.paging, request)) if request else page
+    return dataclasses.replace(page, paging=link_pages(page.paging, request))
 
 
 def article_data(session: Session, article_id: str) -> ArticlePage:
@@ -96,79 +108,71 @@ def article_data(session: Session, article_id: str) -> ArticlePage:
     return page
 
 
-# -- routes ------------------------------------------------------------------------------------
-
-json_routes = APIRouter(tags=["timeline"], responses=JSON_ERRORS)
-html_routes = APIRouter(include_in_schema=False)
-
-
-@json_routes.get("/.json", response_model=TimelinePage, summary="The whole timeline, one row per day")
-def timeline_json(request: Request, response: Response, session: SessionDep, window: WindowDep,
-                  outlets: OutletsDep, agencies: AgenciesDep) -> TimelinePage:
-    return json_answer(response, session, timeline_data(request, session, window, outlets, agencies))
+def report_rows(reports: Iterable[ReportItem]) -> list[dict[str, Any]]:
+    """ReportItems as the CLI's CSV rows: the export's fields, span split in two."""
+    rows = []
+    for r in reports:
+        row = dataclasses.asdict(r)
+        row["span_start"], row["span_end"] = r.span
+        rows.append(row)
+    return rows
 
 
-@json_routes.get("/days/{day:isoday}.json", response_model=DayPage, summary="One day's milestones and reports")
-def day_json(request: Request, response: Response, session: SessionDep, window: WindowDep,
-             day: str, outlets: OutletsDep, agencies: AgenciesDep, page: PageDep, kinds: KindsDep,
-             speakers: SpeakersDep) -> DayPage:
-    return json_answer(response, session, day_data(request, session, window, day, outlets, page, agencies,
-                                                   kinds=kinds, speakers=speakers))
+# -- routes: each page one route, its address ending in the suffix of its format (app.web.render.render) --
+
+routes = APIRouter(tags=["timeline"], responses=JSON_ERRORS, generate_unique_id_function=twin_operation_id)
 
 
-@json_routes.get("/milestones/{slug}.json", response_model=MilestonePage,
-                 summary="One milestone and every outlet's words about it")
-def milestone_json(response: Response, session: SessionDep, slug: str) -> MilestonePage:
-    return json_answer(response, session, milestone_data(session, slug))
+@routes.get("/{fmt:json}", name="timeline_page", response_model=TimelinePage,
+            summary="The whole timeline, one row per day")
+def timeline_page(request: Request, response: Response, session: SessionDep, window: WindowDep,
+                  outlets: OutletsDep, agencies: AgenciesDep, fmt: FormatDep):
+    data = timeline_data(request, session, window, outlets, agencies)
+    return render(request, response, session, fmt, "timeline", data)
 
 
-@json_routes.get("/outlets/{slug}.json", response_model=OutletPage,
-                 summary="One outlet's articles and reports by day")
-def outlet_json(request: Request, response: Response, session: SessionDep, slug: str, page: PageDep) -> OutletPage:
-    return json_answer(response, session, outlet_data(session, slug, page, request))
-
-
-@json_routes.get("/articles/{article_id}.json", response_model=ArticlePage,
-                 summary="One article's text and its dated reports (spans index into text)")
-def article_json(response: Response, session: SessionDep, article_id: str) -> ArticlePage:
-    return json_answer(response, session, article_data(session, article_id))
-
-
-@html_routes.get("/", name="timeline_page")
-def timeline_page(request: Request, session: SessionDep, window: WindowDep, outlets: OutletsDep,
-                  agencies: AgenciesDep):
-    return render_page(request, "timeline", page=timeline_data(request, session, window, outlets, agencies))
-
-
-@html_routes.get("/days/{day:isoday}", name="day_page")
-def day_page(request: Request, session: SessionDep, window: WindowDep, day: str, outlets: OutletsDep,
-             agencies: AgenciesDep, page: PageDep, kinds: KindsDep, speakers: SpeakersDep, compact: CompactDep):
+@routes.get("/days/{day:isoday}{fmt:json_csv}", name="day_page", response_model=DayPage,
+            summary="One day's milestones and reports")
+def day_page(request: Request, response: Response, session: SessionDep, window: WindowDep, day: str,
+             outlets: OutletsDep, agencies: AgenciesDep, page: PageDep, kinds: KindsDep, speakers: SpeakersDep,
+             compact: CompactDep, fmt: FormatDep):
+    compact = compact and fmt == HTML  # the view is the HTML page's; the twins' links never carry it
     data = day_data(request, session, window, day, outlets, page, agencies, kinds=kinds, speakers=speakers,
                     compact=compact)
-    return render_page(request, "day", page=data, compact=compact)
+    return render(request, response, session, fmt, "day", data, compact=compact,
+                  table=lambda: Table(CSV_FIELDS, report_rows(data.reports), f"day-{data.date.isoformat()}"))
 
 
-@html_routes.get("/days/{text:undotted}")
+@routes.get("/days/{text:undotted}", include_in_schema=False)
 def not_a_day(text: str):
     parse_day(text)  # raises the 404 that says what a day's address looks like (2016-02-30 gets it too)
 
 
-@html_routes.get("/milestones/{slug}", name="milestone_page")
-def milestone_page(request: Request, session: SessionDep, slug: str):
-    return render_page(request, "milestone", page=milestone_data(session, slug))
+@routes.get("/milestones/{slug:stem}{fmt:json_csv}", name="milestone_page", response_model=MilestonePage,
+            summary="One milestone and every outlet's words about it")
+def milestone_page(request: Request, response: Response, session: SessionDep, slug: str, fmt: FormatDep):
+    data = milestone_data(session, slug)
+    return render(request, response, session, fmt, "milestone", data,
+                  table=lambda: Table(CSV_FIELDS, report_rows(data.reports), f"milestone-{slug}"))
 
 
-@html_routes.get("/outlets/{slug}", name="outlet_page")
-def outlet_page(request: Request, session: SessionDep, slug: str, page: PageDep):
-    return render_page(request, "outlet", page=outlet_data(session, slug, page, request))
+@routes.get("/outlets/{slug:stem}{fmt:json_csv}", name="outlet_page", response_model=OutletPage,
+            summary="One outlet's articles and reports by day")
+def outlet_page(request: Request, response: Response, session: SessionDep, slug: str, page: PageDep,
+                fmt: FormatDep):
+    data = outlet_data(request, session, slug, page)
+    reports = (r for d in data.days for r in d.reports)
+    return render(request, response, session, fmt, "outlet", data,
+                  table=lambda: Table(CSV_FIELDS, report_rows(reports), f"outlet-{slug}"))
 
 
-@html_routes.get("/articles/{article_id}", name="article_page")
-def article_page(request: Request, session: SessionDep, article_id: str):
-    return render_page(request, "article", page=article_data(session, article_id))
+@routes.get("/articles/{article_id:stem}{fmt:json}", name="article_page", response_model=ArticlePage,
+            summary="One article's text and its dated reports (spans index into text)")
+def article_page(request: Request, response: Response, session: SessionDep, article_id: str, fmt: FormatDep):
+    return render(request, response, session, fmt, "article", article_data(session, article_id))
 
 
-@html_routes.get("/healthz", response_class=PlainTextResponse)
+@routes.get("/healthz", response_class=PlainTextResponse, include_in_schema=False)
 async def healthz() -> str:
     """On the event loop, not in the thread pool: a server busy building pages still answers at once."""
     return "ok"

@@ -1,28 +1,33 @@
-"""One view's data, three renderings: the full page, the htmx fragment, JSON; and the error pages."""
+"""One view's data in each of its formats: the full page, the htmx fragment, the JSON and CSV twins (render()
+picks by the address's suffix); and the error pages."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from app.formats import bidi_isolated
+from app.formats import bidi_isolated, csv_text
 from app.web.chart import day_chart
 from app.web.colours import outlet_colour, strip_colours
-from app.web.urls import Urls
+from app.web.urls import CSV, HTML, JSON, Urls
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # The same URL answers with the page or its fragment (wants_fragment reads both), so caches must key on them.
 VARY = "HX-Request, HX-History-Restore-Request"
-JSON_SUFFIX = ".json"
 LINKABLE_SCHEMES = ("http", "https")  # an article's own URL becomes a link only with one of these
 
 
@@ -96,7 +101,47 @@ def render_json(data: Any, status_code: int = 200) -> JSONResponse:
 
 
 def is_json_request(request: Request) -> bool:
-    return request.url.path.endswith(JSON_SUFFIX)
+    return request.url.path.endswith(JSON)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A page as CSV: its columns, its rows (mappings; missing keys are empty cells), the download's name."""
+
+    fields: Sequence[str]
+    rows: Iterable[Mapping[str, Any]]
+    name: str
+
+
+def render_csv(table: Table) -> Response:
+    return Response(csv_text(table.fields, table.rows), media_type="text/csv; charset=utf-8",
+                    headers={"Vary": VARY, "Content-Disposition": f'attachment; filename="{table.name}.csv"'})
+
+
+def json_answer(response: Response, session: Session, data: Any) -> Any:
+    """A JSON twin's data, with Vary set and the session closed before FastAPI serializes the data through the
+    route's response model.
+
+    The data is plain values, evaluated already. Serializing a sync route's answer takes one of the few page
+    threads, and a request must never wait for a thread while it holds a pooled connection: with the pool
+    spent, the threads' own requests would wait for a connection forever."""
+    session.close()
+    response.headers["Vary"] = VARY
+    return data
+
+
+def render(request: Request, response: Response, session: Session, fmt: str, template: str, data: Any, *,
+           table: Callable[[], Table] | None = None, **context: Any) -> Any:
+    """A page in the format its address's suffix names (the route's {fmt}): the JSON twin, the CSV twin (its
+    table built only when asked for), else <template>.html or its htmx fragment. A new format is a new
+    suffix for the route convertors (app.web.deps) and a branch here."""
+    if fmt == JSON:
+        return json_answer(response, session, data)
+    if fmt == CSV and table is not None:
+        return render_csv(table())
+    if fmt == HTML:
+        return render_page(request, template, page=data, **context)
+    raise HTTPException(404)  # a suffix the route lets through that this page has no rendering for
 
 
 @dataclass(frozen=True)

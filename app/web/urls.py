@@ -21,6 +21,8 @@ AGENCY_PARAM = "agency"  # ?agency=afp: articles running that agency's copy, rep
 KIND_PARAM = "kind"  # ?kind=statement: a day's reports of that kind, repeatable
 SPEAKER_PARAM = "speaker"  # ?speaker=Sergei%20Lavrov: a day's reports of that speaker, repeatable
 VIEW_PARAM, COMPACT = "view", "compact"  # ?view=compact: a day's reports one line each
+# A page's formats, by the suffix its address ends in (its route's {fmt}): the HTML page has none.
+HTML, JSON, CSV = "", ".json", ".csv"
 MAX_OUTLET_QUERIES = 4096  # encoded outlet selections kept: every single outlet and many combinations
 
 
@@ -46,11 +48,11 @@ class Urls:
         return with_outlets(path, outlets, agencies)
 
     def timeline(self, outlets: Sequence[str] = (), agencies: Sequence[str] = ()) -> str:
-        return self._path("timeline_page", outlets, agencies)
+        return self._path("timeline_page", outlets, agencies, fmt=HTML)
 
     def day(self, date: dt.date | str, outlets: Sequence[str] = (), agencies: Sequence[str] = (),
             kinds: Sequence[str] = (), speakers: Sequence[str] = (), compact: bool = False) -> str:
-        path = self._path("day_page", outlets, agencies, day=_iso(date))
+        path = self._path("day_page", outlets, agencies, day=_iso(date), fmt=HTML)
         extra = [(KIND_PARAM, k) for k in kinds] + [(SPEAKER_PARAM, s) for s in speakers]
         extra += [(VIEW_PARAM, COMPACT)] if compact else []
         if not extra:
@@ -58,41 +60,41 @@ class Urls:
         return f"{path}{'&' if '?' in path else '?'}{urlencode(extra)}"
 
     def milestone(self, slug: str) -> str:
-        return self._path("milestone_page", slug=slug)
+        return self._path("milestone_page", slug=slug, fmt=HTML)
 
     def outlet(self, slug: str) -> str:
-        return self._path("outlet_page", slug=slug)
+        return self._path("outlet_page", slug=slug, fmt=HTML)
 
     def outlet_home(self, slug: str) -> str:
         """Where an outlet's name leads: its page; the unknown outlet has none, so the timeline of its reports."""
         return self.timeline([slug]) if slug == UNKNOWN_OUTLET_SLUG else self.outlet(slug)
 
     def article(self, article_id: int, report_id: int | None = None) -> str:
-        path = self._path("article_page", article_id=article_id)
+        path = self._path("article_page", article_id=article_id, fmt=HTML)
         return f"{path}#{report_anchor(report_id)}" if report_id is not None else path
 
     def json(self, html_path: str) -> str:
         """The JSON twin of a page: the same path plus .json, the same query string."""
-        return twin(html_path, ".json")
+        return twin(html_path, JSON)
 
     def csv(self, html_path: str) -> str:
         """The CSV twin of a list page: the same path plus .csv, the same query string."""
-        return twin(html_path, ".csv")
+        return twin(html_path, CSV)
 
     def search(self, q: str = "", outlets: Sequence[str] = ()) -> str:
-        path = self._path("search_page")
+        path = self._path("search_page", fmt=HTML)
         params = [("q", q)] if q else []
         params += [(OUTLET_PARAM, slug) for slug in outlets]
         return f"{path}?{urlencode(params)}" if params else path
 
     def coverage(self, outlets: Sequence[str] = ()) -> str:
-        return self._path("coverage_page", outlets)
+        return self._path("coverage_page", outlets, fmt=HTML)
 
     def figures(self, outlets: Sequence[str] = ()) -> str:
-        return self._path("figures_page", outlets)
+        return self._path("figures_page", outlets, fmt=HTML)
 
     def claims(self, accuser: str | None = None, accused: str | None = None, outlets: Sequence[str] = ()) -> str:
-        path = self._path("claims_page")
+        path = self._path("claims_page", fmt=HTML)
         params = [(k, v) for k, v in (("accuser", accuser), ("accused", accused)) if v]
         params += [(OUTLET_PARAM, slug) for slug in outlets]
         return f"{path}?{urlencode(params)}" if params else path
