@@ -501,3 +501,9 @@ def test_pages_slow_to_build_hold_up_no_other_request(seeded_engine: Engine, set
             finish.set()
         assert first.result().status_code == second.result().status_code == 200
         assert f"{HUGE_REPORTS} reports" in first.result().text
+
+
+def test_a_day_and_the_page_for_no_day_do_not_depend_on_route_order(private_client: TestClient) -> None:
+    private_client.app.router.routes.reverse()  # the "not a day" route now comes before the day's own
+    assert private_client.get("/days/2016-09-17").status_code == 200
+    assert "not a date" in private_client.get("/days/17-09-2016").text

@@ -44,10 +44,11 @@ class IsoDay(PathText):
 
 
 class Undotted(PathText):
-    """A path segment without a suffix: /days/17-09-2016 is answered with what a day's address looks like,
-    while /days/2016-09-17.json can only be the JSON twin, whatever order the routes are in."""
+    """A path segment without a suffix that is no ISO day: /days/17-09-2016 is answered with what a day's address
+    looks like, while /days/2016-09-17 and /days/2016-09-17.json can only be the day, whatever order the routes
+    are in."""
 
-    regex = r"[^/.]+"
+    regex = r"(?!\d{4}-\d{2}-\d{2}(?:$|/))[^/.]+"
 
 
 class Stem(PathText):
