@@ -14,7 +14,7 @@ from app.queries.textsearch import SEARCH_INDEX, SEARCH_TABLE, include_object
 from app.store.engine import alembic_config, data_version, make_engine, migrate
 from app.store.models import Article, Base, Milestone, Outlet, Report
 
-MODEL_TABLES = {"outlet", "article", "milestone", "report", "data_version"}
+MODEL_TABLES = {"outlet", "article", "milestone", "report", "data_version", "story"}
 DATA_VERSION_TRIGGERS = {"sqlite": 18, "postgresql": 6}  # insert/update/delete of 6 tables; one per table
 
 

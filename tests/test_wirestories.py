@@ -1,31 +1,31 @@
-"""Wire stories: near-identical copy of one agency under several hosts is one story; anything else is not."""
+"""Counting outlets with wire stories: a story several hosts carried is one account, the unknown outlet none."""
 
 from __future__ import annotations
 
 from app.queries.pagedata import OutletRef
-from app.queries.wirestories import WireCopy, wire_stories
+from app.queries.wirestories import Telling, carried_stories, outlets_told
 
 AFP, REUTERS = OutletRef("afp", "AFP"), OutletRef("reuters", "Reuters")
-GAZETTE, TIMES = OutletRef("gazette", "The Gazette"), OutletRef("times", "The Times")
-STORY = ("Russian and American diplomats failed to agree on Monday on how to revive the truce, and aid convoys "
-         "stayed at the border as the fighting resumed around Aleppo, officials said. The talks are to resume "
-         "in Geneva next week, a spokesman said.")
-TRIMMED = STORY.split(". The talks")[0] + "."  # a host that dropped the last sentence
-OTHER = ("The UN Security Council met in New York on Sunday after the airstrike near Deir ez-Zor, and envoys "
-         "traded blame for the collapse of the truce, diplomats said.")
+GAZETTE, TIMES, POST = OutletRef("gazette", "The Gazette"), OutletRef("times", "The Times"), OutletRef("post", "Post")
 
 
-def test_a_story_and_its_trimmed_reprint_are_one_story_with_both_hosts() -> None:
-    [story] = wire_stories([WireCopy(1, AFP, GAZETTE, STORY), WireCopy(2, AFP, TIMES, TRIMMED.upper()),
-                            WireCopy(3, AFP, None, STORY)])
-    assert (story.agency, story.hosts, story.article_ids) == (AFP, [GAZETTE, TIMES, None], [1, 2, 3])
+def test_a_story_carried_by_three_hosts_counts_once_with_its_hosts_listed() -> None:
+    tellings = [Telling(TIMES, 1, AFP), Telling(GAZETTE, 1, AFP), Telling(None, 1, AFP), Telling(POST)]
+    [story] = carried_stories(tellings)
+    assert (story.agency, story.hosts, story.story) == (AFP, [GAZETTE, TIMES, None], 1)
+    assert outlets_told(tellings) == 2  # the AFP story and the Post
 
 
-def test_different_stories_or_agencies_are_not_grouped() -> None:
-    assert wire_stories([WireCopy(1, AFP, GAZETTE, STORY), WireCopy(2, AFP, TIMES, OTHER)]) == []
-    assert wire_stories([WireCopy(1, AFP, GAZETTE, STORY), WireCopy(2, REUTERS, TIMES, STORY)]) == []
+def test_a_host_telling_it_in_its_own_words_too_counts_apart_from_the_story() -> None:
+    assert outlets_told([Telling(TIMES, 1, AFP), Telling(GAZETTE, 1, AFP), Telling(GAZETTE)]) == 2
 
 
-def test_one_host_printing_a_story_twice_is_not_carried_by_several() -> None:
-    assert wire_stories([WireCopy(1, AFP, GAZETTE, STORY), WireCopy(2, AFP, GAZETTE, TRIMMED)]) == []
-    assert wire_stories([WireCopy(1, AFP, GAZETTE, ""), WireCopy(2, AFP, TIMES, "")]) == []
+def test_a_story_one_host_printed_is_that_host() -> None:
+    tellings = [Telling(GAZETTE, 1, AFP), Telling(GAZETTE, 1, AFP), Telling(GAZETTE), Telling(TIMES, 2, REUTERS)]
+    assert carried_stories(tellings) == []
+    assert outlets_told(tellings) == 2
+
+
+def test_the_unknown_outlet_is_no_outlet() -> None:
+    assert outlets_told([Telling(None), Telling(None), Telling(POST)]) == 1
+    assert outlets_told([Telling(None)]) == 0
