@@ -381,6 +381,14 @@ class FigureItem:
             return ("story", self.story)
         return self.outlet.slug if self.outlet else None
 
+    def teller_name(self) -> str:
+        """'The Times' or 'One AFP story, carried by 2 outlets: The Gazette, The Times' (the note's words)."""
+        if self.carried_by:
+            hosts = ", ".join(h.name if h else "Unknown outlet" for h in self.carried_by)
+            agency = self.agency.name if self.agency else "wire"
+            return f"One {agency} story, carried by {len(self.carried_by)} outlets: {hosts}"
+        return self.outlet.name if self.outlet else "Unknown outlet"
+
 
 @dataclass(frozen=True)
 class FigureGroup:
@@ -439,7 +447,7 @@ def _figure_group(unit: str, subject: str | None, figures: list[FigureItem]) -> 
     note = ""
     if disagreement or not_comparable:
         note = " · ".join(
-            f"{f.outlet.name if f.outlet else 'Unknown outlet'}: {f.display}"
+            f"{f.teller_name()}: {f.display}"
             + (f" ({f.period})" if f.period else (" (period not given)" if _periods_differ(figures) else ""))
             for f in figures)
     return FigureGroup(unit, subject, f"{unit} · {subject}" if subject else unit, figures, len(outlets),

@@ -208,14 +208,16 @@ def claims_csv(request: Request, session: SessionDep, outlets: OutletsDep, accus
     return _csv(csv_text(CLAIM_FIELDS, rows), "claims")
 
 
+# carried_by: the hosts of one wire story giving the figure, which is then one row (its outlet the first host).
 FIGURE_FIELDS = ("topic", "unit", "subject", "outlet", "value", "qualifier", "period", "text", "disagreement",
-                 "date", "quote", "source", "article_id")
+                 "date", "quote", "source", "article_id", "carried_by")
 
 
 @export_routes.get("/figures.csv")
 def figures_csv(request: Request, session: SessionDep, outlets: OutletsDep) -> Response:
     rows = [{**dataclasses.asdict(f), "topic": g.topic, "subject": g.subject, "disagreement": g.disagreement,
-             "outlet": f.outlet.name if f.outlet else None}
+             "outlet": f.outlet.name if f.outlet else None,
+             "carried_by": "; ".join(h.name if h else "Unknown outlet" for h in f.carried_by)}
             for g in figures_data(request, session, outlets).groups for f in g.figures]
     return _csv(csv_text(FIGURE_FIELDS, rows), "figures")
 
