@@ -12,10 +12,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, delete, exists, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, exists, insert, or_, select, update
 
-from app.extract.wirecopy import fingerprint, runs_of, shared
-from app.extract.wirecopy import same_story as runs_match
+from app.extract.wirecopy import MIN_SHARED, fingerprint, runs_of, shared
 from app.store.models import Article, Story
 
 # Hosts print an agency's story within a day or two of it; a story from further apart is another story, however
@@ -48,10 +47,14 @@ def near(a: Copy, b: Copy) -> bool:
 
 
 def story_of(copy: Copy, stored: Iterable[StoredCopy]) -> int | None:
-    """The story whose copy this text shares the most runs with (enough to be one story), the older on a tie."""
-    matches = [(shared(copy.runs, s.copy.runs), -s.story_id) for s in stored
-               if near(copy, s.copy) and runs_match(copy.runs, s.copy.runs)]
-    return -max(matches)[1] if matches else None
+    """The story whose copy this text shares the most runs with (enough to be one story), the first met on a tie."""
+    best, best_share = None, 0.0
+    for other in stored:
+        if near(copy, other.copy):
+            share = shared(copy.runs, other.copy.runs)
+            if share >= MIN_SHARED and share > best_share:
+                best, best_share = other.story_id, share
+    return best
 
 
 def assign_stories(connection: Connection, copies: Sequence[Copy]) -> list[int]:
@@ -59,32 +62,36 @@ def assign_stories(connection: Connection, copies: Sequence[Copy]) -> list[int]:
     by_agency: dict[int, list[StoredCopy]] = {}
     for stored in _stored_near(connection, copies):
         by_agency.setdefault(stored.copy.agency_id, []).append(stored)
-    stories = []
+    # A story this call starts has a stand-in number (-1, -2, ...) until all of them are inserted in one statement.
+    stories, new = [], []
     for copy in copies:
         same_agency = by_agency.setdefault(copy.agency_id, [])
         story = story_of(copy, same_agency)
         if story is None:
-            story = connection.execute(insert(Story).values(agency_id=copy.agency_id).returning(Story.id)).scalar_one()
+            new.append(copy.agency_id)
+            story = -len(new)
         same_agency.append(StoredCopy(story, copy))
         stories.append(story)
-    return stories
+    if not new:
+        return stories
+    ids = connection.execute(insert(Story).returning(Story.id, sort_by_parameter_order=True),
+                             [{"agency_id": agency} for agency in new]).scalars().all()
+    return [ids[-story - 1] if story < 0 else story for story in stories]
 
 
 def _stored_near(connection: Connection, copies: Sequence[Copy]) -> list[StoredCopy]:
-    """The stored copies any of these could join: of their agencies, in the window of their dates."""
+    """The stored copies any of these could join: of its agency, within STORY_DAYS of its date (undated: undated)."""
     if not copies:
         return []
-    dated = [c.published for c in copies if c.published is not None]
-    when = []
-    if dated:
-        when.append(Article.published.between(min(dated) - dt.timedelta(days=STORY_DAYS),
-                                              max(dated) + dt.timedelta(days=STORY_DAYS)))
-    if len(dated) < len(copies):
-        when.append(Article.published.is_(None))
+    days = dt.timedelta(days=STORY_DAYS)
+    # Each copy's own window, not one from the batch's first date to its last: a big load's batch spans weeks.
+    windows = {(c.agency_id, c.published) for c in copies}
+    near_one = [and_(Article.agency_id == agency, Article.published.is_(None) if published is None
+                     else Article.published.between(published - days, published + days))
+                for agency, published in windows]
     rows = connection.execute(
         select(Article.story_id, Article.agency_id, Article.published, Article.fingerprint)
-        .where(Article.agency_id.in_({c.agency_id for c in copies}), Article.story_id.is_not(None),
-               Article.fingerprint.is_not(None), or_(*when))
+        .where(Article.story_id.is_not(None), Article.fingerprint.is_not(None), or_(*near_one))
         .order_by(Article.story_id)
     )
     return [StoredCopy(story, Copy(agency, published, runs_of(packed))) for story, agency, published, packed in rows]
