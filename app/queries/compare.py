@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm import Session, joinedload
 
 from app.queries import common, timeline
 from app.queries.pagedata import (
@@ -34,8 +34,8 @@ from app.queries.pagedata import (
     figure_display,
     group_figures,
 )
-from app.queries.wirestories import Telling, carried_stories, outlets_told
-from app.store.models import Article, Claim, Figure, Milestone, Outlet, Report, Story
+from app.queries.wirestories import TellingIds, carried_stories, named_tellings, outlet_refs, outlets_told
+from app.store.models import Article, Claim, Figure, Milestone, Outlet, Report
 
 
 class UnknownParty(LookupError):
@@ -175,31 +175,29 @@ def coverage(session: Session, window: Window, selected: Sequence[str] = ()) -> 
     """Outlets x milestones (reports, and the first article reporting it) and outlets x days."""
     selected = common.check_outlets(session, selected)
     outlets = [o for o in common.outlet_columns(session) if not selected or o.slug in selected]
-    agency = aliased(Outlet)
-    told_by = (Outlet.slug, Outlet.name, Article.story_id, agency.slug, agency.name)
+    told_by = (Article.outlet_id, Article.story_id, Article.agency_id)
     rows = session.execute(
-        select(Report.milestone_id, *told_by, func.count(Report.id), func.min(Article.published))
+        select(Report.milestone_id, Outlet.slug, *told_by, func.count(Report.id), func.min(Article.published))
         .join(Article, Report.article_id == Article.id).outerjoin(Outlet, Article.outlet_id == Outlet.id)
-        .outerjoin(Story, Article.story_id == Story.id).outerjoin(agency, Story.agency_id == agency.id)
-        .where(Report.milestone_id.is_not(None)).group_by(Report.milestone_id, *told_by)
-    )
+        .where(Report.milestone_id.is_not(None)).group_by(Report.milestone_id, Outlet.slug, *told_by)
+    ).all()
     shown = {o.slug for o in outlets}
     cells: dict[tuple[int, str], tuple[int, dt.date | None]] = {}
-    tellings: dict[int, list[Telling]] = {}
-    for m, slug, name, story, agency_slug, agency_name, n, published in rows:
+    told: dict[int, list[TellingIds]] = {}
+    for m, slug, host, story, agency, n, published in rows:
         key = (m, common.outlet_slug(slug))
         count, first = cells.get(key, (0, None))
         dates = [d for d in (first, published) if d is not None]
         cells[key] = (count + n, min(dates) if dates else None)
         if key[1] in shown:
-            tellings.setdefault(m, []).append(Telling(OutletRef(slug, name) if slug else None, story,
-                                                      OutletRef(agency_slug, agency_name) if agency_slug else None))
+            told.setdefault(m, []).append((host, story, agency))
+    refs = outlet_refs(session, [id_ for m, _, host, _, agency, *_ in rows for id_ in (host, agency)])
     milestones = []
     for m in session.scalars(select(Milestone).order_by(Milestone.date, Milestone.id)):
         row = [CoverageCell(o, *cells.get((m.id, o.slug), (0, None))) for o in outlets]
-        told = tellings.get(m.id, [])
+        tellings = named_tellings(told.get(m.id, []), refs)
         milestones.append(MilestoneCoverage(MilestoneRef(m.slug, m.date, m.kind, m.title), row,
-                                            outlets_told(told), carried_stories(told)))
+                                            outlets_told(tellings), carried_stories(tellings)))
     days = timeline.timeline(session, window, selected)
     return CoveragePage(outlets, milestones, days.days, days.facets, selected)
 

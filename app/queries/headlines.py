@@ -15,12 +15,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from app.queries.common import milestone_refs
-from app.queries.pagedata import Headline, MilestoneRef, OutletRef, WireStory
-from app.queries.wirestories import Telling, carried_stories, outlets_told
-from app.store.models import Article, Milestone, Outlet, Report, Story
+from app.queries.pagedata import Headline, MilestoneRef, WireStory
+from app.queries.wirestories import Telling, carried_stories, outlets_told, tellings_of
+from app.store.models import Article, Milestone, Report
 
 MIN_CLAUSE_WORDS = 4  # a shorter clause ('he added', 'Meanwhile') says too little to stand for an event
 MAX_HEADLINE_WORDS = 14  # a longer clause is cut after this many words, so the headline stays one line
@@ -136,23 +136,22 @@ def day_headlines(session: Session, frame: tuple[dt.date, dt.date], conditions: 
 def _day_events(session: Session, frame: tuple[dt.date, dt.date], conditions: list[ColumnElement[bool]]
                 ) -> dict[dt.date, dict[tuple, _Event]]:
     """Every day's events with the outlets that told each: one grouped query over the frame."""
-    agency = aliased(Outlet)
-    told_by = (Outlet.slug, Outlet.name, Article.story_id, agency.slug, agency.name)
+    told_by = (Article.outlet_id, Article.story_id, Article.agency_id)  # ids: named once, at the end
     rows = session.execute(
         select(Report.date, Milestone.slug, Report.kind, Report.speaker, *told_by, func.count(Report.id))
-        .join(Article, Report.article_id == Article.id).outerjoin(Outlet, Article.outlet_id == Outlet.id)
-        .outerjoin(Story, Article.story_id == Story.id).outerjoin(agency, Story.agency_id == agency.id)
+        .join(Article, Report.article_id == Article.id)
         .outerjoin(Milestone, Report.milestone_id == Milestone.id)
         .where(Report.date.between(*frame), *conditions)
         .group_by(Report.date, Milestone.slug, Report.kind, Report.speaker, *told_by)
-    )
+    ).all()
+    told = list({(host, story, agency) for *_, host, story, agency, _ in rows})
+    tellings = dict(zip(told, tellings_of(session, told), strict=True))
     days: dict[dt.date, dict[tuple, _Event]] = defaultdict(dict)
-    for day, milestone, kind, speaker, host_slug, host_name, story, agency_slug, agency_name, n in rows:
+    for day, milestone, kind, speaker, host, story, agency, n in rows:
         # A milestone is one event whoever tells it; anything else is one kind from one speaker.
         key = (milestone,) if milestone else (None, kind, speaker)
         event = days[day].setdefault(key, _Event(milestone, kind, None if milestone else speaker))
-        event.tellings.add(Telling(OutletRef(host_slug, host_name) if host_slug else None, story,
-                                   OutletRef(agency_slug, agency_name) if agency_slug else None))
+        event.tellings.add(tellings[host, story, agency])
         event.reports += n
     return days
 

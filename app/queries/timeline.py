@@ -40,7 +40,7 @@ from app.queries.pagedata import (
     Window,
     paging,
 )
-from app.queries.wirestories import carried_stories, day_tellings, outlets_told, with_articles
+from app.queries.wirestories import day_tellings, outlets_told
 from app.store.models import Article, Milestone, Outlet, Report, ReportCount
 
 DAY_PAGE_SIZE = 50  # reports per day page: a busy day of a big corpus has thousands
@@ -166,7 +166,7 @@ def day(session: Session, window: Window, date: dt.date, selected: Sequence[str]
         outlet_chips = outlet_facets(session, selected, counted_day, *counted_agency, tally=COUNTS)
         agency_chips = agency_facet_counts(session, agencies, counted_day, *counted_outlet, tally=COUNTS)
     reports, pages = report_page(session, page, DAY_PAGE_SIZE, on_day, *conditions, total=total)
-    tellings, article_stories = day_tellings(session, on_day, *conditions)
+    tellings, stories = day_tellings(session, on_day, *conditions)
     return DayPage(
         date=date,
         clock=truce_clock(date, start, end),
@@ -180,7 +180,7 @@ def day(session: Session, window: Window, date: dt.date, selected: Sequence[str]
         paging=pages,
         agencies=agency_chips,
         selected_agencies=agencies,
-        wire_stories=with_articles(carried_stories(tellings), article_stories),
+        wire_stories=stories,
         groups=group_events(reports, [m.slug for m in milestones]),
         kinds=_value_facets(session, Report.kind, kinds, on_day, *others("kind")),
         selected_kinds=kinds,

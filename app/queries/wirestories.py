@@ -7,14 +7,14 @@ an outlet, and the stories that several hosts carried, each with its hosts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy.orm import Session
 
 from app.queries.pagedata import OutletRef, WireStory
-from app.store.models import Article, Outlet, Report, Story
+from app.store.models import Article, Outlet, Report
 
 
 @dataclass(frozen=True)
@@ -52,27 +52,50 @@ def outlets_told(tellings: Iterable[Telling]) -> int:
     return len(carried) + len(named)
 
 
-def day_tellings(session: Session, *conditions: ColumnElement[bool]) -> tuple[list[Telling], dict[int, int]]:
-    """The articles with a report matching the conditions, as tellings, and each one's story by article id."""
-    host, agency = aliased(Outlet), aliased(Outlet)
-    # From the reports (their date index), each article once: the conditions may name Report and Article.
-    rows = session.execute(
-        select(Article.source, Article.id, host.slug, host.name, Article.story_id, agency.slug, agency.name)
-        .select_from(Report).join(Article, Report.article_id == Article.id)
-        .outerjoin(host, Article.outlet_id == host.id)
-        .outerjoin(Story, Article.story_id == Story.id).outerjoin(agency, Story.agency_id == agency.id)
-        .where(*conditions).distinct().order_by(Article.source)
-    )
-    tellings, stories = [], {}
-    for _, article_id, host_slug, host_name, story, agency_slug, agency_name in rows:
-        tellings.append(Telling(OutletRef(host_slug, host_name) if host_slug else None, story,
-                                OutletRef(agency_slug, agency_name) if agency_slug else None))
-        if story is not None:
-            stories[article_id] = story
-    return tellings, stories
+def outlet_refs(session: Session, ids: Iterable[int | None]) -> dict[int, OutletRef]:
+    """The outlets with these ids, by id: so a grouped count carries ids alone and names them at the end."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(select(Outlet.id, Outlet.slug, Outlet.name).where(Outlet.id.in_(wanted)))
+    return {id_: OutletRef(slug, name) for id_, slug, name in rows}
 
 
-def with_articles(stories: Sequence[WireStory], article_stories: dict[int, int]) -> list[WireStory]:
-    """The stories with the ids of their articles among those counted."""
-    return [WireStory(s.agency, s.hosts, [a for a, story in article_stories.items() if story == s.story],
-                      story=s.story) for s in stories]
+TellingIds = tuple[int | None, int | None, int | None]  # (host id, story id, agency id), as a grouped count has them
+
+
+def tellings_of(session: Session, rows: Iterable[TellingIds]) -> list[Telling]:
+    """The rows as tellings, the outlets named (one query)."""
+    rows = list(rows)
+    return named_tellings(rows, outlet_refs(session, [id_ for host, _, agency in rows for id_ in (host, agency)]))
+
+
+def named_tellings(rows: Iterable[TellingIds], refs: dict[int, OutletRef]) -> list[Telling]:
+    """The rows as tellings, named from refs. A copy's story is of the agency whose copy the article runs, so the
+    article's agency is its story's."""
+    return [Telling(refs.get(host) if host is not None else None, story,
+                    refs.get(agency) if story is not None and agency is not None else None)
+            for host, story, agency in rows]
+
+
+def day_tellings(session: Session, *conditions: ColumnElement[bool]) -> tuple[list[Telling], list[WireStory]]:
+    """The (host, story) pairs of the reports matching the conditions, as tellings, and the stories several
+    hosts carried among them, with the ids of their articles that have such a report."""
+    # From the reports (their date index), ids only and each pair once: the conditions may name Report and Article.
+    pairs = session.execute(
+        select(Article.outlet_id, Article.story_id, Article.agency_id)
+        .select_from(Report).join(Article, Report.article_id == Article.id).where(*conditions).distinct()
+    ).all()
+    tellings = tellings_of(session, pairs)
+    carried = carried_stories(tellings)
+    if not carried:
+        return tellings, []
+    # The conditions in the EXISTS name the outer article: a report of this article that matches them.
+    articles = session.execute(
+        select(Article.id, Article.story_id).where(
+            Article.story_id.in_([s.story for s in carried]),
+            exists(select(Report.id).where(Report.article_id == Article.id, *conditions)))
+        .order_by(Article.source)
+    ).all()
+    return tellings, [WireStory(s.agency, s.hosts, [a for a, story in articles if story == s.story], story=s.story)
+                      for s in carried]
