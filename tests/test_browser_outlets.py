@@ -113,6 +113,9 @@ def test_the_agency_filter_shows_wire_copy_and_keeps_the_outlet_filter(page) -> 
     page.locator(".filter a.chip-on[data-agency='afp']").wait_for()
     outlets = page.locator("article.report .report-outlet").all_inner_texts()
     assert sorted(outlets) == ["The Harbour Gazette, from AFP", "The Straits Times, from AFP"]
+    # AFP's copy wherever it ran: under those two hosts, and on AFP's own site (no credit line needed there).
+    assert page.locator("article.report").count() == 3
+    assert "AFP" in [h.strip() for h in page.locator(".event-group .column > h4").all_inner_texts()]
     page.locator(".filter a[data-outlet='straits-times']").click()
     page.wait_for_url(f"**{DAY}?outlet=straits-times&agency=afp")
     page.locator(".filter a.chip-on[data-outlet='straits-times']").wait_for()
@@ -120,8 +123,21 @@ def test_the_agency_filter_shows_wire_copy_and_keeps_the_outlet_filter(page) -> 
     assert page.evaluate("window.__marker") == "still here"  # htmx swapped the results in place
     page.go_back()
     page.wait_for_url(f"**{DAY}?agency=afp")
-    page.locator("article.report").nth(1).wait_for()
-    assert page.locator("article.report").count() == 2
+    page.locator("article.report").nth(2).wait_for()
+    assert page.locator("article.report").count() == 3
+
+
+def test_a_day_names_one_wire_story_carried_by_two_hosts_and_counts_it_once(page) -> None:
+    page.goto("/days/2016-09-19")
+    story = page.locator(".wire-stories li")
+    assert story.count() == 1
+    assert " ".join(story.inner_text().split()).startswith(
+        "One AFP story, carried by 2 outlets: The Harbour Gazette, The Straits Times")
+    heading = page.locator("#reports-title").inner_text()
+    assert "a wire story counted once" in heading
+    # Both hosts still show their copy, each under its own name.
+    hosts = page.locator(".event-group .column > h4").all_inner_texts()
+    assert {"The Harbour Gazette", "The Straits Times"} <= {h.strip() for h in hosts}
 
 
 def test_an_outlets_colour_is_the_same_before_and_after_a_load(browser, tmp_path: Path) -> None:  # noqa: F811

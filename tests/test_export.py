@@ -14,7 +14,8 @@ from app.queries.export import CSV_FIELDS, EXPORT_CSV_FIELDS, export_data, expor
 from app.store.models import Article, Milestone, Outlet, Report
 
 ARTICLE_KEYS = {"source", "outlet", "outlet_slug", "agency", "title", "url", "published", "published_basis",
-                "published_range", "outlet_basis", "outlet_catalogued", "agency_basis", "text", "id"}
+                "published_range", "outlet_basis", "outlet_catalogued", "agency_basis", "text", "id",
+                "story"}  # added after the first contract: the wire story (app.store.stories), else null
 REPORT_KEYS = {"source", "outlet", "date", "precision", "kind", "milestone", "basis", "reasoning",
                "quote", "span", "speaker", "article_id", "id"}
 

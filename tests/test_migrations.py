@@ -14,7 +14,7 @@ from app.queries.textsearch import SEARCH_INDEX, SEARCH_TABLE, include_object
 from app.store.engine import alembic_config, data_version, make_engine, migrate
 from app.store.models import Article, Base, Milestone, Outlet, Report
 
-MODEL_TABLES = {"outlet", "article", "milestone", "report", "data_version"}
+MODEL_TABLES = {"outlet", "article", "milestone", "report", "data_version", "story"}
 DATA_VERSION_TRIGGERS = {"sqlite": 18, "postgresql": 6}  # insert/update/delete of 6 tables; one per table
 
 
@@ -141,3 +141,44 @@ def test_every_write_moves_the_data_version_and_a_read_does_not(engine):
         session.execute(delete(Outlet))
         session.rollback()
     assert not moved()
+
+
+WIRE_LEDE = ("Russian and American diplomats failed to agree on Monday on how to revive the truce, and aid convoys "
+             "stayed at the border as the fighting resumed around Aleppo, officials said.")
+
+
+def _check_stories_of_loaded_articles(engine: Engine) -> None:
+    """Migration 0007 groups the wire copy already loaded: two hosts of one AFP story share one story."""
+    config = alembic_config(engine)
+    command.upgrade(config, "0006")
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO outlet (id, slug, name, agency, catalogued) VALUES "
+                                "(1, 'afp', 'AFP', true, true), (2, 'gazette', 'Gazette', false, true), "
+                                "(3, 'times', 'Times', false, true)"))
+        for id_, host, agency, body in ((1, 2, 1, WIRE_LEDE), (2, 3, 1, WIRE_LEDE.upper()),
+                                        (3, 3, None, WIRE_LEDE), (4, 2, 1, "Another story altogether, told by AFP.")):
+            connection.execute(text(
+                "INSERT INTO article (id, source, content_hash, outlet_id, agency_id, published, text) "
+                "VALUES (:id, :source, :hash, :host, :agency, :published, :body)"),
+                {"id": id_, "source": f"{id_}.txt", "hash": str(id_) * 64, "host": host, "agency": agency,
+                 "published": dt.date(2016, 9, 20), "body": body})
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        stories = dict(connection.execute(text("SELECT id, story_id FROM article")).all())
+        assert connection.scalar(text("SELECT count(*) FROM story")) == 2
+    assert stories[1] == stories[2] != stories[4] and stories[3] is None
+    command.downgrade(config, "0006")
+    assert "story" not in inspect(engine).get_table_names()
+    assert "story_id" not in {c["name"] for c in inspect(engine).get_columns("article")}
+
+
+def test_sqlite_upgrade_groups_the_wire_copy_already_loaded(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    _check_stories_of_loaded_articles(engine)
+    engine.dispose()
+
+
+def test_postgres_upgrade_groups_the_wire_copy_already_loaded(postgres_url):
+    engine = make_engine(postgres_url)
+    _check_stories_of_loaded_articles(engine)
+    engine.dispose()

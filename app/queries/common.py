@@ -114,19 +114,23 @@ def check_agencies(session: Session, slugs: Sequence[str]) -> list[str]:
 
 
 def agency_filter(selected: Sequence[str], tally: Tally = REPORTS) -> ColumnElement[bool] | None:
-    """Articles running the copy of one of the chosen agencies."""
+    """The chosen agencies' copy wherever it ran: articles running it under another host, and the agencies' own
+    pages, with or without a credit line (on its own site an agency need not name itself)."""
     if not selected:
         return None
-    return tally.agency_id.in_(select(Outlet.id).where(Outlet.slug.in_(selected)))
+    chosen = select(Outlet.id).where(Outlet.slug.in_(selected))
+    return or_(tally.agency_id.in_(chosen), tally.outlet_id.in_(chosen))
 
 
 def agency_facet_counts(session: Session, selected: Sequence[str], *conditions: ColumnElement[bool],
                         tally: Tally = REPORTS) -> list[Facet]:
     """One facet per agency whose copy some article runs under its own host (plus any selected one), counting
-    the reports under the conditions; an agency's own pages (TASS on tass.com) are not wire copy."""
+    the reports under the conditions that its filter selects (its own pages included, as agency_filter does); an
+    agency carried only on its own pages (TASS on tass.com) gets no chip, since there it is no wire copy."""
     rows = session.execute(
         select(Outlet.slug, tally.total).select_from(tally.source)
-        .join(Outlet, tally.agency_id == Outlet.id).where(*conditions).group_by(Outlet.slug)
+        .join(Outlet, or_(tally.agency_id == Outlet.id, tally.outlet_id == Outlet.id))
+        .where(*conditions).group_by(Outlet.slug)
     )
     counts = {slug: n for slug, n in rows}
     carried = session.execute(_carried_agencies(tally))

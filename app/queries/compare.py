@@ -34,6 +34,7 @@ from app.queries.pagedata import (
     figure_display,
     group_figures,
 )
+from app.queries.wirestories import TellingIds, carried_stories, named_tellings, outlet_refs, outlets_told
 from app.store.models import Article, Claim, Figure, Milestone, Outlet, Report
 
 
@@ -79,7 +80,32 @@ def figure_items(session: Session, *conditions) -> list[FigureItem]:
         owner = reports[figure_owner(figure.text, reports[0].quote, [r.basis for r in reports])]
         if owner.id in wanted[figure.id]:
             items.append(_figure_item(figure, owner))
-    return items
+    return one_per_story(items)
+
+
+def one_per_story(items: list[FigureItem]) -> list[FigureItem]:
+    """A figure that several hosts of one wire story give is given once, by the story, with its hosts listed."""
+    def key(item: FigureItem) -> tuple | None:
+        return (None if item.story is None else
+                (item.story, item.value, item.unit, item.subject, item.period, item.milestone or item.kind))
+    hosts: dict[tuple, list[OutletRef | None]] = {}
+    agencies: dict[tuple, OutletRef] = {}  # an agency's own page names no agency beside itself: take a host's
+    for item in items:
+        if (copy := key(item)) is None:
+            continue
+        if item.outlet not in hosts.setdefault(copy, []):
+            hosts[copy].append(item.outlet)
+        if item.agency is not None:
+            agencies.setdefault(copy, item.agency)
+    merged, seen = [], set()
+    for item in items:
+        copy = key(item)
+        if copy is None or len(hosts[copy]) < 2:
+            merged.append(item)
+        elif copy not in seen:
+            seen.add(copy)
+            merged.append(dataclasses.replace(item, carried_by=hosts[copy], agency=agencies.get(copy, item.agency)))
+    return merged
 
 
 def figure_owner(figure_text: str, quote: str, bases: Sequence[str | None]) -> int:
@@ -112,7 +138,7 @@ def _figure_item(figure: Figure, report: Report) -> FigureItem:
         date=report.date.isoformat() if report.date else None, quote=report.quote, speaker=report.speaker,
         milestone=report.milestone.slug if report.milestone else None,
         milestone_title=report.milestone.title if report.milestone else None, kind=report.kind,
-        agency=common.wire_agency(figure.article),
+        agency=common.wire_agency(figure.article), story=figure.article.story_id,
     )
 
 
@@ -149,18 +175,29 @@ def coverage(session: Session, window: Window, selected: Sequence[str] = ()) -> 
     """Outlets x milestones (reports, and the first article reporting it) and outlets x days."""
     selected = common.check_outlets(session, selected)
     outlets = [o for o in common.outlet_columns(session) if not selected or o.slug in selected]
+    told_by = (Article.outlet_id, Article.story_id, Article.agency_id)
     rows = session.execute(
-        select(Report.milestone_id, Outlet.slug, func.count(Report.id), func.min(Article.published))
+        select(Report.milestone_id, Outlet.slug, *told_by, func.count(Report.id), func.min(Article.published))
         .join(Article, Report.article_id == Article.id).outerjoin(Outlet, Article.outlet_id == Outlet.id)
-        .where(Report.milestone_id.is_not(None)).group_by(Report.milestone_id, Outlet.slug)
-    )
-    cells: dict[tuple[int, str], tuple[int, dt.date | None]] = {
-        (m, common.outlet_slug(s)): (n, p) for m, s, n, p in rows}
+        .where(Report.milestone_id.is_not(None)).group_by(Report.milestone_id, Outlet.slug, *told_by)
+    ).all()
+    shown = {o.slug for o in outlets}
+    cells: dict[tuple[int, str], tuple[int, dt.date | None]] = {}
+    told: dict[int, list[TellingIds]] = {}
+    for m, slug, host, story, agency, n, published in rows:
+        key = (m, common.outlet_slug(slug))
+        count, first = cells.get(key, (0, None))
+        dates = [d for d in (first, published) if d is not None]
+        cells[key] = (count + n, min(dates) if dates else None)
+        if key[1] in shown:
+            told.setdefault(m, []).append((host, story, agency))
+    refs = outlet_refs(session, [id_ for m, _, host, _, agency, *_ in rows for id_ in (host, agency)])
     milestones = []
     for m in session.scalars(select(Milestone).order_by(Milestone.date, Milestone.id)):
         row = [CoverageCell(o, *cells.get((m.id, o.slug), (0, None))) for o in outlets]
+        tellings = named_tellings(told.get(m.id, []), refs)
         milestones.append(MilestoneCoverage(MilestoneRef(m.slug, m.date, m.kind, m.title), row,
-                                            sum(1 for c in row if c.count)))
+                                            outlets_told(tellings), carried_stories(tellings)))
     days = timeline.timeline(session, window, selected)
     return CoveragePage(outlets, milestones, days.days, days.facets, selected)
 

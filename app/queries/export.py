@@ -44,6 +44,7 @@ def article_dict(article: Article) -> dict[str, Any]:
         "agency_basis": article.agency_basis,
         "text": article.text,  # the cleaned story text that report spans point into
         "id": article.id,
+        "story": article.story_id,  # the wire story it is a copy of (app.store.stories), shared by its other copies
     }
 
 

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.queries.common import milestone_refs, outlet_slug
-from app.queries.pagedata import Headline, MilestoneRef
-from app.store.models import Article, Milestone, Outlet, Report
+from app.queries.common import milestone_refs
+from app.queries.pagedata import Headline, MilestoneRef, WireStory
+from app.queries.wirestories import Telling, carried_stories, outlets_told, tellings_of
+from app.store.models import Article, Milestone, Report
 
 MIN_CLAUSE_WORDS = 4  # a shorter clause ('he added', 'Meanwhile') says too little to stand for an event
 MAX_HEADLINE_WORDS = 14  # a longer clause is cut after this many words, so the headline stays one line
@@ -85,12 +86,21 @@ class _Event:
     milestone: str | None
     kind: str
     speaker: str | None
-    outlets: set[str] = field(default_factory=set)
+    tellings: set[Telling] = field(default_factory=set)  # the hosts and wire stories that told it
     reports: int = 0
+
+    @property
+    def outlets(self) -> int:
+        """How many outlets told it, a wire story several hosts carried counted once."""
+        return outlets_told(self.tellings)
+
+    def stories(self) -> list[WireStory]:
+        """The wire stories several hosts carried among its tellings, in a fixed order."""
+        return sorted(carried_stories(self.tellings), key=lambda s: s.story or 0)
 
     def rank(self) -> tuple:
         """Most outlets first, then most reports, a named kind before 'other', then a fixed order."""
-        return (-len(self.outlets), -self.reports, self.kind == LEAST_TOLD_KIND, self.speaker is None,
+        return (-self.outlets, -self.reports, self.kind == LEAST_TOLD_KIND, self.speaker is None,
                 self.milestone or "", self.kind, self.speaker or "")
 
 
@@ -118,27 +128,30 @@ def day_headlines(session: Session, frame: tuple[dt.date, dt.date], conditions: 
         else:
             words = event_words(quotes.get(day, ""))
             text = quoted_line(event.speaker, words) if words else (event.speaker or event.kind.replace("_", " "))
-            headlines[day] = Headline(text, len(event.outlets), event.reports, kind=event.kind,
-                                      speaker=event.speaker, words=words or None)
+            headlines[day] = Headline(text, event.outlets, event.reports, kind=event.kind,
+                                      speaker=event.speaker, words=words or None, stories=event.stories())
     return headlines
 
 
 def _day_events(session: Session, frame: tuple[dt.date, dt.date], conditions: list[ColumnElement[bool]]
                 ) -> dict[dt.date, dict[tuple, _Event]]:
     """Every day's events with the outlets that told each: one grouped query over the frame."""
+    told_by = (Article.outlet_id, Article.story_id, Article.agency_id)  # ids: named once, at the end
     rows = session.execute(
-        select(Report.date, Milestone.slug, Report.kind, Report.speaker, Outlet.slug, func.count(Report.id))
-        .join(Article, Report.article_id == Article.id).outerjoin(Outlet, Article.outlet_id == Outlet.id)
+        select(Report.date, Milestone.slug, Report.kind, Report.speaker, *told_by, func.count(Report.id))
+        .join(Article, Report.article_id == Article.id)
         .outerjoin(Milestone, Report.milestone_id == Milestone.id)
         .where(Report.date.between(*frame), *conditions)
-        .group_by(Report.date, Milestone.slug, Report.kind, Report.speaker, Outlet.slug)
-    )
+        .group_by(Report.date, Milestone.slug, Report.kind, Report.speaker, *told_by)
+    ).all()
+    told = list({(host, story, agency) for *_, host, story, agency, _ in rows})
+    tellings = dict(zip(told, tellings_of(session, told), strict=True))
     days: dict[dt.date, dict[tuple, _Event]] = defaultdict(dict)
-    for day, milestone, kind, speaker, outlet, n in rows:
+    for day, milestone, kind, speaker, host, story, agency, n in rows:
         # A milestone is one event whoever tells it; anything else is one kind from one speaker.
         key = (milestone,) if milestone else (None, kind, speaker)
         event = days[day].setdefault(key, _Event(milestone, kind, None if milestone else speaker))
-        event.outlets.add(outlet_slug(outlet))
+        event.tellings.add(tellings[host, story, agency])
         event.reports += n
     return days
 
@@ -147,12 +160,13 @@ def _milestone_headline(marks: list[MilestoneRef], events: dict[tuple, _Event]) 
     """The day's milestone most outlets told (the catalogue's first among equals)."""
     def told(m: MilestoneRef) -> _Event:
         return events.get((m.slug,)) or _Event(m.slug, m.kind, None)
-    lead = min(marks, key=lambda m: (-len(told(m).outlets), -told(m).reports))
+    lead = min(marks, key=lambda m: (-told(m).outlets, -told(m).reports))
     return _headline_of(lead, told(lead))
 
 
 def _headline_of(milestone: MilestoneRef, event: _Event) -> Headline:
-    return Headline(milestone.title, len(event.outlets), event.reports, milestone=milestone, kind=milestone.kind)
+    return Headline(milestone.title, event.outlets, event.reports, milestone=milestone, kind=milestone.kind,
+                    stories=event.stories())
 
 
 def _top_quotes(session: Session, said: dict[dt.date, _Event], conditions: list[ColumnElement[bool]]

@@ -111,6 +111,8 @@ class Headline:
     kind: str | None = None  # else the event's kind...
     speaker: str | None = None  # ...its speaker, when the reports name one...
     words: str | None = None  # ...and a clause of its most-told quote, as the article wrote it ('…' where cut)
+    # The wire stories several hosts carried among its tellings: each counted once in `outlets`.
+    stories: list[WireStory] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,7 @@ class WireStory:
     agency: OutletRef
     hosts: list[OutletRef | None]  # None: a host the articles do not name
     article_ids: list[int]
+    story: int | None = None  # the stored story's id (app.store.stories), as the export's articles carry it
 
 
 # -- a day's events (app.queries.daygroups builds them) ----------------------------------------------
@@ -241,6 +244,9 @@ class DayPage:
     selected_kinds: list[str] = field(default_factory=list)
     speakers: list[Facet] = field(default_factory=list)  # who speaks in the day's reports, counted
     selected_speakers: list[str] = field(default_factory=list)
+    # The outlets whose reports the day holds under the filters, a wire story several hosts carried counted
+    # once and the unknown outlet not counted (app.queries.wirestories.outlets_told).
+    outlet_count: int = 0
 
     def by_outlet(self) -> list[OutletReports]:
         return group_by_outlet(self.reports)
@@ -365,6 +371,23 @@ class FigureItem:
     milestone_title: str | None = None
     kind: str = "other"
     agency: OutletRef | None = None  # the wire agency whose copy the article runs, when that is not its host
+    story: int | None = None  # the wire story its article is a copy of
+    # When several hosts of that story give this same figure: all of them, the figure shown (and counted) once.
+    carried_by: list[OutletRef | None] = field(default_factory=list)
+
+    def teller(self) -> object:
+        """Who gives the figure, for counting outlets: its story when several hosts carried it, else its outlet."""
+        if self.carried_by:
+            return ("story", self.story)
+        return self.outlet.slug if self.outlet else None
+
+    def teller_name(self) -> str:
+        """'The Times' or 'One AFP story, carried by 2 outlets: The Gazette, The Times' (the note's words)."""
+        if self.carried_by:
+            hosts = ", ".join(h.name if h else "Unknown outlet" for h in self.carried_by)
+            agency = self.agency.name if self.agency else "wire"
+            return f"One {agency} story, carried by {len(self.carried_by)} outlets: {hosts}"
+        return self.outlet.name if self.outlet else "Unknown outlet"
 
 
 @dataclass(frozen=True)
@@ -418,13 +441,13 @@ def group_figures(items: list[FigureItem]) -> list[FigureGroup]:
 def _figure_group(unit: str, subject: str | None, figures: list[FigureItem]) -> FigureGroup:
     figures = sorted(figures, key=lambda f: (f.outlet is None, f.outlet.name.lower() if f.outlet else "",
                                              f.source, f.value))
-    outlets = {f.outlet.slug if f.outlet else None for f in figures}
+    outlets = {f.teller() for f in figures}
     disagreement = any(_outlets_differ(same) for same in _by_period(figures).values())
     not_comparable = not disagreement and _outlets_differ(figures)
     note = ""
     if disagreement or not_comparable:
         note = " · ".join(
-            f"{f.outlet.name if f.outlet else 'Unknown outlet'}: {f.display}"
+            f"{f.teller_name()}: {f.display}"
             + (f" ({f.period})" if f.period else (" (period not given)" if _periods_differ(figures) else ""))
             for f in figures)
     return FigureGroup(unit, subject, f"{unit} · {subject}" if subject else unit, figures, len(outlets),
@@ -445,7 +468,7 @@ def _by_period(figures: list[FigureItem]) -> dict[str | None, list[FigureItem]]:
 
 def _outlets_differ(figures: list[FigureItem]) -> bool:
     """At least two outlets, and their values differ."""
-    return len({f.outlet.slug if f.outlet else None for f in figures}) > 1 and len({f.value for f in figures}) > 1
+    return len({f.teller() for f in figures}) > 1 and len({f.value for f in figures}) > 1
 
 
 @dataclass(frozen=True)
@@ -469,7 +492,8 @@ class CoverageCell:
 class MilestoneCoverage:
     milestone: MilestoneRef
     cells: list[CoverageCell]
-    outlets: int  # how many outlets report it
+    outlets: int  # how many outlets report it (a wire story several hosts carried counted once)
+    stories: list[WireStory] = field(default_factory=list)  # the wire stories several hosts carried about it
 
 
 @dataclass(frozen=True)

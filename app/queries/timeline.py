@@ -6,8 +6,8 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.queries.common import (
     COUNTS,
@@ -34,14 +34,13 @@ from app.queries.pagedata import (
     DayPage,
     DayRow,
     Facet,
-    OutletRef,
     Paging,
     ReportItem,
     TimelinePage,
     Window,
     paging,
 )
-from app.queries.wirestories import WireCopy, wire_stories
+from app.queries.wirestories import day_tellings, outlets_told
 from app.store.models import Article, Milestone, Outlet, Report, ReportCount
 
 DAY_PAGE_SIZE = 50  # reports per day page: a busy day of a big corpus has thousands
@@ -167,6 +166,7 @@ def day(session: Session, window: Window, date: dt.date, selected: Sequence[str]
         outlet_chips = outlet_facets(session, selected, counted_day, *counted_agency, tally=COUNTS)
         agency_chips = agency_facet_counts(session, agencies, counted_day, *counted_outlet, tally=COUNTS)
     reports, pages = report_page(session, page, DAY_PAGE_SIZE, on_day, *conditions, total=total)
+    tellings, stories = day_tellings(session, on_day, *conditions)
     return DayPage(
         date=date,
         clock=truce_clock(date, start, end),
@@ -180,13 +180,14 @@ def day(session: Session, window: Window, date: dt.date, selected: Sequence[str]
         paging=pages,
         agencies=agency_chips,
         selected_agencies=agencies,
-        wire_stories=wire_stories(_wire_copies(session, on_day, *conditions)),
+        wire_stories=stories,
         groups=group_events(reports, [m.slug for m in milestones]),
         kinds=_value_facets(session, Report.kind, kinds, on_day, *others("kind")),
         selected_kinds=kinds,
         speakers=_value_facets(session, Report.speaker, speakers, on_day, *others("speaker"),
                                limit=SPEAKER_CHIPS),
         selected_speakers=speakers,
+        outlet_count=outlets_told(tellings),
     )
 
 
@@ -206,29 +207,6 @@ def _value_facets(session: Session, column: InstrumentedAttribute[str] | Instrum
     shown += [v for v in selected if v not in shown]
     label = kind_label if column is Report.kind else str
     return [Facet(v, label(v), counts.get(v, 0), v in selected) for v in shown]
-
-
-def _wire_copies(session: Session, *conditions: ColumnElement[bool]) -> list[WireCopy]:
-    """The articles with a report matching the conditions that run an agency's copy under a host of their own."""
-    # First their ids, from the few articles that run an agency's copy (its index) and each one's reports (the
-    # date index), not from every report of a busy day; then the texts of those few alone. The conditions in
-    # the EXISTS name the outer article: a report of this article that matches them.
-    ids = session.scalars(
-        select(Article.id).where(  # "> 0", not "IS NOT NULL": SQLite then takes the agency index (ids are > 0)
-            Article.agency_id > 0, or_(Article.outlet_id.is_(None), Article.outlet_id != Article.agency_id),
-            exists(select(Report.id).where(Report.article_id == Article.id, *conditions)))
-    ).all()
-    if not ids:
-        return []
-    host, agency = aliased(Outlet), aliased(Outlet)
-    rows = session.execute(
-        select(Article.id, Article.text, agency.slug, agency.name, host.slug, host.name)
-        .join(agency, Article.agency_id == agency.id).outerjoin(host, Article.outlet_id == host.id)
-        .where(Article.id.in_(ids)).order_by(Article.source)
-    )
-    return [WireCopy(article_id, OutletRef(agency_slug, agency_name),
-                     OutletRef(host_slug, host_name) if host_slug else None, text)
-            for article_id, text, agency_slug, agency_name, host_slug, host_name in rows]
 
 
 def report_page(session: Session, page: int, size: int, *conditions: ColumnElement[bool], total: int | None = None

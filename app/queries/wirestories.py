@@ -1,60 +1,101 @@
-"""Wire stories: one agency's story printed by several hosts, found by how much of their text they share.
+"""Wire stories as the pages count them: one agency's story printed by several hosts is one account, told once.
 
-Hosts re-edit wire copy a little (a headline, a trimmed last paragraph, their own furniture), so two articles are
-one story when most of their word sequences are the same, not when their texts are equal. Pure functions: texts
-in, groups out.
+The loader stores each copy's story (app.store.stories); here a page's (host, story) pairs become how many
+outlets told something, a story carried by several hosts counted once and the unknown outlet never counted as
+an outlet, and the stories that several hosts carried, each with its hosts.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.queries.pagedata import OutletRef, WireStory
+from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy.orm import Session
 
-SHINGLE_WORDS = 4  # runs of this many words are compared: long enough that shared phrasing is no accident
-MIN_SHARED = 0.6  # the share of runs two texts have in common (of the shorter one's) to be one story
-WORD = re.compile(r"\w+")
+from app.queries.pagedata import OutletRef, WireStory
+from app.store.models import Article, Outlet, Report
 
 
 @dataclass(frozen=True)
-class WireCopy:
-    """One article running an agency's copy under a host of its own."""
+class Telling:
+    """One article's part in a count: its host (None: unknown) and the wire story it is a copy of, if any."""
 
-    article_id: int
-    agency: OutletRef
     host: OutletRef | None
-    text: str
+    story: int | None = None
+    agency: OutletRef | None = None  # the story's agency
 
 
-def shingles(text: str) -> frozenset[tuple[str, ...]]:
-    words = WORD.findall(text.lower())
-    if len(words) < SHINGLE_WORDS:
-        return frozenset([tuple(words)]) if words else frozenset()
-    return frozenset(tuple(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1))
+def carried_stories(tellings: Iterable[Telling]) -> list[WireStory]:
+    """The stories more than one host carried, each once with its hosts (None: unknown), in the order first met."""
+    hosts: dict[int, list[OutletRef | None]] = {}
+    agencies: dict[int, OutletRef] = {}
+    for t in tellings:
+        if t.story is not None and t.agency is not None:
+            hosts.setdefault(t.story, [])
+            if t.host not in hosts[t.story]:
+                hosts[t.story].append(t.host)
+            agencies[t.story] = t.agency
+    return [WireStory(agencies[s], sorted(h, key=_host_order), [], story=s) for s, h in hosts.items() if len(h) > 1]
 
 
-def same_story(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) -> bool:
-    """Most of the shorter text's runs are in the other: a host that trims a paragraph still runs the story."""
-    if not a or not b:
-        return False
-    return len(a & b) / min(len(a), len(b)) >= MIN_SHARED
+def _host_order(host: OutletRef | None) -> tuple[bool, str]:
+    return (host is None, host.name.lower() if host else "")
 
 
-def wire_stories(copies: list[WireCopy]) -> list[WireStory]:
-    """The stories that more than one host printed, each once with its hosts; in the order first met."""
-    groups: list[list[int]] = []  # indexes into copies
-    runs = [shingles(c.text) for c in copies]
-    for i, copy in enumerate(copies):
-        home = next((g for g in groups if copies[g[0]].agency == copy.agency
-                     and any(same_story(runs[i], runs[j]) for j in g)), None)
-        if home is None:
-            groups.append([i])
-        else:
-            home.append(i)
-    stories = []
-    for group in groups:
-        hosts = list(dict.fromkeys(copies[i].host for i in group))
-        if len(hosts) > 1:
-            stories.append(WireStory(copies[group[0]].agency, hosts, [copies[i].article_id for i in group]))
-    return stories
+def outlets_told(tellings: Iterable[Telling]) -> int:
+    """How many outlets told it: a story several hosts carried counts once, as one account; any other article
+    counts its host, and the unknown outlet is no outlet."""
+    tellings = list(tellings)
+    carried = {s.story for s in carried_stories(tellings)}
+    named = {t.host.slug for t in tellings if t.host is not None and t.story not in carried}
+    return len(carried) + len(named)
+
+
+def outlet_refs(session: Session, ids: Iterable[int | None]) -> dict[int, OutletRef]:
+    """The outlets with these ids, by id: so a grouped count carries ids alone and names them at the end."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(select(Outlet.id, Outlet.slug, Outlet.name).where(Outlet.id.in_(wanted)))
+    return {id_: OutletRef(slug, name) for id_, slug, name in rows}
+
+
+TellingIds = tuple[int | None, int | None, int | None]  # (host id, story id, agency id), as a grouped count has them
+
+
+def tellings_of(session: Session, rows: Iterable[TellingIds]) -> list[Telling]:
+    """The rows as tellings, the outlets named (one query)."""
+    rows = list(rows)
+    return named_tellings(rows, outlet_refs(session, [id_ for host, _, agency in rows for id_ in (host, agency)]))
+
+
+def named_tellings(rows: Iterable[TellingIds], refs: dict[int, OutletRef]) -> list[Telling]:
+    """The rows as tellings, named from refs. A copy's story is of the agency whose copy the article runs, so the
+    article's agency is its story's."""
+    return [Telling(refs.get(host) if host is not None else None, story,
+                    refs.get(agency) if story is not None and agency is not None else None)
+            for host, story, agency in rows]
+
+
+def day_tellings(session: Session, *conditions: ColumnElement[bool]) -> tuple[list[Telling], list[WireStory]]:
+    """The (host, story) pairs of the reports matching the conditions, as tellings, and the stories several
+    hosts carried among them, with the ids of their articles that have such a report."""
+    # From the reports (their date index), ids only and each pair once: the conditions may name Report and Article.
+    pairs = session.execute(
+        select(Article.outlet_id, Article.story_id, Article.agency_id)
+        .select_from(Report).join(Article, Report.article_id == Article.id).where(*conditions).distinct()
+    ).all()
+    tellings = tellings_of(session, pairs)
+    carried = carried_stories(tellings)
+    if not carried:
+        return tellings, []
+    # The conditions in the EXISTS name the outer article: a report of this article that matches them.
+    articles = session.execute(
+        select(Article.id, Article.story_id).where(
+            Article.story_id.in_([s.story for s in carried]),
+            exists(select(Report.id).where(Report.article_id == Article.id, *conditions)))
+        .order_by(Article.source)
+    ).all()
+    return tellings, [WireStory(s.agency, s.hosts, [a for a, story in articles if story == s.story], story=s.story)
+                      for s in carried]

@@ -28,6 +28,7 @@ from app.store.engine import WRITE_LOCK, begin_write, insert_rows
 from app.store.limits import CLAIM_TEXT_CHARS, FIGURE_TEXT_CHARS, OUTLET_NAME_CHARS, SOURCE_CHARS, fit_title, fit_url
 from app.store.models import Article, Claim, Figure, Milestone, Outlet, Report
 from app.store.seedfiles import CATALOGUE_FILES, MANIFEST_FILE, Manifest, load_manifest
+from app.store.stories import assign_stories, copy_of, drop_emptied, stories_of
 from app.store.workers import MIN_FILES_FOR_WORKERS, ExtractionPool, Job, Ticket, worker_count
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})  # what a folder walk picks up
@@ -483,11 +484,14 @@ def remove_articles(engine: Engine, sources: Sequence[str]) -> int:
 
 
 def _delete_articles(connection: Connection, article_ids: Sequence[int]) -> None:
-    """The articles go (their reports, figures and claims by ON DELETE CASCADE), their counts with them."""
+    """The articles go (their reports, figures and claims by ON DELETE CASCADE), their counts with them, and
+    any wire story left without a copy."""
     if not article_ids:
         return
     gone = counts_of_articles(connection, article_ids)
+    stories = stories_of(connection, article_ids)
     connection.execute(delete(Article).where(Article.id.in_(article_ids)))
+    drop_emptied(connection, stories)
     apply_counts(connection, Counter({key: -n for key, n in gone.items()}))
 
 
@@ -495,13 +499,14 @@ def _insert_articles(connection: Connection, articles: list[Extracted]) -> None:
     """All the articles in one statement, then all their reports, figures and claims in one each."""
     outlets = _add_publishers(connection, articles, _ids_by_slug(connection, Outlet))
     milestones = _ids_by_slug(connection, Milestone)
+    stories = _wire_stories(connection, articles, outlets)
     ids = connection.execute(insert(Article).returning(Article.id, sort_by_parameter_order=True), [
         {"source": a.source, "content_hash": a.digest, "outlet_id": outlets.get(a.article.outlet or ""),
          "title": a.article.title, "url": a.article.url, "published": a.article.published,
          "published_basis": a.article.published_basis, "outlet_basis": a.article.outlet_basis,
          "agency_id": outlets.get(a.article.agency or ""), "agency_basis": a.article.agency_basis,
-         "text": a.article.text}
-        for a in articles
+         "text": a.article.text, "story_id": story, "fingerprint": packed}
+        for a, (story, packed) in zip(articles, stories, strict=True)
     ]).scalars().all()
     written = [(article_id, a.article) for article_id, a in zip(ids, articles, strict=True)]
     apply_counts(connection, counted(
@@ -524,6 +529,21 @@ def _insert_articles(connection: Connection, articles: list[Extracted]) -> None:
          "accused": c.accused, "text": c.text[:CLAIM_TEXT_CHARS], "speaker": c.speaker}
         for article_id, extracted in written for c in extracted.claims
     ])
+
+
+def _wire_stories(connection: Connection, articles: list[Extracted], outlets: dict[str, int]
+                  ) -> list[tuple[int | None, str | None]]:
+    """Each article's wire story and fingerprint; (None, None) for one running no agency's copy."""
+    found: list[tuple[int, tuple]] = []
+    for index, a in enumerate(articles):
+        agency = outlets.get(a.article.agency or "")
+        if agency is not None:
+            found.append((index, copy_of(agency, a.article.published, a.article.text)))
+    stories: list[tuple[int | None, str | None]] = [(None, None)] * len(articles)
+    assigned = assign_stories(connection, [copy for _, (copy, _) in found])
+    for (index, (_, packed)), story in zip(found, assigned, strict=True):
+        stories[index] = (story, packed)
+    return stories
 
 
 def _add_publishers(connection: Connection, articles: list[Extracted], outlets: dict[str, int]) -> dict[str, int]:

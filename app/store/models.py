@@ -58,9 +58,14 @@ class Article(Base):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("outlet.id"), index=True)
     agency_basis: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
+    # The wire story the article is a copy of (app.store.stories), set when it runs an agency's copy.
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("story.id"), index=True)
+    # Its text's word runs, packed (app.extract.wirecopy.fingerprint): what a later copy is compared with.
+    fingerprint: Mapped[str | None] = mapped_column(Text)
 
     outlet: Mapped[Outlet | None] = relationship(back_populates="articles", foreign_keys=[outlet_id])
     agency: Mapped[Outlet | None] = relationship(foreign_keys=[agency_id])
+    story: Mapped[Story | None] = relationship(back_populates="articles")
     reports: Mapped[list[Report]] = relationship(
         back_populates="article", cascade="all, delete-orphan", order_by="Report.position"
     )
@@ -73,6 +78,22 @@ class Article(Base):
 
     def __repr__(self) -> str:
         return f"Article({self.source!r}, published={self.published})"
+
+
+class Story(Base):
+    """One agency's story, however many hosts printed it: the articles that are its copies point to it. The
+    loader keeps it (app.store.stories): a story goes with its last article."""
+
+    __tablename__ = "story"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("outlet.id"))
+
+    articles: Mapped[list[Article]] = relationship(back_populates="story")
+    agency: Mapped[Outlet] = relationship()
+
+    def __repr__(self) -> str:
+        return f"Story({self.id}, agency={self.agency_id})"
 
 
 class Milestone(Base):

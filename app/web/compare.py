@@ -167,13 +167,15 @@ def claims_table(page: ClaimsPage) -> Table:
     return Table(CLAIM_FIELDS, rows, "claims")
 
 
+# carried_by: the hosts of one wire story giving the figure, which is then one row (its outlet the first host).
 FIGURE_FIELDS = ("topic", "unit", "subject", "outlet", "value", "qualifier", "period", "text", "disagreement",
-                 "date", "quote", "source", "article_id")
+                 "date", "quote", "source", "article_id", "carried_by")
 
 
 def figures_table(page: FiguresPage) -> Table:
     rows = [{**dataclasses.asdict(f), "topic": g.topic, "subject": g.subject, "disagreement": g.disagreement,
-             "outlet": f.outlet.name if f.outlet else None}
+             "outlet": f.outlet.name if f.outlet else None,
+             "carried_by": "; ".join(h.name if h else "Unknown outlet" for h in f.carried_by)}
             for g in page.groups for f in g.figures]
     return Table(FIGURE_FIELDS, rows, "figures")
 
