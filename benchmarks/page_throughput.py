@@ -1,4 +1,4 @@
-"""Page throughput against its ceiling: each page alone under N connections, then a raw ASGI app, in one run.
+"""Page throughput against its ceiling: each page alone under N connections, between runs of a raw ASGI app.
 
     python -m benchmarks.page_throughput [--connections 32] [--duration 10] [--workers 1] [--db URL]
                                          [--client auto|wrk|python]
@@ -8,17 +8,20 @@ cache (app/pagecache.py, the default) and without it (TIMELINE_PAGE_CACHE=0: eve
 rendered). With --db (e.g. a PostgreSQL database: migrated and seeded when empty) it does the same on that
 database after SQLite. Each time it loads one URL at a time for --duration seconds with every connection
 always waiting on a request: the day page, the filtered day page, the timeline, the day's JSON twin and
-/healthz (no database, no template, but the app's routing and middleware). Then, in the same run, the
+/healthz (no database, no template, but the app's routing and middleware). Beside it the whole time runs the
 ceiling: benchmarks/ceiling.py, a raw ASGI hello-world with no framework, served by the same uvicorn with
-the same workers and no access log, as serve runs, and loaded the same way.
+the same workers and no access log, as serve runs, and loaded the same way before the first URL and after
+each one; each URL's share is against the ceiling's runs either side of it, so that on a machine doing other
+work a change in its load falls on both sides of the ratio.
 
 Prints req/s, p50 and p99 per URL, its share of the ceiling's req/s and its goal, then every goal in one
 list. With the page cache: every page at >= 80 % of the ceiling. Built afresh: the day page at >= 25 % of
 it (a page built afresh is judged against its floor, the same SQL and markup without the framework, which
 this script does not measure). The day page's p99 <= 50 ms either way. Exit status 1 on any error.
 
-The load client is wrk (`apt-get install wrk`: C, a fraction of the CPU the Python client needs on the
-same cores) when it is on PATH, else the asyncio + httpx2 client of load_pages.py; the report says which.
+The load client is wrk (`apt-get install wrk`) when it is on PATH, else benchmarks/rawload.py: raw asyncio
+keep-alive connections on uvloop, no HTTP library, so that on the same cores the server is the limit, not the
+client; the report says which.
 wrk counts as errors the responses that are not 2xx/3xx and socket errors (connect, read, write, timeout);
 each URL is first fetched once and checked whole (a 200 ending with its page's closing mark). The Python
 client checks every response that way. load_pages.py mixes the pages in one stream instead.
@@ -26,24 +29,21 @@ client checks every response that way. load_pages.py mixes the pages in one stre
 
 from __future__ import annotations
 
-import asyncio
+import dataclasses
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx2
-
-from benchmarks import ceiling
-from benchmarks.load_pages import REQUEST_TIMEOUT_S, Stats, free_port, parse_load_arguments, percentile, running, serve
+from benchmarks import ceiling, rawload
+from benchmarks.load_pages import REQUEST_TIMEOUT_S, free_port, parse_load_arguments, percentile, running, serve
 
 CONNECTIONS = 32
 DURATION_S = 10.0  # per URL
@@ -79,44 +79,26 @@ class Result:
     p99_ms: float
     errors: int
     first_error: str = ""
+    ceiling: float | None = None  # the ceiling's req/s measured just before and after this URL, when it was
+
+
+def share(results: dict[str, Result], path: str) -> float:
+    """A URL's req/s as a share of the ceiling's, measured beside it when it was."""
+    return results[path].rate / (results[path].ceiling or results[CEILING].rate)
 
 
 # -- the Python client ---------------------------------------------------------------------------
 
 
-async def one_url(client: httpx2.AsyncClient, path: str, mark: str, connections: int,
-                  duration: float) -> tuple[Stats, float]:
-    stats = Stats()
-
-    async def hold(deadline: float) -> None:
-        while time.perf_counter() < deadline:
-            start = time.perf_counter()
-            try:
-                response = await client.get(path)
-            except httpx2.HTTPError as exc:
-                stats.error(f"{type(exc).__name__} {exc}")
-                continue
-            if response.status_code != 200 or not response.text.rstrip().endswith(mark):
-                stats.error(f"{response.status_code} {response.text[:80]!r}")
-            else:
-                stats.latencies.append(time.perf_counter() - start)
-
-    for _ in range(connections):  # warm-up: every connection opened, templates compiled, counts memoised
-        await client.get(path)
-    start = time.perf_counter()
-    await asyncio.gather(*(hold(start + duration) for _ in range(connections)))
-    return stats, time.perf_counter() - start
-
-
-async def run_python(base_url: str, urls: list[tuple[str, str, str]], connections: int,
-                     duration: float) -> dict[str, Result]:
-    limits = httpx2.Limits(max_connections=connections, max_keepalive_connections=connections)
+def run_python(base_url: str, urls: list[tuple[str, str, str]], connections: int,
+               duration: float) -> dict[str, Result]:
+    """Each URL loaded by benchmarks/rawload.py: raw keep-alive connections, every response checked whole."""
     results = {}
-    async with httpx2.AsyncClient(base_url=base_url, limits=limits, timeout=REQUEST_TIMEOUT_S) as client:
-        for path, mark, _ in urls:
-            stats, elapsed = await one_url(client, path, mark, connections, duration)
-            results[path] = Result(len(stats.latencies) / elapsed, 1000 * percentile(stats.latencies, 0.5),
-                                   1000 * percentile(stats.latencies, 0.99), stats.errors, stats.first_error)
+    for path, mark, _ in urls:
+        warm_up(base_url, [(path, mark, "")])
+        tally, elapsed = rawload.run(base_url + path, mark, connections, duration)
+        results[path] = Result(len(tally.latencies) / elapsed, 1000 * percentile(tally.latencies, 0.5),
+                               1000 * percentile(tally.latencies, 0.99), tally.errors, tally.first_error)
     return results
 
 
@@ -176,7 +158,7 @@ def load(base_url: str, urls: list[tuple[str, str, str]], client: str, connectio
     if client == "wrk":
         warm_up(base_url, urls)
         return run_wrk(base_url, urls, connections, duration)
-    return asyncio.run(run_python(base_url, urls, connections, duration))
+    return run_python(base_url, urls, connections, duration)
 
 
 @contextmanager
@@ -187,6 +169,23 @@ def serve_ceiling(workers: int, folder: Path) -> Iterator[str]:
                "--workers", str(workers)]
     with running(command, port, dict(os.environ), folder / "ceiling.log", "the raw ASGI ceiling") as base:
         yield base
+
+
+def load_beside_ceiling(base_url: str, ceiling_url: str, client: str, connections: int,
+                        duration: float) -> dict[str, Result]:
+    """Each URL in turn with the ceiling loaded before the first and after each, both servers up all along:
+    a URL's share is against the mean of the ceiling's runs on either side of it, so a change in what else the
+    machine is doing falls on both sides of the ratio. The ceiling's row merges its runs."""
+    ceilings = [load(ceiling_url, CEILING_URLS, client, connections, duration)["/"]]
+    results = {}
+    for url in URLS:
+        page = load(base_url, [url], client, connections, duration)[url[0]]
+        ceilings.append(load(ceiling_url, CEILING_URLS, client, connections, duration)["/"])
+        results[url[0]] = dataclasses.replace(page, ceiling=(ceilings[-2].rate + ceilings[-1].rate) / 2)
+    results[CEILING] = Result(sum(c.rate for c in ceilings) / len(ceilings), max(c.p50_ms for c in ceilings),
+                              max(c.p99_ms for c in ceilings), sum(c.errors for c in ceilings),
+                              next((c.first_error for c in ceilings if c.first_error), ""))
+    return results
 
 
 @dataclass(frozen=True)
@@ -205,12 +204,12 @@ class Goal:
 
 def page_goal(results: dict[str, Result], path: str, cached: bool, run: str) -> Goal | None:
     """The goal of one page in a run, None when the run sets it none against the ceiling."""
-    share = results[path].rate / results[CEILING].rate
+    measured_share = share(results, path)
     wanted = CACHED_SHARE if cached else UNCACHED_DAY_SHARE if path == DAY else None
     if wanted is None:
         return None
-    text, met = f">= {wanted:.0%} of the raw ASGI ceiling", share >= wanted
-    measured = f"{share:.0%}"
+    text, met = f">= {wanted:.0%} of the raw ASGI ceiling", measured_share >= wanted
+    measured = f"{measured_share:.0%}"
     if path == DAY:
         text += f" and p99 <= {GOAL_P99_MS:.0f} ms"
         measured += f", {results[path].p99_ms:.1f} ms"
@@ -223,14 +222,13 @@ def goals(results: dict[str, Result], cached: bool, run: str) -> list[Goal]:
 
 
 def report(results: dict[str, Result], connections: int, cached: bool, label: str) -> str:
-    ceiling_rate = results[CEILING].rate
     lines = [f"{label}: {connections} connections, each URL alone; the ceiling is a raw ASGI app on the same uvicorn",
              "", f"{'URL':<44} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'of ceiling':>11}  goal"]
     for path, result in results.items():
         goal = page_goal(results, path, cached, label) if path in PAGES else None
         verdict = f"{goal.wanted}: {'met' if goal.met else 'MISSED'}" if goal else ""
         lines.append(f"{path:<44} {result.rate:>8.1f} {result.p50_ms:>8.1f} {result.p99_ms:>8.1f} "
-                     f"{result.errors:>7} {result.rate / ceiling_rate:>10.0%}  {verdict}".rstrip())
+                     f"{result.errors:>7} {share(results, path):>10.0%}  {verdict}".rstrip())
         if result.first_error:
             lines.append(f"    errors: {result.first_error}")
     return "\n".join(lines)
@@ -271,13 +269,13 @@ def main(argv: list[str] | None = None) -> int:
             runs = [(f"{kind(url)}, {workers}, {cache}", url, env)
                     for url in databases for cache, env in CACHE_SETTINGS]
         for label, url, env in runs:
-            if url is None:
-                results = load(args.base_url, URLS, client, args.connections, args.duration)
-            else:
-                with serve(url, args.workers, folder, env=env) as base:
-                    results = load(base, URLS, client, args.connections, args.duration)
-            with serve_ceiling(args.workers, folder) as base:
-                results[CEILING] = load(base, CEILING_URLS, client, args.connections, args.duration)["/"]
+            with serve_ceiling(args.workers, folder) as ceiling_base:
+                if url is None:
+                    results = load_beside_ceiling(args.base_url, ceiling_base, client, args.connections,
+                                                  args.duration)
+                else:
+                    with serve(url, args.workers, folder, env=env) as base:
+                        results = load_beside_ceiling(base, ceiling_base, client, args.connections, args.duration)
             cached = env != CACHE_OFF
             print(report(results, args.connections, cached, label) + "\n", flush=True)
             all_goals += goals(results, cached, label)

@@ -3,14 +3,18 @@
     python -m benchmarks.uncached_pages [--repeat 30] [--big] [--db POSTGRES_SERVER_URL]
 
 1. Uncached day page and timeline on the seed database (migrated, seeds/ loaded by the loader), through the
-   app in process (FastAPI's TestClient: routing, queries, templates, no network, the page cache off), median
-   of --repeat requests after a warm-up; against their floor: the very SQL statements the app ran for that
-   request (captured from its engine) replayed on a plain DBAPI connection, and the same markup made by plain
-   string formatting of their rows (`floor_page`). Goal: each page within GOAL_FLOOR_RATIO of its floor.
+   app in process (called as an ASGI app, `InProcess`: middleware, routing, the route in a worker thread,
+   queries, templates, no network, the page cache off), median of --repeat requests after a warm-up, taking
+   turns with their floor (paired_medians): the very SQL statements the app ran for that request (captured from
+   its engine) replayed on a plain DBAPI connection, and the same markup made by plain string formatting of
+   their rows (`floor_page`). Goal: each page within GOAL_FLOOR_RATIO of its floor.
 2. With --big, the 100,000-report database of benchmarks/scale.py: one article loaded by the loader (a new
    data version), then the first view of the day page and the timeline against the later views; LOADS rounds,
    medians. Goal: the first within GOAL_FIRST_RATIO of a later one.
 3. The page cache's worth: a cached day page against an uncached one, with the page cache on.
+4. On SQLite, with Datasette installed (`pip install -e '.[bench]'`): the uncached JSON twin of the day page
+   against Datasette's JSON for the same rows (the twin's report query, as the app ran it, sent to Datasette's
+   SQL view), both ASGI apps called in process the same way. Goal: the twin no slower (GOAL_DATASETTE_RATIO).
 
 With --db (a PostgreSQL server URL whose user may create databases) the databases are made there instead.
 """
@@ -18,7 +22,9 @@ With --db (a PostgreSQL server URL whose user may create databases) the database
 from __future__ import annotations
 
 import argparse
+import asyncio
 import html
+import json
 import statistics
 import sys
 import tempfile
@@ -26,6 +32,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy import event
 
@@ -38,35 +45,89 @@ GOAL_FIRST_RATIO = 2.0  # the first view after a load may take at most this many
 DAY = scale.DAY
 PAGES = [("day page", f"/days/{DAY}"), ("timeline", "/")]
 CACHED_PAGE = f"/days/{DAY}"
+GOAL_DATASETTE_RATIO = 1.0  # the uncached JSON twin may take at most this many times Datasette's JSON
+JSON_TWIN = f"/days/{DAY}.json"
 LOADS = 5  # loads, each followed by a first view of every page; the medians are compared
 
 
 # -- timing through the app ---------------------------------------------------------------------------------
 
 
-def client_for(url: str, *, page_cache: bool = False):
-    from fastapi.testclient import TestClient
+class InProcess:
+    """The whole app (middleware, routing, dependencies, the route in a worker thread as uvicorn runs it)
+    called as an ASGI app on an event loop of this thread, lifespan included. Not FastAPI's TestClient: its
+    thread portal and HTTP client cost more per request (1.5 to 2 ms here) than a page's whole floor."""
 
-    from app.web.app import create_app
+    def __init__(self, url: str, *, page_cache: bool = False) -> None:
+        from app.web.app import create_app
 
-    return TestClient(create_app(settings_from_env({}, database_url=url, page_cache=page_cache)))
+        self.app = create_app(settings_from_env({}, database_url=url, page_cache=page_cache))
+        self._runner = asyncio.Runner()
+        self._lifespan = self.app.router.lifespan_context(self.app)
+
+    def __enter__(self) -> InProcess:
+        self._runner.run(self._lifespan.__aenter__())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._runner.run(self._lifespan.__aexit__(None, None, None))
+        self._runner.close()
+
+    def get(self, path: str) -> tuple[int, str]:
+        """(status, body) of a GET."""
+        return self._runner.run(asgi_get(self.app, path))
+
+
+async def asgi_get(app, path: str) -> tuple[int, str]:
+    route, _, query = path.partition("?")
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+             "scheme": "http", "path": route, "raw_path": route.encode(), "query_string": query.encode(),
+             "root_path": "", "headers": [(b"host", b"localhost")], "client": ("127.0.0.1", 50000),
+             "server": ("localhost", 80)}
+    status, body = 0, []
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+        elif message["type"] == "http.response.body":
+            body.append(message.get("body", b""))
+
+    await app(scope, receive, send)
+    return status, b"".join(body).decode()
+
+
+def client_for(url: str, *, page_cache: bool = False) -> InProcess:
+    return InProcess(url, page_cache=page_cache)
 
 
 def median_ms(call: Callable[[], Any], repeat: int) -> float:
-    call()  # warm-up: templates compiled, statements cached, connections open
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
+    return paired_medians([call], repeat)[0]
+
+
+def paired_medians(calls: list[Callable[[], Any]], repeat: int) -> list[float]:
+    """The median ms of each call, the calls taking turns (A B A B ...) after one warm-up each (templates
+    compiled, statements cached, connections open): on a machine doing other work, a change in its load then
+    falls on every side of a ratio, not on one."""
+    for call in calls:
         call()
-        samples.append(time.perf_counter() - started)
-    return 1000 * statistics.median(samples)
+    samples: list[list[float]] = [[] for _ in calls]
+    for _ in range(repeat):
+        for call, taken in zip(calls, samples, strict=True):
+            started = time.perf_counter()
+            call()
+            taken.append(time.perf_counter() - started)
+    return [1000 * statistics.median(taken) for taken in samples]
 
 
-def get(client, path: str) -> str:
-    response = client.get(path)
-    if response.status_code != 200:
-        raise SystemExit(f"{path}: {response.status_code} {response.text[:200]}")
-    return response.text
+def get(client: InProcess, path: str) -> str:
+    status, text = client.get(path)
+    if status != 200:
+        raise SystemExit(f"{path}: {status} {text[:200]}")
+    return text
 
 
 def captured_statements(client, path: str) -> list[tuple[str, Any]]:
@@ -173,17 +234,20 @@ def raw_connection(url: str):
 
 
 def floor_ratios(url: str, repeat: int) -> list[tuple[str, float, float]]:
-    """(page, app ms, floor ms) for each of PAGES."""
+    """(page, app ms, floor ms) for each of PAGES, then ("/healthz", its ms, 0): what a request costs the app
+    with no page to build, part of every page's time and of no floor's."""
     results = []
     with client_for(url) as client:
+        results.append(("/healthz", median_ms(lambda: get(client, "/healthz"), repeat), 0.0))
         connection = raw_connection(url)
-        timeline = client.get("/.json").json()
+        timeline = json.loads(get(client, "/.json"))
         grid = ([d["date"] for d in timeline["days"]], [o["slug"] for o in timeline["outlets"]])
         for label, path in PAGES:
-            app_ms = median_ms(lambda path=path: get(client, path), repeat)
+            get(client, path)  # warm-up before the statements are captured: nothing compiled in them
             statements = captured_statements(client, path)
             page_grid = grid if path == "/" else None
-            floor_ms = median_ms(lambda s=statements, g=page_grid: floor_page(connection, s, g), repeat)
+            app_ms, floor_ms = paired_medians([lambda path=path: get(client, path),
+                                               lambda s=statements, g=page_grid: floor_page(connection, s, g)], repeat)
             results.append((label, app_ms, floor_ms))
         connection.close()
     return results
@@ -218,11 +282,43 @@ def first_view_ratios(url: str, folder: Path, repeat: int) -> list[tuple[str, fl
 
 def page_cache_worth(url: str, repeat: int) -> tuple[float, float]:
     """(uncached ms, cached ms) of the day page, in process."""
-    with client_for(url) as client:
-        uncached = median_ms(lambda: get(client, CACHED_PAGE), repeat)
-    with client_for(url, page_cache=True) as client:
-        cached = median_ms(lambda: get(client, CACHED_PAGE), repeat)
+    with client_for(url) as uncached_client, client_for(url, page_cache=True) as cached_client:
+        uncached, cached = paired_medians([lambda: get(uncached_client, CACHED_PAGE),
+                                           lambda: get(cached_client, CACHED_PAGE)], repeat)
     return uncached, cached
+
+
+def datasette_ratio(url: str, repeat: int) -> tuple[float, float, int] | None:
+    """(uncached JSON twin ms, Datasette ms, rows) for the day's reports; None without Datasette."""
+    try:
+        from datasette.app import Datasette
+    except ImportError:
+        return None
+    from sqlalchemy import make_url
+
+    path = Path(make_url(url).database)
+    datasette = Datasette([str(path)], immutables=[])
+    app = datasette.app()
+    with client_for(url) as client, asyncio.Runner() as runner:
+        sql, parameters = next((s, p) for s, p in captured_statements(client, JSON_TWIN) if "quote" in s)
+        rows = len(json.loads(get(client, JSON_TWIN))["reports"])
+        names = [f"p{i}" for i in range(len(parameters))]
+        for name in names:  # the app's qmark placeholders as Datasette's named ones, in order
+            sql = sql.replace("?", f":{name}", 1)
+        query = urlencode({"sql": sql, "_shape": "objects", **dict(zip(names, map(str, parameters), strict=True))})
+        runner.run(datasette.invoke_startup())
+
+        def fetch() -> str:
+            status, text = runner.run(asgi_get(app, f"/{path.stem}.json?{query}"))
+            if status != 200:
+                raise SystemExit(f"Datasette: {status} {text[:200]}")
+            return text
+
+        found = len(json.loads(fetch())["rows"])
+        if found != rows:
+            raise SystemExit(f"Datasette found {found} rows, the twin {rows}")
+        twin_ms, datasette_ms = paired_medians([lambda: get(client, JSON_TWIN), fetch], repeat)
+    return twin_ms, datasette_ms, rows
 
 
 def verdict(ratio: float, goal: float) -> str:
@@ -236,10 +332,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", help="a PostgreSQL server URL whose user may create databases")
     args = parser.parse_args(argv)
     met = True
-    with tempfile.TemporaryDirectory() as tmp, scale.databases(args.db, Path(tmp), keep=False) as (seed, big):
+    with tempfile.TemporaryDirectory() as tmp, scale.databases(args.db, keep=False) as (seed, big):
         scale.build(seed, big=False)
         print(f"seed database ({'PostgreSQL' if args.db else 'SQLite'}), median of {args.repeat}:")
-        for label, app_ms, floor_ms in floor_ratios(seed, args.repeat):
+        ratios = floor_ratios(seed, args.repeat)
+        print(f"  a request with no page to build (/healthz): {ratios[0][1]:.2f} ms")
+        for label, app_ms, floor_ms in ratios[1:]:
             ratio = app_ms / floor_ms
             met &= ratio <= GOAL_FLOOR_RATIO
             print(f"  {label:<10} uncached {app_ms:7.2f} ms, floor {floor_ms:6.2f} ms: "
@@ -247,6 +345,15 @@ def main(argv: list[str] | None = None) -> int:
         uncached, cached = page_cache_worth(seed, args.repeat)
         print(f"  page cache: day page uncached {uncached:.2f} ms, cached {cached:.2f} ms "
               f"({uncached / cached:.1f}x faster from the cache)")
+        compared = None if args.db else datasette_ratio(seed, args.repeat)
+        if compared is not None:
+            twin_ms, datasette_ms, rows = compared
+            ratio = twin_ms / datasette_ms
+            met &= ratio <= GOAL_DATASETTE_RATIO
+            print(f"  JSON twin  uncached {twin_ms:7.2f} ms, Datasette's JSON of its {rows} report rows "
+                  f"{datasette_ms:.2f} ms: {verdict(ratio, GOAL_DATASETTE_RATIO)}")
+        elif not args.db:
+            print("  JSON twin against Datasette: not measured, Datasette is not installed (pip install -e '.[bench]')")
         if args.big:
             scale.build(big, big=True)
             print(f"big database ({scale.REPORTS:,} reports), first view after each of {LOADS} loads vs later views:")

@@ -173,8 +173,9 @@ def test_the_headlines_take_two_queries_whatever_the_number_of_days(session: Ses
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(engine, "before_cursor_execute", listener)
     try:
+        from app.queries.common import Chosen
         from app.queries.headlines import day_headlines
-        day_headlines(session, (dt.date(2016, 9, 1), dt.date(2016, 9, 30)), [], [])
+        day_headlines(session, (dt.date(2016, 9, 1), dt.date(2016, 9, 30)), Chosen(), [])
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     assert len([s for s in statements if "report" in s.lower()]) == 2

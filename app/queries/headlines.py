@@ -10,14 +10,16 @@ one grouped count of every day's events, then the quotes of the winning groups a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import Date, Row, Select, and_, bindparam, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
-from app.queries.common import milestone_refs
+from app.queries.common import Chosen, Shape, run, shape_conditions
 from app.queries.pagedata import Headline, MilestoneRef, WireStory
 from app.queries.wirestories import Telling, carried_stories, outlets_told, tellings_of
 from app.store.models import Article, Milestone, Report
@@ -104,10 +106,45 @@ class _Event:
                 self.milestone or "", self.kind, self.speaker or "")
 
 
-def day_headlines(session: Session, frame: tuple[dt.date, dt.date], conditions: list[ColumnElement[bool]],
+_MILESTONES_NAMED = (select(Milestone.slug, Milestone.date, Milestone.kind, Milestone.title)
+                     .where(Milestone.slug.in_(bindparam("slugs", expanding=True)))
+                     .order_by(Milestone.date, Milestone.id))
+
+
+@functools.cache
+def _statements(shape: Shape) -> tuple[Select, Select]:
+    """The two queries for one filter shape (outlets, agencies): every day's events, then the winners' quotes."""
+    conditions = shape_conditions(shape)
+    told_by = (Article.outlet_id, Article.story_id, Article.agency_id)  # ids: named once, at the end
+    events = (
+        select(Report.date, Milestone.slug, Report.kind, Report.speaker, *told_by, func.count(Report.id))
+        .join(Article, Report.article_id == Article.id)
+        .outerjoin(Milestone, Report.milestone_id == Milestone.id)
+        .where(Report.date.between(bindparam("first", type_=Date), bindparam("last", type_=Date)), *conditions)
+        .group_by(Report.date, Milestone.slug, Report.kind, Report.speaker, *told_by)
+    )
+    # The winning (day, kind, speaker) groups as bound lists, those without a speaker apart (NULL matches no IN);
+    # the days alone first, so each day's reports come by the date index.
+    in_groups = or_(tuple_(Report.date, Report.kind, Report.speaker).in_(bindparam("spoken", expanding=True)),
+                    and_(Report.speaker.is_(None),
+                         tuple_(Report.date, Report.kind).in_(bindparam("unspoken", expanding=True))))
+    quotes = (
+        select(Report.date, Report.kind, Report.speaker, Report.quote, func.count(Report.id))
+        .join(Article, Report.article_id == Article.id)
+        .where(Report.milestone_id.is_(None), Report.date.in_(bindparam("days", expanding=True)), in_groups,
+               *conditions)
+        .group_by(Report.date, Report.kind, Report.speaker, Report.quote)
+    )
+    return events, quotes
+
+
+def day_headlines(session: Session, frame: tuple[dt.date, dt.date], chosen: Chosen,
                   milestones: list[MilestoneRef]) -> dict[dt.date, Headline]:
-    """The headline of every day of the frame that has a milestone or a report under the conditions."""
-    events = _day_events(session, frame, conditions)
+    """The headline of every day of the frame that has a milestone or a report under the chosen outlets and
+    agencies."""
+    events_statement, quotes_statement = _statements(Chosen(chosen.outlets, chosen.agencies).shape)
+    params = {**chosen.params(), "first": frame[0], "last": frame[1]}
+    events = _day_events(session, run(session, events_statement, params))
     marks: dict[dt.date, list[MilestoneRef]] = defaultdict(list)
     for m in milestones:
         marks[m.date].append(m)
@@ -118,10 +155,11 @@ def day_headlines(session: Session, frame: tuple[dt.date, dt.date], conditions: 
             headlines[day] = _milestone_headline(marks[day], events.get(day, {}))
         elif events.get(day):
             told[day] = min(events[day].values(), key=_Event.rank)
-    others = {e.milestone for e in told.values() if e.milestone}
-    refs = {m.slug: m for m in milestone_refs(session, Milestone.slug.in_(others))} if others else {}
+    others = sorted({e.milestone for e in told.values() if e.milestone})
+    refs = {m.slug: m for m in (MilestoneRef(*row) for row in run(session, _MILESTONES_NAMED, {"slugs": others}))
+            } if others else {}
     said = {day: e for day, e in told.items() if e.milestone is None}
-    quotes = _top_quotes(session, said, conditions) if said else {}
+    quotes = _top_quotes(run(session, quotes_statement, {**params, **_groups(said)})) if said else {}
     for day, event in told.items():
         if event.milestone in refs:
             headlines[day] = _headline_of(refs[event.milestone], event)
@@ -133,17 +171,9 @@ def day_headlines(session: Session, frame: tuple[dt.date, dt.date], conditions: 
     return headlines
 
 
-def _day_events(session: Session, frame: tuple[dt.date, dt.date], conditions: list[ColumnElement[bool]]
-                ) -> dict[dt.date, dict[tuple, _Event]]:
-    """Every day's events with the outlets that told each: one grouped query over the frame."""
-    told_by = (Article.outlet_id, Article.story_id, Article.agency_id)  # ids: named once, at the end
-    rows = session.execute(
-        select(Report.date, Milestone.slug, Report.kind, Report.speaker, *told_by, func.count(Report.id))
-        .join(Article, Report.article_id == Article.id)
-        .outerjoin(Milestone, Report.milestone_id == Milestone.id)
-        .where(Report.date.between(*frame), *conditions)
-        .group_by(Report.date, Milestone.slug, Report.kind, Report.speaker, *told_by)
-    ).all()
+def _day_events(session: Session, rows: Sequence[Row]) -> dict[dt.date, dict[tuple, _Event]]:
+    """Every day's events with the outlets and wire stories that told each, from the grouped query over the
+    frame."""
     told = list({(host, story, agency) for *_, host, story, agency, _ in rows})
     tellings = dict(zip(told, tellings_of(session, told), strict=True))
     days: dict[dt.date, dict[tuple, _Event]] = defaultdict(dict)
@@ -169,18 +199,15 @@ def _headline_of(milestone: MilestoneRef, event: _Event) -> Headline:
                     stories=event.stories())
 
 
-def _top_quotes(session: Session, said: dict[dt.date, _Event], conditions: list[ColumnElement[bool]]
-                ) -> dict[dt.date, str]:
-    """Each day's most-repeated quote of its winning event (the shortest among equals): one query for all days."""
-    def speaker_is(speaker: str | None) -> ColumnElement[bool]:
-        return Report.speaker.is_(None) if speaker is None else Report.speaker == speaker
-    groups = [and_(Report.date == day, Report.kind == e.kind, speaker_is(e.speaker)) for day, e in said.items()]
-    rows = session.execute(
-        select(Report.date, Report.kind, Report.speaker, Report.quote, func.count(Report.id))
-        .join(Article, Report.article_id == Article.id)
-        .where(Report.milestone_id.is_(None), or_(*groups), *conditions)
-        .group_by(Report.date, Report.kind, Report.speaker, Report.quote)
-    )
+def _groups(said: dict[dt.date, _Event]) -> dict[str, list]:
+    """The bound lists of the quotes query: the days, and each day's winning (kind, speaker)."""
+    return {"days": list(said),
+            "spoken": [(day, e.kind, e.speaker) for day, e in said.items() if e.speaker is not None],
+            "unspoken": [(day, e.kind) for day, e in said.items() if e.speaker is None]}
+
+
+def _top_quotes(rows) -> dict[dt.date, str]:
+    """Each day's most-repeated quote of its winning event (the shortest among equals), from the quotes query."""
     best: dict[dt.date, tuple[int, int, str]] = {}
     for day, _, _, quote, n in rows:
         ranked = (-n, len(quote), quote)

@@ -7,8 +7,9 @@ an outlet, and the stories that several hosts carried, each with its hosts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
@@ -78,13 +79,15 @@ def named_tellings(rows: Iterable[TellingIds], refs: dict[int, OutletRef]) -> li
             for host, story, agency in rows]
 
 
-def day_tellings(session: Session, *conditions: ColumnElement[bool]) -> tuple[list[Telling], list[WireStory]]:
-    """The (host, story) pairs of the reports matching the conditions, as tellings, and the stories several
-    hosts carried among them, with the ids of their articles that have such a report."""
+def day_tellings(session: Session, params: Mapping[str, Any], *conditions: ColumnElement[bool]
+                 ) -> tuple[list[Telling], list[WireStory]]:
+    """The (host, story) pairs of the reports matching the conditions (their bound values in params), as
+    tellings, and the stories several hosts carried among them, with the ids of their articles that have such a
+    report."""
     # From the reports (their date index), ids only and each pair once: the conditions may name Report and Article.
     pairs = session.execute(
         select(Article.outlet_id, Article.story_id, Article.agency_id)
-        .select_from(Report).join(Article, Report.article_id == Article.id).where(*conditions).distinct()
+        .select_from(Report).join(Article, Report.article_id == Article.id).where(*conditions).distinct(), params
     ).all()
     tellings = tellings_of(session, pairs)
     carried = carried_stories(tellings)
@@ -95,7 +98,7 @@ def day_tellings(session: Session, *conditions: ColumnElement[bool]) -> tuple[li
         select(Article.id, Article.story_id).where(
             Article.story_id.in_([s.story for s in carried]),
             exists(select(Report.id).where(Report.article_id == Article.id, *conditions)))
-        .order_by(Article.source)
+        .order_by(Article.source), params
     ).all()
     return tellings, [WireStory(s.agency, s.hosts, [a for a, story in articles if story == s.story], story=s.story)
                       for s in carried]

@@ -8,6 +8,7 @@ above 4.5:1 (tests/test_colours.py). Colour is never the only cue: every cell an
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Sequence
 
@@ -18,6 +19,10 @@ UNKNOWN_COLOUR = "oc-unknown"
 REPEATED_COLOUR = "oc-repeat"  # a column coloured like the one before it gets a ring, so the two stay apart
 
 
+COLOURS_KEPT = 4096  # slugs whose colour is kept once hashed: a page colours the same few outlets many times
+
+
+@functools.lru_cache(maxsize=COLOURS_KEPT)
 def outlet_colour(slug: str) -> str:
     """The CSS class of an outlet's colour."""
     if slug == UNKNOWN_OUTLET_SLUG:

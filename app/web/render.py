@@ -33,7 +33,10 @@ LINKABLE_SCHEMES = ("http", "https")  # an article's own URL becomes a link only
 
 def make_templates(directory: Path, htmx_url: str | None) -> Jinja2Templates:
     # StrictUndefined: a typo in a template fails the tests instead of rendering an empty string.
-    env = Environment(loader=FileSystemLoader(directory), autoescape=True, undefined=StrictUndefined)
+    # auto_reload off: the templates come with the code and change only between starts, so a page's five or six
+    # template lookups (extends, includes, imports) need not each check a file's time on disk.
+    env = Environment(loader=FileSystemLoader(directory), autoescape=True, undefined=StrictUndefined,
+                      auto_reload=False)
     templates = Jinja2Templates(env=env)
     templates.env.globals["htmx_url"] = htmx_url
     templates.env.globals["outlet_colour"] = outlet_colour

@@ -24,6 +24,7 @@ VIEW_PARAM, COMPACT = "view", "compact"  # ?view=compact: a day's reports one li
 # A page's formats, by the suffix its address ends in (its route's {fmt}): the HTML page has none.
 HTML, JSON, CSV = "", ".json", ".csv"
 MAX_OUTLET_QUERIES = 4096  # encoded outlet selections kept: every single outlet and many combinations
+MAX_BASES = 256  # request bases kept (scheme, host, root path): a site has a few; a Host header is the client's
 
 
 class Urls:
@@ -31,21 +32,21 @@ class Urls:
 
     def __init__(self, request: Request) -> None:
         self._request = request
-
-    def _path(self, name: str, outlets: Sequence[str] = (), agencies: Sequence[str] = (), **params: object) -> str:
-        # Memoised per app: url_path_for walks every route, and a busy page builds thousands of links.
-        values = {k: str(v) for k, v in params.items()}
-        key = (name, *sorted(values.items()))
-        state = self._request.app.state
+        state = request.app.state
         memo: dict | None = getattr(state, "url_paths", None)
         if memo is None:
             memo = state.url_paths = {}
-        path = memo.get(key)
+        self._memo = memo
+
+    def _path(self, name: str, outlets: Sequence[str] = (), agencies: Sequence[str] = (), **params: object) -> str:
+        # Memoised per app: url_path_for walks every route, and a busy page builds thousands of links.
+        key = (name, *sorted(params.items()))
+        path = self._memo.get(key)
         if path is None:
-            if len(memo) >= MAX_MEMO_PATHS:
-                memo.clear()
-            path = memo[key] = str(self._request.app.url_path_for(name, **values))
-        return with_outlets(path, outlets, agencies)
+            if len(self._memo) >= MAX_MEMO_PATHS:
+                self._memo.clear()
+            path = self._memo[key] = str(self._request.app.url_path_for(name, **{k: str(v) for k, v in params.items()}))
+        return with_outlets(path, outlets, agencies) if outlets or agencies else path
 
     def timeline(self, outlets: Sequence[str] = (), agencies: Sequence[str] = ()) -> str:
         return self._path("timeline_page", outlets, agencies, fmt=HTML)
@@ -131,6 +132,18 @@ def site_base(scope: Scope, public_url: str | None) -> str:
     path of this request as Starlette reads them. The page cache files responses under this very value."""
     if public_url:
         return public_url
+    host = next((value for key, value in scope["headers"] if key == b"host"), None)
+    server = scope.get("server")
+    return _request_base(scope.get("scheme", "http"), tuple(server) if server else None,
+                         scope.get("app_root_path", scope.get("root_path", "")), host)
+
+
+@lru_cache(maxsize=MAX_BASES)
+def _request_base(scheme: str, server: tuple | None, root_path: str, host: bytes | None) -> str:
+    """Starlette's base URL of a request, from the only parts of its scope it reads: the page cache asks for it
+    on every request, and building a Request for it cost a fifth of a cached page's time in the app."""
+    scope = {"type": "http", "scheme": scheme, "server": server, "root_path": root_path, "path": "/",
+             "query_string": b"", "headers": [(b"host", host)] if host is not None else []}
     return str(Request(scope).base_url).rstrip("/")
 
 
@@ -176,7 +189,7 @@ PageUrl = Callable[[Sequence[str]], str]  # the page's URL for a given outlet se
 
 def link_facets(facets: Sequence[Facet], selected: Sequence[str], page_url: PageUrl) -> list[Facet]:
     """Facets with their toggle_url: the same page with that outlet switched on or off."""
-    return [dataclasses.replace(f, toggle_url=page_url(toggled(selected, f.value))) for f in facets]
+    return [Facet(f.value, f.label, f.count, f.selected, page_url(toggled(selected, f.value))) for f in facets]
 
 
 def report_anchor(report_id: int) -> str:
