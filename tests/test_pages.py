@@ -144,6 +144,13 @@ def test_timeline_shows_milestones_clock_and_coverage(client: TestClient) -> Non
     assert "day 1 of the truce" in first and "The truce takes effect" in first
 
 
+@pytest.mark.parametrize("path", ["/", "/days/2016-09-17?view=compact", "/outlets/rt"])
+def test_kind_pills_name_kinds_as_a_reader_does(client: TestClient, path: str) -> None:
+    pills = re.findall(r'<span class="kind kind-(\w+)">([^<]*)</span>', client.get(path).text)
+    assert pills
+    assert all("_" not in label and label[:1].isupper() for _, label in pills), pills
+
+
 def test_timeline_filter_narrows_the_coverage_strip(client: TestClient) -> None:
     text = client.get("/?outlet=rt").text
     legend = text[text.index('class="legend"'):text.index('class="days"')]

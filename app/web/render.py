@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from app.formats import bidi_isolated, csv_text
+from app.queries.daygroups import kind_label
 from app.web.chart import day_chart
 from app.web.colours import outlet_colour, strip_colours
 from app.web.urls import CSV, HTML, JSON, Urls
@@ -43,6 +44,7 @@ def make_templates(directory: Path, htmx_url: str | None) -> Jinja2Templates:
     templates.env.globals["strip_colours"] = strip_colours
     templates.env.globals["day_chart"] = lambda days, colours: day_chart(days, colours, day_label)
     templates.env.filters["day_label"] = day_label
+    templates.env.filters["kind_label"] = kind_label
     templates.env.filters["long_day"] = long_day
     templates.env.filters["plural"] = plural
     templates.env.filters["web_url"] = web_url
