@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
+import sys
+import time
 
 from app.extract.catalog import Catalog
 from app.extract.types import ExtractedArticle, RejectedFile
@@ -91,3 +94,27 @@ def test_in_process_extraction_keeps_the_time_limit_too_and_leaves_no_alarm_behi
     assert isinstance(slow.outcome, RejectedFile), slow.outcome
     assert str(slow.outcome) == "took longer than 1 s to extract"
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0) and signal.getsignal(signal.SIGALRM) == handler
+
+
+def test_an_alarm_inside_a_gc_callback_waits_for_it_to_return_instead_of_being_ignored(catalog: Catalog):
+    ignored: list[object] = []
+    busy_once = [True]
+
+    def slow_callback(phase: str, info: dict[str, int]) -> None:
+        if busy_once[0]:  # long enough that the first alarm certainly rings in here
+            busy_once[0] = False
+            until = time.monotonic() + SHORT_LIMIT_S * 1.5
+            while time.monotonic() < until:
+                pass
+
+    hook, sys.unraisablehook = sys.unraisablehook, ignored.append
+    gc.callbacks.append(slow_callback)
+    try:
+        with ExtractionPool(catalog, processes=0, timeout=SHORT_LIMIT_S) as pool:
+            slow = pool.submit(slow_job())
+    finally:
+        gc.callbacks.remove(slow_callback)
+        sys.unraisablehook = hook
+    assert not busy_once[0], "the extraction never ran the garbage collector"
+    assert isinstance(slow.outcome, RejectedFile) and str(slow.outcome) == "took longer than 1 s to extract"
+    assert ignored == []

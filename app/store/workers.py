@@ -12,6 +12,7 @@ rejected with the reason, the worker is replaced and its other articles are sent
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import queue
@@ -25,6 +26,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 from typing import IO
 
 from app.config import extract_timeout, usable_cores
@@ -213,6 +215,16 @@ class _Expired(BaseException):  # not an Exception: extract_file must not catch 
 ALARM_REPEAT_S = 0.25
 
 
+def _in_finalizer(frame: FrameType | None) -> bool:
+    """Whether frame runs, or is called from, a __del__ method or a garbage-collector callback."""
+    callbacks = {getattr(callback, "__code__", None) for callback in gc.callbacks}
+    while frame is not None:
+        if frame.f_code.co_name == "__del__" or frame.f_code in callbacks:
+            return True
+        frame = frame.f_back
+    return False
+
+
 def extract_in_process(job: Job, catalog: Catalog, timeout: float) -> Outcome:
     """extract_file in this process, stopped by an alarm after timeout seconds where signals allow one (the
     main thread of a Unix process); the alarm interrupts Python code, a single regex runs to its end."""
@@ -220,8 +232,10 @@ def extract_in_process(job: Job, catalog: Catalog, timeout: float) -> Outcome:
         return extract_file(job, catalog)
     running = True
 
-    def expire(signum: int, frame: object) -> None:
-        if running:
+    def expire(signum: int, frame: FrameType | None) -> None:
+        # An exception raised inside a finalizer or a gc callback cannot reach us: Python reports it as
+        # "ignored" and drops it. The alarm rings again shortly, once that code has returned.
+        if running and not _in_finalizer(frame):
             raise _Expired
 
     previous = signal.signal(signal.SIGALRM, expire)
