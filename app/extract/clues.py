@@ -9,7 +9,7 @@ from app.extract import events, published
 from app.extract.catalog import Catalog
 from app.extract.events import PhraseMatch
 from app.extract.resolve import fmt, resolve
-from app.extract.sentences import Sentence, attached_match, is_dateline, is_present, speaks_as_site
+from app.extract.sentences import Sentence, attached_match, is_dateline, is_present
 from app.extract.timex import TimeExpression
 
 
@@ -18,7 +18,7 @@ def clues(sentences: list[Sentence], catalog: Catalog) -> list[published.Clue]:
     found: list[published.Clue] = []
     mentioned: dict[str, published.Clue] = {}
     for sentence in sentences:
-        if speaks_as_site(sentence.text):
+        if sentence.site_voice:
             continue  # "While we paused publication on May 15, 2018, ...": the site's history, not the story's
         # A date heading the sentence (a dateline, a list item's date) is no event, but it is not after publication.
         found.extend(published.absolute_after_clue(expr, catalog) for expr in sentence.heading)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from app.extract.caseless import Caseless
 from app.extract.catalog import Catalog, MilestoneSpec
@@ -96,9 +97,9 @@ class PhraseMatch:
 def milestone_matches(sentence: str, catalog: Catalog) -> list[PhraseMatch]:
     """Every milestone a phrase in the sentence signals, with where it was said: per milestone the leftmost
     phrase that no other milestone of its kind claims more fully."""
-    found: list[PhraseMatch] = []
     lowered = sentence.lower()
     present = catalog.hints_in(lowered)
+    found: list[_Span] = []
     for milestone in catalog.milestones_hinted(present):
         spans = phrase_spans(milestone.phrases, milestone.phrase_hints, sentence, lowered, present,
                              milestone.phrase_also)
@@ -106,16 +107,33 @@ def milestone_matches(sentence: str, catalog: Catalog) -> list[PhraseMatch]:
         if reference and milestone.references:
             spans = phrase_spans(milestone.references, milestone.reference_hints, sentence, lowered, present,
                                  milestone.reference_also)
-        found.extend(_phrase_match(milestone, sentence, start, end, reference) for start, end in spans)
-    kept = [m for m in found if not any(_outdone(m, other) for other in found)]
-    # Per milestone the phrase told as a fact, if any, else the leftmost: in "the raid near Deir ez-Zor may
-    # have hit Syrian troops" the place names the strike though the longer phrase is only a possibility.
-    chosen = {}
-    for match in kept:
-        best = chosen.get(match.milestone.slug)
-        if best is None or (best.hypothetical and not match.hypothetical):
-            chosen[match.milestone.slug] = match
-    return sorted(chosen.values(), key=lambda m: (m.start, m.end))
+        found.extend(_Span(milestone, start, end, reference) for start, end in spans)
+    kept: dict[str, list[_Span]] = {}
+    for span in found:
+        if not any(_outdone(span, other) for other in found):
+            kept.setdefault(span.milestone.slug, []).append(span)
+    return sorted((_chosen(sentence, spans) for spans in kept.values()), key=lambda m: (m.start, m.end))
+
+
+class _Span(NamedTuple):
+    milestone: MilestoneSpec
+    start: int
+    end: int
+    reference: bool
+
+
+def _chosen(sentence: str, spans: list[_Span]) -> PhraseMatch:
+    """Of one milestone's phrases, leftmost first, the first told as a fact, else the leftmost: in "the raid
+    near Deir ez-Zor may have hit Syrian troops" the place names the strike though the longer phrase is
+    only a possibility. (Whether a phrase is hypothetical is only worked out until one is not.)"""
+    first = None
+    for span in spans:
+        match = _phrase_match(span.milestone, sentence, span.start, span.end, span.reference)
+        if not match.hypothetical:
+            return match
+        first = first or match
+    assert first is not None
+    return first
 
 
 def _phrase_match(milestone: MilestoneSpec, sentence: str, start: int, end: int, reference: bool) -> PhraseMatch:
@@ -124,7 +142,7 @@ def _phrase_match(milestone: MilestoneSpec, sentence: str, start: int, end: int,
     return PhraseMatch(milestone, start, end, conditional or future, reference, scheduled=future)
 
 
-def _outdone(match: PhraseMatch, other: PhraseMatch) -> bool:
+def _outdone(match: _Span, other: _Span) -> bool:
     """Whether another milestone of the same kind claims some of the same words with more of them: "the truce
     was extended by 48 hours" is the 48-hour extension, though "the truce was extended" could be either."""
     return (other.milestone.kind == match.milestone.kind and other.milestone is not match.milestone

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.extract import events, published
+from app.extract.caseless import Caseless
 from app.extract.catalog import Catalog
 from app.extract.events import PhraseMatch
 from app.extract.text import split_sentences, trimmed_span
@@ -32,13 +33,17 @@ class Sentence:
     item_date: TimeExpression | None = None
     heading: tuple[TimeExpression, ...] = ()  # the heading's dates: no events, but clues to publication
 
-    @property
-    def real_matches(self) -> list[PhraseMatch]:
-        return [m for m in self.matches if not m.hypothetical]
+    # Asked for by every step after analyse (clues, mentions, reports): worked out once, as the sentence is made.
+    real_matches: tuple[PhraseMatch, ...] = field(init=False, repr=False, compare=False)
+    dated_expressions: tuple[TimeExpression, ...] = field(init=False, repr=False, compare=False)
+    # The site speaking of itself: its dates are the site's history, no clue to the story's day.
+    site_voice: bool = field(init=False, repr=False, compare=False)
 
-    @property
-    def dated_expressions(self) -> list[TimeExpression]:
-        return [e for e in self.expressions if e.kind not in UNDATED_KINDS]
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "real_matches", tuple(m for m in self.matches if not m.hypothetical))
+        object.__setattr__(self, "dated_expressions", tuple(e for e in self.expressions
+                                                            if e.kind not in UNDATED_KINDS))
+        object.__setattr__(self, "site_voice", speaks_as_site(self.text))
 
     def expression_for(self, match: PhraseMatch) -> TimeExpression | None:
         """The time expression in the same clause as a milestone phrase: when present, the phrase is
@@ -196,6 +201,15 @@ DATELINE_OTHER_WORDS = 3  # words beside the date in a dateline that ends in a f
 CAPTION_WORDS = re.compile(r"\b(?:is|are) (?:pictured|photographed|seen|shown)\b|\((?:L|R|C|left|right|centre|center)\)"
                            r"|\b(?:[Ff]ile )?[Pp]hoto(?:graph)?\s*[:/]"
                            r"|\b[A-Z]{2,}(?: [Pp]hoto)?\s?/\s?[A-Z][a-z]+(?: [A-Z][a-z]+)+\s*$")  # ends in its credit
+# Each way CAPTION_WORDS matches holds one of these: plain substring tests spare most sentences the pattern,
+# whose leading \b the regex engine tries at every word.
+CAPTION_NEEDS = ("/", "(", ":", "pictured", "photographed", "seen", "shown")
+
+
+def _has_caption_words(text: str) -> bool:
+    return any(part in text for part in CAPTION_NEEDS) and CAPTION_WORDS.search(text) is not None
+
+
 # A credit names its photographers or agencies only: "Photo: AFP / Getty", "Picture by Jane Doe/Reuters"; a
 # "Photo: Children play in a street" line is a caption itself, not the credit of the sentence before it.
 CREDIT_LINE = re.compile(r"^\(?(?:[A-Z]{2,}(?: [Pp]hoto)?\s?/\s?[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}"
@@ -205,13 +219,13 @@ CREDIT_LINE = re.compile(r"^\(?(?:[A-Z]{2,}(?: [Pp]hoto)?\s?/\s?[A-Z][\w.'-]+(?:
 
 # The site speaking of itself, not of the news: newsletter prompts, notes to readers, subscription pleas
 # ("While we paused regular publication on May 15, 2018, ...", "Sign up for our Monday briefing").
-SITE_VOICE = re.compile(
+SITE_VOICE = Caseless(
     r"\b(?:we|our|us)\b[^.;!?]{0,80}\b(?:newsletters?|inbox|subscri(?:be|bers?|ptions?)|sign(?:ing)? up|website|"
     r"readers|journalism|reporting|archives?|podcasts?|(?:regular |print )?publication|donat(?:e|ions?)|"
     r"membership|paywall|cookies)\b"
     r"|^(?:sign up|subscribe|join|follow|download|register|get)\b[^.;!?]{0,80}\b(?:newsletters?|inbox|e-?mails?|"
     r"briefings?|app|podcasts?)\b"
-    r"|^(?:most (?:popular|read|viewed|shared|watched)|trending|top stories|editor['’]?s picks)\b", re.IGNORECASE)
+    r"|^(?:most (?:popular|read|viewed|shared|watched)|trending|top stories|editor['’]?s picks)\b")
 # A heading that names the page's own day: "Executive Summary for September 19th", "Daily Brief: 20 Sept".
 PAGE_NOUN_BEFORE = re.compile(
     r"\b(?:summary|summaries|updates?|briefing|brief|digest|round-?up|newsletter|edition|bulletin|sitrep|"
@@ -226,7 +240,7 @@ def speaks_as_site(text: str) -> bool:
 
 def is_site_furniture(sentence: Sentence) -> bool:
     """A sentence of the site's own voice, or a heading naming the page's day: it reports no event."""
-    if speaks_as_site(sentence.text):
+    if sentence.site_voice:
         return True
     if is_prose(sentence.text):
         return False
@@ -237,7 +251,7 @@ def is_site_furniture(sentence: Sentence) -> bool:
 
 def captions(sentences: list[Sentence]) -> set[int]:
     """The positions of the sentences that caption a photograph: by their words, or by the credit after them."""
-    found = {i for i, s in enumerate(sentences) if CAPTION_WORDS.search(s.text)}
+    found = {i for i, s in enumerate(sentences) if _has_caption_words(s.text)}
     for i in range(1, len(sentences)):
         if CREDIT_LINE.match(sentences[i].text):
             found |= {i - 1, i}
