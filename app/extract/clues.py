@@ -9,7 +9,7 @@ from app.extract import events, published
 from app.extract.catalog import Catalog
 from app.extract.events import PhraseMatch
 from app.extract.resolve import fmt, resolve
-from app.extract.sentences import Sentence, attached_match, is_dateline, is_present
+from app.extract.sentences import Sentence, attached_match, is_dateline
 from app.extract.timex import TimeExpression
 
 
@@ -44,7 +44,7 @@ def mentions(sentences: list[Sentence]) -> list[published.Mention]:
         for expr in sentence.dated_expressions:
             if expr.kind != "weekday" or (expr.get("rel") or "").lower() in ("next", "last"):
                 continue
-            present = is_present(sentence.text, expr.start)
+            present = sentence.is_present(expr)
             if present or not sentence.is_future(expr):
                 found.append(published.Mention(expr, present))
     return found
@@ -64,8 +64,8 @@ def _expression_clues(sentence: Sentence, expr: TimeExpression, catalog: Catalog
         past_event = expr.kind != "month" and not future and not period_end
         return [published.absolute_after_clue(expr, catalog)] if past_event else []
     found = []
-    present = not future and is_present(sentence.text, expr.start)
-    if not events.dates_a_statement(sentence.text, expr.start, expr.end):
+    present = not future and sentence.is_present(expr)
+    if not sentence.dates_a_statement(expr):
         match = attached_match(sentence, expr)
         if match:
             found.append(published.pinned_clue(expr, match.milestone.date, match.milestone.named,

@@ -278,8 +278,10 @@ class _Index:
             present = set(seen)
             for word in single.keys() & present:
                 found |= single[word]
-            if not firsts.isdisjoint(present):  # no two-word name is there without its first word
-                for pair in double.keys() & set(zip(seen, seen[1:], strict=False)):
+            starting = firsts & present  # no two-word name is there without its first word
+            if starting:
+                pairs = {pair for pair in zip(seen, seen[1:], strict=False) if pair[0] in starting}
+                for pair in double.keys() & pairs:
                     found |= double[pair]
         return found
 

@@ -126,7 +126,7 @@ def sentence_reports(sentence: Sentence, day: dt.date | None, catalog: Catalog,
         reports.append(report)
         if match:
             consumed[expr] = match
-        elif events.dates_a_statement(sentence.text, expr.start, expr.end):
+        elif sentence.dates_a_statement(expr):
             sayings.add(len(reports) - 1)
     reports = _without_plans_beside_news(reports, sayings, day)
     if is_prose(sentence.text):  # a headline or teaser is not where an undated event is reported
@@ -187,7 +187,7 @@ def _expression_report(sentence: Sentence, expr: TimeExpression, day: dt.date | 
     else:
         res = resolve(expr, day, truce_start=catalog.truce_start, truce_began_at=catalog.truce_began_at, future=future,
                       default_year=catalog.window_start.year, scheduled=scheduled)
-    speech = events.dates_a_statement(sentence.text, expr.start, expr.end)
+    speech = sentence.dates_a_statement(expr)
     match = _milestone_for(sentence, expr, res, day)
     if speech and match and not match.start <= expr.start < match.end:
         match = None  # "said on Monday that ...": the date is the saying's, unless the saying is the event
@@ -335,7 +335,7 @@ def _offset(found: re.Match[str]) -> int:
 
 def _told_by(sentence: Sentence, expr: TimeExpression, match: PhraseMatch) -> bool:
     """Whether the phrase stands in what a saying dated by expr says: "said on Saturday that jets bombed"."""
-    if not (expr.end <= match.start and events.dates_a_statement(sentence.text, expr.start, expr.end)):
+    if not (expr.end <= match.start and sentence.dates_a_statement(expr)):
         return False
     between = sentence.text[expr.end:match.start]
     # "said on Saturday that jets had bombed", or with the "that" left out: "said on Wednesday it had agreed".

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.extract import events, published
@@ -53,13 +54,32 @@ class Sentence:
                 if clause[0] <= e.start < clause[1] and distance(match, e) <= ATTACH_REACH]
         return min(near, key=lambda e: distance(match, e), default=None)
 
+    # How each expression reads, as clues, mentions and reports ask in turn: keyed by the expression's start
+    # (a sentence's expressions never overlap).
+    _readings: dict[tuple[str, int], bool] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def _reading(self, question: str, expr: TimeExpression, answer: Callable[[], bool]) -> bool:
+        key = (question, expr.start)
+        if key not in self._readings:
+            self._readings[key] = answer()
+        return self._readings[key]
+
     def is_future(self, expr: TimeExpression) -> bool:
-        return expr.points_forward or events.is_future(self.text, expr.start)
+        return self._reading("future", expr, lambda: expr.points_forward or events.is_future(self.text, expr.start))
+
+    def is_present(self, expr: TimeExpression) -> bool:
+        """Whether the expression's clause is told in the present (is_present)."""
+        return self._reading("present", expr, lambda: is_present(self.text, expr.start))
 
     def is_scheduled(self, expr: TimeExpression) -> bool:
         """Whether the expression sets a time ("starting on Monday", "the truce takes effect on Monday"),
         which may be after publication: a set time, or a clause told in the present."""
-        return events.is_scheduled(self.text, expr.start) or is_present(self.text, expr.start)
+        return self._reading("scheduled", expr,
+                             lambda: events.is_scheduled(self.text, expr.start) or self.is_present(expr))
+
+    def dates_a_statement(self, expr: TimeExpression) -> bool:
+        """Whether the expression dates an act of saying (events.dates_a_statement)."""
+        return self._reading("statement", expr, lambda: events.dates_a_statement(self.text, expr.start, expr.end))
 
 
 def analyse(text: str, catalog: Catalog) -> list[Sentence]:
@@ -222,10 +242,15 @@ CREDIT_LINE = re.compile(r"^\(?(?:[A-Z]{2,}(?: [Pp]hoto)?\s?/\s?[A-Z][\w.'-]+(?:
 SITE_VOICE = Caseless(
     r"\b(?:we|our|us)\b[^.;!?]{0,80}\b(?:newsletters?|inbox|subscri(?:be|bers?|ptions?)|sign(?:ing)? up|website|"
     r"readers|journalism|reporting|archives?|podcasts?|(?:regular |print )?publication|donat(?:e|ions?)|"
-    r"membership|paywall|cookies)\b"
-    r"|^(?:sign up|subscribe|join|follow|download|register|get)\b[^.;!?]{0,80}\b(?:newsletters?|inbox|e-?mails?|"
+    r"membership|paywall|cookies)\b")
+# Every match of SITE_VOICE holds one of these: a plain substring test spares most sentences the pattern.
+SITE_NOUNS = ("newsletter", "inbox", "subscri", "sign up", "signing up", "website", "readers", "journalism",
+              "reporting", "archive", "podcast", "publication", "donat", "membership", "paywall", "cookies")
+# A line opening as a prompt or a widget. One "^" in front of the alternation, so only the start is tried.
+SITE_PROMPT = Caseless(
+    r"^(?:(?:sign up|subscribe|join|follow|download|register|get)\b[^.;!?]{0,80}\b(?:newsletters?|inbox|e-?mails?|"
     r"briefings?|app|podcasts?)\b"
-    r"|^(?:most (?:popular|read|viewed|shared|watched)|trending|top stories|editor['’]?s picks)\b")
+    r"|(?:most (?:popular|read|viewed|shared|watched)|trending|top stories|editor['’]?s picks)\b)")
 # A heading that names the page's own day: "Executive Summary for September 19th", "Daily Brief: 20 Sept".
 PAGE_NOUN_BEFORE = re.compile(
     r"\b(?:summary|summaries|updates?|briefing|brief|digest|round-?up|newsletter|edition|bulletin|sitrep|"
@@ -235,7 +260,12 @@ PAGE_HEADING_TAIL_WORDS = 3  # a word or two after the date ("Executive Summary 
 
 def speaks_as_site(text: str) -> bool:
     """The site speaking of itself: its dates are the site's history, no clue to the story's day."""
-    return SITE_VOICE.search(text) is not None
+    lowered = text.lower()
+    if SITE_PROMPT.search(text, lowered) is not None:
+        return True
+    if SITE_VOICE.runs_fast(text, lowered) and not any(noun in lowered for noun in SITE_NOUNS):
+        return False
+    return SITE_VOICE.search(text, lowered) is not None
 
 
 def is_site_furniture(sentence: Sentence) -> bool:
