@@ -109,9 +109,8 @@ def milestone_matches(sentence: str, catalog: Catalog) -> list[PhraseMatch]:
                                  milestone.reference_also)
         found.extend(_Span(milestone, start, end, reference) for start, end in spans)
     kept: dict[str, list[_Span]] = {}
-    for span in found:
-        if not any(_outdone(span, other) for other in found):
-            kept.setdefault(span.milestone.slug, []).append(span)
+    for span in _unclaimed(found):
+        kept.setdefault(span.milestone.slug, []).append(span)
     return sorted((_chosen(sentence, spans) for spans in kept.values()), key=lambda m: (m.start, m.end))
 
 
@@ -140,6 +139,14 @@ def _phrase_match(milestone: MilestoneSpec, sentence: str, start: int, end: int,
     conditional = governed(CONDITIONAL, sentence, start, end)
     future = not conditional and governed(FUTURE_MARKERS, sentence, start, end)
     return PhraseMatch(milestone, start, end, conditional or future, reference, scheduled=future)
+
+
+def _unclaimed(found: list[_Span]) -> list[_Span]:
+    """The spans no other milestone's span outdoes (_outdone): only milestones of one kind compete."""
+    kinds = [span.milestone.kind for span in found]
+    if len(set(kinds)) == len(kinds):
+        return found
+    return [span for span in found if not any(_outdone(span, other) for other in found)]
 
 
 def _outdone(match: _Span, other: _Span) -> bool:
@@ -204,6 +211,9 @@ def is_scheduled(sentence: str, start: int) -> bool:
     return bool(SCHEDULED.search(sentence[max(clause_start, start - SCHEDULED_REACH):start]))
 
 
+CLAUSE_PUNCTUATION = re.compile(r"[,;:.]")
+
+
 def dates_a_statement(sentence: str, start: int, end: int) -> bool:
     """True when the expression dates an act of saying: "said on Thursday", "on Saturday Putin asked".
 
@@ -216,8 +226,8 @@ def dates_a_statement(sentence: str, start: int, end: int) -> bool:
         return False  # "said the September 16 attacks were a crime": the date is the attacks'
 
     after = sentence[end:end + SPEECH_REACH]
-    before_clause = re.split(r"[,;:.]", before)[-1]
-    after_clause = re.split(r"[,;:.]", after)[0]
+    before_clause = CLAUSE_PUNCTUATION.split(before)[-1]
+    after_clause = CLAUSE_PUNCTUATION.split(after)[0]
     before_verbs = SPEECH.finditer(before_clause)
     after_verbs = (m for m in SPEECH.finditer(after_clause) if not _passive(after_clause, m))
     return any(not NON_DATING_SPEECH.fullmatch(m.group(0)) for verbs in (before_verbs, after_verbs) for m in verbs)

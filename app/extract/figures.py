@@ -131,6 +131,11 @@ class Claim:
     text: str
 
 
+BLAMED_ON = re.compile(r"\bblamed\b[^,.;]{0,60}?\bon\s+(?P<object>[^,.;]{2,60})", re.IGNORECASE)
+FAULT_OF = re.compile(r"\b(?:the\s+fault\s+of|(?:solely|entirely)?\s*responsible\s+for.{0,40}?\bis)\s+"
+                      r"(?P<object>[^,.;]{2,40})", re.IGNORECASE)
+
+
 def find_claims(sentence: str, speaker: str | None, parties: tuple[Party, ...]) -> list[Claim]:
     """Who blames whom: "X accused Y of ...", "X blamed Y for ...", "it would be the fault of Y"."""
     claims: list[Claim] = []
@@ -143,13 +148,12 @@ def find_claims(sentence: str, speaker: str | None, parties: tuple[Party, ...]) 
         accuser = _party_near_end(sentence[:verb.start()], parties) or _party_of(speaker, parties)
         if accuser and accused and accuser != accused:
             claims.append(Claim(accuser, accused, verb.group(0) + blamed))
-    for blamed in re.finditer(r"\bblamed\b[^,.;]{0,60}?\bon\s+(?P<object>[^,.;]{2,60})", sentence, re.I):
+    for blamed in BLAMED_ON.finditer(sentence):
         accused = _party_at_start(blamed["object"], parties)
         accuser = _party_near_end(sentence[:blamed.start()], parties) or _party_of(speaker, parties)
         if accuser and accused and accuser != accused:
             claims.append(Claim(accuser, accused, blamed.group(0)))
-    for fault in re.finditer(r"\b(?:the\s+fault\s+of|(?:solely|entirely)?\s*responsible\s+for.{0,40}?\bis)\s+"
-                             r"(?P<object>[^,.;]{2,40})", sentence, re.IGNORECASE):
+    for fault in FAULT_OF.finditer(sentence):
         accused = _party_at_start(fault["object"], parties)
         accuser = _party_of(speaker, parties) or _party_near_end(sentence[:fault.start()], parties)
         if accuser and accused and accuser != accused:

@@ -58,17 +58,11 @@ def _mandatory(items) -> list[frozenset[str]]:
         end_run()
         if op is SUBPATTERN:
             sets.extend(_mandatory(arg[-1]))
-        elif op is BRANCH:
-            leads = [_one_word(branch) for branch in arg[1]]
+        elif op is BRANCH:  # each branch's own words, together: "(effective|set to (begin|start))"
+            leads = [_most_selective(_mandatory(branch)) for branch in arg[1]]
             if all(leads):
-                sets.append(frozenset(w for w in leads if w))
+                sets.append(frozenset().union(*(lead for lead in leads if lead)))
         elif op in (MAX_REPEAT, MIN_REPEAT) and arg[0] >= 1:
             sets.extend(_mandatory(arg[2]))
     end_run()
     return sets
-
-
-def _one_word(items) -> str | None:
-    """A word this branch cannot match without, if it has one."""
-    singles = [next(iter(s)) for s in _mandatory(items) if len(s) == 1]
-    return max(singles, key=len, default=None)
