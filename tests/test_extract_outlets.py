@@ -266,3 +266,17 @@ def test_a_top_line_names_its_outlet_before_or_after_a_separator(line, slug):
 ])
 def test_a_top_line_that_only_mentions_an_outlet_is_no_mark(line):
     assert detect_outlet(line + BODY, CATALOG).slug is None
+
+
+def test_a_site_name_is_found_among_all_the_catalogue_names_as_a_full_scan_finds_it():
+    # The index narrows the outlets whose names are tried; it must never lose one, whatever the casing, and
+    # however a non-ASCII name ("Ajansı") matches a plain one ignoring case ("AJANSI").
+    def full_scan(name):
+        return next((o for o in CATALOG.outlets if outlets._is_site_name(o, name)), None)
+
+    names = [name for outlet in CATALOG.outlets for name in outlets._names(outlet)]
+    variants = {v for name in names for v in (name, name.upper(), name.lower(), name.swapcase(), f" {name} ",
+                                                 f"{name} News", f"The {name}", f"{name} | Home")}
+    assert any(not name.isascii() for name in names)
+    assert all(outlets._catalogued_name(v, CATALOG) is full_scan(v) for v in variants)
+    assert outlets._catalogued_name("ANADOLU AJANSI", CATALOG) is not None

@@ -141,7 +141,14 @@ class Catalog:
         return [self.milestones[i] for i in sorted(hinted)]
 
     def outlet(self, slug: str) -> OutletSpec | None:
-        return next((o for o in self.outlets if o.slug == slug), None)
+        return self._outlets_by_slug.get(slug)
+
+    @cached_property
+    def _outlets_by_slug(self) -> dict[str, OutletSpec]:
+        by_slug: dict[str, OutletSpec] = {}
+        for outlet in self.outlets:
+            by_slug.setdefault(outlet.slug, outlet)  # the first of a slug, as a search in order finds it
+        return by_slug
 
 
 def _patterns(items: list[str]) -> tuple[re.Pattern[str], ...]:

@@ -234,6 +234,7 @@ class _Index:
         self.caseless: WordTables = ({}, {}, set())
         self.hints: dict[str, set[int]] = {}
         self.unhinted = {i for i, o in enumerate(outlets) if o.marks and not o.mark_hints}
+        self.not_ascii = {i for i, o in enumerate(outlets) if not all(n.isascii() for n in _names(o))}
         for i, outlet in enumerate(outlets):
             for name, cased in _searchable_names(outlet):
                 single, double, firsts = self.cased if cased else self.caseless
@@ -255,6 +256,12 @@ class _Index:
     def named(self, text: str) -> list[OutletSpec]:
         """The outlets one of whose names' first two words the text holds, in catalogue order."""
         return self._in_order(self._named(text))
+
+    def site_name_candidates(self, name: str) -> list[OutletSpec]:
+        """The outlets a plain-ASCII name may be the whole name of: those the index finds in it, and those
+        with a name that is not plain ASCII (ignoring case, "Ajansı" is also "AJANSI", which lower-casing
+        does not show), in catalogue order."""
+        return self._in_order(self._named(name) | self.not_ascii)
 
     def candidates(self, text: str, lowered: str, site_names: tuple[str, ...]) -> list[OutletSpec]:
         """The outlets the text names, those whose marks it may carry (a hint word of theirs is in it) and
@@ -499,4 +506,6 @@ def _publisher(text: str, top: list[str], url: str | None, site_names: tuple[str
 
 
 def _catalogued_name(name: str, catalog: Catalog) -> OutletSpec | None:
-    return next((o for o in catalog.outlets if _is_site_name(o, name)), None)
+    """The first catalogued outlet the name is a name of; only those the index finds in it can be."""
+    outlets = _index(catalog).site_name_candidates(name) if name.isascii() else catalog.outlets
+    return next((o for o in outlets if _is_site_name(o, name)), None)
