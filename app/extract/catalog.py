@@ -97,10 +97,13 @@ class Catalog:
 
     @cached_property
     def hint_words(self) -> tuple[str, ...]:
-        return tuple(sorted({word for m in self.milestones for word in m.hints}))
+        """The milestones' hint words and their patterns' second words (MilestoneSpec.phrase_also)."""
+        return tuple(sorted({word for m in self.milestones for word in m.hints}
+                            | {word for m in self.milestones for words in m.phrase_also + m.reference_also
+                               for word in words}))
 
     def hints_in(self, lowered: str) -> set[str]:
-        """The milestones' hint words the lower-cased sentence holds: one pass for all the milestones. A hint
+        """The hint words the lower-cased sentence holds: one pass for all the milestones. A hint
         word made of word characters, '.', "'" and '-' lies inside one run of such characters, and the few
         hundred runs that make up most sentences ("the", "truce") are each tested against the words once."""
         runs_in, others = self._hint_words_by_run

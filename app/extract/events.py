@@ -161,13 +161,12 @@ def phrase_spans(patterns: tuple[Caseless, ...], hints: tuple[frozenset[str], ..
                  lowered: str, present: set[str], also: tuple[frozenset[str], ...]) -> list[tuple[int, int]]:
     """Where any of the patterns match, leftmost first (the earlier pattern first at one place), running only
     the patterns whose hint words the sentence holds (and, when the pattern runs the fast way, one of its
-    words in also: MilestoneSpec.phrase_also)."""
+    words in also: MilestoneSpec.phrase_also). present: Catalog.hints_in, which holds both kinds of words."""
     found: list[tuple[int, int, int]] = []
     for order, (pattern, words) in enumerate(zip(patterns, hints, strict=True)):
         if words and words.isdisjoint(present):
             continue
-        if (also[order] and pattern.runs_fast(sentence, lowered)
-                and not any(word in lowered for word in also[order])):
+        if also[order] and also[order].isdisjoint(present) and pattern.runs_fast(sentence, lowered):
             continue
         found.extend((match.start(), order, match.end()) for match in pattern.finditer_in(sentence, lowered))
     return [(start, end) for start, _, end in sorted(found)]
