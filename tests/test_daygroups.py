@@ -12,7 +12,7 @@ from app.queries.daygroups import (
     publication_note,
     sentence_cards,
 )
-from app.queries.pagedata import ReportItem
+from app.queries.pagedata import OutletRef, ReportItem, WireStory
 
 ids = iter(range(1, 10_000))
 
@@ -112,3 +112,18 @@ def test_every_kind_has_a_reader_facing_label_and_an_unlisted_kind_is_spelled_fr
     assert kind_label("airstrike_deir_ezzor") == "Airstrike near Deir ez-Zor"
     assert kind_label("un_security_council") == "UN Security Council"
     assert kind_label("ground_offensive") == "Ground offensive"
+
+
+def test_a_block_counts_a_wire_story_its_hosts_carried_as_one_outlet():
+    reports = [item("gulf-news", milestone="convoy-attack", article=1),
+               item("straits-times", milestone="convoy-attack", article=2),
+               item("tass", milestone="convoy-attack", article=3),
+               item("gulf-news", kind="violation_claim", article=4)]
+    story = WireStory(OutletRef("afp", "AFP"), [OutletRef("gulf-news", "Gulf News"),
+                                                OutletRef("straits-times", "Straits Times")], [1, 2], story=7)
+    [convoy, claim] = group_events(reports, ["convoy-attack"], [story])
+    assert len(convoy.outlets) == 3  # each host keeps its column
+    assert (convoy.told_by, convoy.carried) == (2, 1)  # the story once, and TASS
+    assert (claim.told_by, claim.carried) == (1, 0)  # the host's own article is the host's
+    [alone] = group_events(reports[:3], ["convoy-attack"])
+    assert (alone.told_by, alone.carried) == (3, 0)  # without the story, three hosts

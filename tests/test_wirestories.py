@@ -158,3 +158,16 @@ def test_the_agency_filter_selects_its_copy_wherever_it_ran(carried: TestClient)
     assert {r["source"] for r in data["reports"]} == {"straits.txt", "national.txt", "gulf.txt", "afp-own.txt"}
     chip = next(f for f in data["agencies"] if f["value"] == "afp")
     assert chip["count"] == len(data["reports"])  # the chip counts what the filter selects
+
+
+def test_the_event_block_counts_the_story_once_as_the_day_heading_does(carried: TestClient, client: TestClient) -> None:
+    def airstrike(c: TestClient) -> dict:
+        return next(g for g in c.get(f"{STORY_DAY}.json").json()["groups"] if g["milestone"] == "deir-ezzor-airstrike")
+
+    before, after = airstrike(client), airstrike(carried)
+    assert (after["told_by"], after["carried"]) == (before["told_by"] + 1, 1)
+    assert len(after["outlets"]) == len(before["outlets"]) + 3  # each host keeps its column
+    heading = re.search(r'<a href="/milestones/deir-ezzor-airstrike">[^<]*</a>\s*<span class="event-count">(.*?)</h3>',
+                        carried.get(STORY_DAY).text, re.S)
+    assert heading and f"from {after['told_by']} outlets" in words(heading.group(1))
+    assert "a wire story counted once" in heading.group(1)

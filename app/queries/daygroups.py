@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from app.extract.published import inferred_range
 from app.extract.resolve import fmt
-from app.queries.pagedata import ArticleCards, EventGroup, OutletAccount, OutletRef, ReportCard, ReportItem
+from app.queries.pagedata import ArticleCards, EventGroup, OutletAccount, OutletRef, ReportCard, ReportItem, WireStory
 
 # How a reader names each kind; a kind the table lacks is spelled from its name ("new_kind" -> "New kind").
 KIND_LABELS = {
@@ -32,20 +32,23 @@ def kind_label(kind: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def group_events(reports: Sequence[ReportItem], milestone_order: Sequence[str] = ()) -> list[EventGroup]:
+def group_events(reports: Sequence[ReportItem], milestone_order: Sequence[str] = (),
+                 stories: Sequence[WireStory] = ()) -> list[EventGroup]:
     """The reports as event blocks: the day's own milestones first (in milestone_order), then other milestones,
-    then the rest by how many outlets and reports tell them."""
+    then the rest by how many outlets and reports tell them. stories: the day's wire stories that several
+    hosts carried, each of which a block counts as one outlet."""
     blocks: dict[str, list[ReportCard]] = {}
     names = full_speaker_names([r.speaker for r in reports if r.speaker])
     for card in sentence_cards(reports):
         blocks.setdefault(_event_key(_lead(card), names), []).append(card)
-    groups = [_event_group(key, cards, names) for key, cards in blocks.items()]
+    story_of = {article: story.story for story in stories for article in story.article_ids}
+    groups = [_event_group(key, cards, names, story_of) for key, cards in blocks.items()]
     rank = {slug: i for i, slug in enumerate(milestone_order)}
 
     def order(g: EventGroup) -> tuple:
         if g.milestone is not None:
             return (0, rank.get(g.milestone, len(rank)), 0, 0, g.title.lower())
-        return (1, 0, -len(g.outlets), -g.reports, g.title.lower())
+        return (1, 0, -g.told_by, -g.reports, g.title.lower())
 
     return sorted(groups, key=order)
 
@@ -80,7 +83,8 @@ def _event_key(r: ReportItem, names: dict[str, str]) -> str:
     return f"milestone:{r.milestone}" if r.milestone else f"kind:{r.kind}:{speaker}"
 
 
-def _event_group(key: str, cards: list[ReportCard], names: dict[str, str]) -> EventGroup:
+def _event_group(key: str, cards: list[ReportCard], names: dict[str, str],
+                 story_of: Mapping[int, int | None]) -> EventGroup:
     lead = _lead(cards[0])
     speaker = names.get(lead.speaker, lead.speaker) if lead.speaker and not lead.milestone else None
     if lead.milestone:
@@ -88,8 +92,12 @@ def _event_group(key: str, cards: list[ReportCard], names: dict[str, str]) -> Ev
     else:
         title = kind_label(lead.kind) + (f" · {speaker}" if speaker else "")
     accounts = _outlet_accounts(cards)
+    firsts = [card.reports[0] for card in cards]
+    carried = {story_of[r.article_id] for r in firsts if r.article_id in story_of}
+    hosts = {r.outlet_slug for r in firsts if r.outlet_slug and r.article_id not in story_of}
     return EventGroup(key, title, lead.kind, lead.milestone, speaker, accounts,
-                      sum(len(c.reports) for c in cards), len(cards))
+                      sum(len(c.reports) for c in cards), len(cards),
+                      told_by=len(carried) + len(hosts), carried=len(carried))
 
 
 def _outlet_accounts(cards: list[ReportCard]) -> list[OutletAccount]:

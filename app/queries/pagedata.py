@@ -222,6 +222,10 @@ class EventGroup:
     outlets: list[OutletAccount]
     reports: int
     cards: int
+    # How many outlets tell it, as the day's heading counts them: a wire story several hosts carried counts
+    # once (carried: how many such stories the block holds), and the unknown outlet is no outlet.
+    told_by: int = 0
+    carried: int = 0
 
 
 @dataclass(frozen=True)

@@ -231,7 +231,7 @@ def day(session: Session, window: Window, date: dt.date, selected: Sequence[str]
                               REPORTS if chosen.kinds or chosen.speakers else COUNTS),
         selected_agencies=agencies,
         wire_stories=stories,
-        groups=group_events(reports, [m.slug for m in milestones]),
+        groups=group_events(reports, [m.slug for m in milestones], stories),
         kinds=_value_facets(run(session, statements["kinds"], params), chosen.kinds, label=kind_label),
         selected_kinds=chosen.kinds,
         speakers=_value_facets(run(session, statements["speakers"], params), chosen.speakers, limit=SPEAKER_CHIPS),
