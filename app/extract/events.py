@@ -136,8 +136,9 @@ def _chosen(sentence: str, spans: list[_Span]) -> PhraseMatch:
 
 
 def _phrase_match(milestone: MilestoneSpec, sentence: str, start: int, end: int, reference: bool) -> PhraseMatch:
-    conditional = governed(CONDITIONAL, sentence, start, end)
-    future = not conditional and governed(FUTURE_MARKERS, sentence, start, end)
+    words = _governing(sentence, start, end)  # as governed() reads them, sliced once for both tests
+    conditional = CONDITIONAL.search(words) is not None
+    future = not conditional and FUTURE_MARKERS.search(words) is not None
     return PhraseMatch(milestone, start, end, conditional or future, reference, scheduled=future)
 
 
@@ -163,13 +164,17 @@ def phrase_spans(patterns: tuple[Caseless, ...], hints: tuple[frozenset[str], ..
     the patterns whose hint words the sentence holds (and, when the pattern runs the fast way, one of its
     words in also: MilestoneSpec.phrase_also). present: Catalog.hints_in, which holds both kinds of words."""
     found: list[tuple[int, int, int]] = []
-    for order, (pattern, words) in enumerate(zip(patterns, hints, strict=True)):
-        if words and words.isdisjoint(present):
+    for order, pattern in enumerate(patterns):
+        words, second = hints[order], also[order]
+        if (words and words.isdisjoint(present)) or (
+                second and second.isdisjoint(present) and pattern.runs_fast(sentence, lowered)):
             continue
-        if also[order] and also[order].isdisjoint(present) and pattern.runs_fast(sentence, lowered):
-            continue
-        found.extend((match.start(), order, match.end()) for match in pattern.finditer_in(sentence, lowered))
-    return [(start, end) for start, _, end in sorted(found)]
+        for match in pattern.finditer_in(sentence, lowered):
+            found.append((match.start(), order, match.end()))
+    if not found:
+        return []
+    found.sort()
+    return [(start, end) for start, _, end in found]
 
 
 def is_hypothetical(sentence: str, position: int, end: int | None = None) -> bool:
@@ -180,8 +185,13 @@ def is_hypothetical(sentence: str, position: int, end: int | None = None) -> boo
 
 def governed(words: Caseless, sentence: str, position: int, end: int | None = None) -> bool:
     """Whether one of the words stands before position in its clause, close by, or inside position:end."""
+    return bool(words.search(_governing(sentence, position, end)))
+
+
+def _governing(sentence: str, position: int, end: int | None = None) -> str:
+    """The words that govern position: before it in its clause, close by, and position:end."""
     clause_start = clause_bounds(sentence, position)[0]
-    return bool(words.search(sentence[max(clause_start, position - HYPOTHETICAL_REACH):end or position]))
+    return sentence[max(clause_start, position - HYPOTHETICAL_REACH):end or position]
 
 
 def clause_bounds(sentence: str, position: int) -> tuple[int, int]:
