@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, insert, select
 
 from app.extract.catalog import Catalog
+from app.store.engine import make_engine, migrate
 from app.store.loader import load_paths, remove_articles
 from app.store.models import Article, Outlet, Story
-from app.store.stories import STORY_DAYS, Copy, StoredCopy, near, story_of
+from app.store.stories import STORY_DAYS, Copy, StoredCopy, assign_stories, near, story_lock_key, story_of
 
 LEDE = ("Russian and American diplomats failed to agree on Monday on how to revive the truce, and aid convoys "
         "stayed at the border as the fighting resumed around Aleppo, officials said. The talks are to resume in "
@@ -122,3 +123,27 @@ def test_a_copy_joins_the_story_it_shares_most_with_and_only_within_the_window()
     far = day + dt.timedelta(days=STORY_DAYS + 1)
     assert story_of(Copy(7, far, runs), stored) is None
     assert near(Copy(7, None, runs), Copy(7, None, runs)) and not near(Copy(7, None, runs), Copy(7, day, runs))
+
+
+def test_on_postgresql_assigning_stories_holds_off_another_loader_of_the_same_agency_until_commit(
+        postgres_url: str) -> None:
+    # Two loaders at once must not both start one story: the second waits for the first one's copies.
+    engine = make_engine(postgres_url)
+    migrate(engine)
+    try:
+        with engine.begin() as connection:
+            afp, reuters = connection.execute(insert(Outlet).returning(Outlet.id),
+                                              [{"slug": "afp", "name": "AFP"}, {"slug": "reuters", "name": "Reuters"}]
+                                              ).scalars().all()
+
+        def free(agency: int) -> bool:
+            with engine.begin() as other:
+                return other.scalar(select(func.pg_try_advisory_xact_lock(story_lock_key(agency))))
+
+        with engine.begin() as loader:
+            assign_stories(loader, [Copy(afp, dt.date(2016, 9, 20), frozenset({1, 2, 3}))])
+            assert not free(afp)  # another loader's AFP copies wait
+            assert free(reuters)  # another agency's do not
+        assert free(afp)  # committed: the lock is gone with the transaction
+    finally:
+        engine.dispose()

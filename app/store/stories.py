@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, bindparam, delete, exists, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, exists, func, insert, or_, select, update
 
 from app.extract.wirecopy import MIN_SHARED, fingerprint, runs_of, shared
 from app.store.models import Article, Story
@@ -59,6 +59,7 @@ def story_of(copy: Copy, stored: Iterable[StoredCopy]) -> int | None:
 
 def assign_stories(connection: Connection, copies: Sequence[Copy]) -> list[int]:
     """The story of each copy, in order, new stories inserted; a copy earlier in the list counts as stored."""
+    _hold_agencies(connection, {copy.agency_id for copy in copies})
     by_agency: dict[int, list[StoredCopy]] = {}
     for stored in _stored_near(connection, copies):
         by_agency.setdefault(stored.copy.agency_id, []).append(stored)
@@ -77,6 +78,24 @@ def assign_stories(connection: Connection, copies: Sequence[Copy]) -> list[int]:
     ids = connection.execute(insert(Story).returning(Story.id, sort_by_parameter_order=True),
                              [{"agency_id": agency} for agency in new]).scalars().all()
     return [ids[-story - 1] if story < 0 else story for story in stories]
+
+
+# Two loaders at once would each find no stored copy of a story the other is writing, and both start it. SQLite's
+# writers hold the whole database's lock (BEGIN IMMEDIATE); on PostgreSQL, story assignment holds a lock per agency
+# to the end of its transaction, so the second loader waits, then sees the first one's copies. The keys: this
+# class in the high 32 bits, the agency's id in the low.
+STORY_LOCK_CLASS = 0x53544F52  # "STOR"
+
+
+def story_lock_key(agency_id: int) -> int:
+    return (STORY_LOCK_CLASS << 32) | agency_id
+
+
+def _hold_agencies(connection: Connection, agency_ids: Iterable[int]) -> None:
+    if connection.dialect.name != "postgresql":
+        return
+    for agency in sorted(agency_ids):  # one order for every loader, so two never wait on each other
+        connection.execute(select(func.pg_advisory_xact_lock(story_lock_key(agency))))
 
 
 def _stored_near(connection: Connection, copies: Sequence[Copy]) -> list[StoredCopy]:
