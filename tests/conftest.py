@@ -15,6 +15,7 @@ Two kinds of database:
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -64,11 +65,18 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
-    """Settings for a fresh database; an empty environment so a developer's TIMELINE_* never leaks in."""
+    """Settings for a fresh database; an empty environment so a developer's TIMELINE_* never leaks in.
+
+    The database is empty, or already migrated when the test takes `engine`: a copy of the session's migrated
+    template, which costs a file copy (SQLite) or a CREATE DATABASE (PostgreSQL) instead of a run of Alembic."""
+    migrated = "engine" in request.fixturenames
     if backend == "postgresql":
-        url = request.getfixturevalue("postgres_url")
+        url = request.getfixturevalue("migrated_postgres_url" if migrated else "postgres_url")
     else:
-        url = f"sqlite:///{tmp_path / 'timeline.db'}"
+        file = tmp_path / "timeline.db"
+        if migrated:
+            shutil.copyfile(request.getfixturevalue("migrated_templates").sqlite(), file)
+        url = f"sqlite:///{file}"
     return settings_from_env({}, database_url=url)
 
 
@@ -76,7 +84,6 @@ def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Se
 def engine(settings: Settings) -> Iterator[Engine]:
     """A migrated engine on settings.database_url: parametrized, so test_x[sqlite] and test_x[postgresql]."""
     engine = make_engine(settings.database_url)
-    migrate(engine)
     yield engine
     engine.dispose()
 
@@ -122,6 +129,63 @@ def postgres_url() -> Iterator[str]:
     from benchmarks.postgres import throwaway_postgres
 
     with throwaway_postgres(postgres_server(), "timeline_test") as url:
+        yield url
+
+
+class MigratedTemplates:
+    """One database per backend migrated to the newest revision, built on first use, for tests to copy."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._sqlite: Path | None = None
+        self._postgres: str | None = None
+        self._cleanup = ExitStack()
+
+    def sqlite(self) -> Path:
+        if self._sqlite is None:
+            file = self._folder / "migrated.db"
+            _migrate_and_close(f"sqlite:///{file}")  # closing checkpoints the WAL: the file alone is the database
+            self._sqlite = file
+        return self._sqlite
+
+    def postgres(self) -> str:
+        """The template database's name (nobody may stay connected to it, or CREATE DATABASE ... TEMPLATE fails)."""
+        if self._postgres is None:
+            from sqlalchemy import make_url
+
+            from benchmarks.postgres import throwaway_postgres
+
+            url = self._cleanup.enter_context(throwaway_postgres(postgres_server(), "timeline_template"))
+            _migrate_and_close(url)
+            self._postgres = make_url(url).database
+        return self._postgres
+
+    def close(self) -> None:
+        self._cleanup.close()
+
+
+def _migrate_and_close(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MigratedTemplates]:
+    templates = MigratedTemplates(tmp_path_factory.mktemp("templates"))
+    yield templates
+    templates.close()
+
+
+@pytest.fixture
+def migrated_postgres_url(migrated_templates: MigratedTemplates) -> Iterator[str]:
+    """A URL to a throwaway PostgreSQL database already migrated: a copy of the session's template."""
+    from benchmarks.postgres import throwaway_postgres
+
+    server = postgres_server()
+    with throwaway_postgres(server, "timeline_test", template=migrated_templates.postgres()) as url:
         yield url
 
 
