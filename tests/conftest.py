@@ -63,19 +63,27 @@ def backend(request: pytest.FixtureRequest) -> str:
     return getattr(request, "param", "sqlite")
 
 
+def template_of(request: pytest.FixtureRequest) -> str | None:
+    """The session template a test's fresh database starts as: seeded for `seeded_engine`, migrated for `engine`
+    (also through `session`, `fresh_client`...), none (an empty database) for a test that migrates it itself."""
+    if "seeded_engine" in request.fixturenames:
+        return SEEDED
+    return MIGRATED if "engine" in request.fixturenames else None
+
+
 @pytest.fixture
 def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
     """Settings for a fresh database; an empty environment so a developer's TIMELINE_* never leaks in.
 
-    The database is empty, or already migrated when the test takes `engine`: a copy of the session's migrated
-    template, which costs a file copy (SQLite) or a CREATE DATABASE (PostgreSQL) instead of a run of Alembic."""
-    migrated = "engine" in request.fixturenames
+    The database starts as a copy of the session's template (template_of): a file copy on SQLite, a CREATE
+    DATABASE ... TEMPLATE on PostgreSQL, instead of a run of Alembic and a load of the seeds per test."""
+    template = template_of(request)
     if backend == "postgresql":
-        url = request.getfixturevalue("migrated_postgres_url" if migrated else "postgres_url")
+        url = request.getfixturevalue("postgres_url")
     else:
         file = tmp_path / "timeline.db"
-        if migrated:
-            shutil.copyfile(request.getfixturevalue("migrated_templates").sqlite(), file)
+        if template is not None:
+            shutil.copyfile(request.getfixturevalue("database_templates").sqlite(template), file)
         url = f"sqlite:///{file}"
     return settings_from_env({}, database_url=url)
 
@@ -100,10 +108,8 @@ def catalog() -> Catalog:
 
 
 @pytest.fixture
-def seeded_engine(engine: Engine, settings: Settings, catalog: Catalog) -> Engine:
-    """The engine with the project's seeds/ loaded by the same loader the CLI uses."""
-    summary = load_paths(engine, [settings.seeds_dir], catalog=catalog)
-    assert not summary.rejected, summary.rejected
+def seeded_engine(engine: Engine) -> Engine:
+    """The engine with the project's seeds/ loaded by the same loader the CLI uses (into the template it copies)."""
     return engine
 
 
@@ -124,69 +130,70 @@ def postgres_server() -> str:
 
 
 @pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A URL to a throwaway PostgreSQL database, created for this test and dropped after it."""
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A URL to a throwaway PostgreSQL database, created for this test and dropped after it.
+
+    Empty, or a copy of the session's template when the test takes `engine` or `seeded_engine` (template_of)."""
     from benchmarks.postgres import throwaway_postgres
 
-    with throwaway_postgres(postgres_server(), "timeline_test") as url:
+    template = template_of(request)
+    if template is not None:
+        template = request.getfixturevalue("database_templates").postgres(template)
+    with throwaway_postgres(postgres_server(), "timeline_test", template=template) as url:
         yield url
 
 
-class MigratedTemplates:
-    """One database per backend migrated to the newest revision, built on first use, for tests to copy."""
+MIGRATED, SEEDED = "migrated", "seeded"  # the templates: the newest schema; and the seeds loaded into it
 
-    def __init__(self, folder: Path) -> None:
+
+class DatabaseTemplates:
+    """The template databases of each backend, each built on first use, for tests to start as a copy of."""
+
+    def __init__(self, folder: Path, catalog: Catalog) -> None:
         self._folder = folder
-        self._sqlite: Path | None = None
-        self._postgres: str | None = None
+        self._catalog = catalog
+        self._sqlite: dict[str, Path] = {}
+        self._postgres: dict[str, str] = {}
         self._cleanup = ExitStack()
 
-    def sqlite(self) -> Path:
-        if self._sqlite is None:
-            file = self._folder / "migrated.db"
-            _migrate_and_close(f"sqlite:///{file}")  # closing checkpoints the WAL: the file alone is the database
-            self._sqlite = file
-        return self._sqlite
+    def sqlite(self, template: str) -> Path:
+        if template not in self._sqlite:
+            file = self._folder / f"{template}.db"
+            self._fill(f"sqlite:///{file}", template)  # closing checkpoints the WAL: the file alone is the database
+            self._sqlite[template] = file
+        return self._sqlite[template]
 
-    def postgres(self) -> str:
+    def postgres(self, template: str) -> str:
         """The template database's name (nobody may stay connected to it, or CREATE DATABASE ... TEMPLATE fails)."""
-        if self._postgres is None:
+        if template not in self._postgres:
             from sqlalchemy import make_url
 
             from benchmarks.postgres import throwaway_postgres
 
-            url = self._cleanup.enter_context(throwaway_postgres(postgres_server(), "timeline_template"))
-            _migrate_and_close(url)
-            self._postgres = make_url(url).database
-        return self._postgres
+            url = self._cleanup.enter_context(throwaway_postgres(postgres_server(), f"timeline_{template}"))
+            self._fill(url, template)
+            self._postgres[template] = make_url(url).database
+        return self._postgres[template]
+
+    def _fill(self, url: str, template: str) -> None:
+        engine = make_engine(url)
+        try:
+            migrate(engine)
+            if template == SEEDED:
+                summary = load_paths(engine, [SEEDS_DIR], catalog=self._catalog)
+                assert not summary.rejected, summary.rejected
+        finally:
+            engine.dispose()
 
     def close(self) -> None:
         self._cleanup.close()
 
 
-def _migrate_and_close(url: str) -> None:
-    engine = make_engine(url)
-    try:
-        migrate(engine)
-    finally:
-        engine.dispose()
-
-
 @pytest.fixture(scope="session")
-def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MigratedTemplates]:
-    templates = MigratedTemplates(tmp_path_factory.mktemp("templates"))
+def database_templates(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Iterator[DatabaseTemplates]:
+    templates = DatabaseTemplates(tmp_path_factory.mktemp("templates"), catalog)
     yield templates
     templates.close()
-
-
-@pytest.fixture
-def migrated_postgres_url(migrated_templates: MigratedTemplates) -> Iterator[str]:
-    """A URL to a throwaway PostgreSQL database already migrated: a copy of the session's template."""
-    from benchmarks.postgres import throwaway_postgres
-
-    server = postgres_server()
-    with throwaway_postgres(server, "timeline_test", template=migrated_templates.postgres()) as url:
-        yield url
 
 
 # -- one seeded database per backend, shared read-only by the tests that only read ---------------------
