@@ -7,7 +7,8 @@ WAL, PRAGMAs, FTS5) carries `@pytest.mark.sqlite_only` and runs as test_x[sqlite
 
 Two kinds of database:
 - `engine`/`seeded_engine`: a fresh migrated database for this test alone, writable. A test that loads, changes
-  or checks how the app guards its own database uses these (and `fresh_client` for a dashboard over it).
+  or checks how the app guards its own database uses these (and `fresh_client` for a dashboard over it). Each
+  starts as a copy of a database migrated (or seeded) once per session: `DatabaseTemplates`.
 - `seeded_settings`/`seeded_reader`/`client`: the seeds loaded once per session and backend, then shared by every
   test that only reads. It is opened read-only (SQLite: a `mode=ro` URI; PostgreSQL: the database itself defaults
   every transaction to read-only), and each test's teardown fails if its data version or file moved anyway.
