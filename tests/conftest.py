@@ -7,7 +7,8 @@ WAL, PRAGMAs, FTS5) carries `@pytest.mark.sqlite_only` and runs as test_x[sqlite
 
 Two kinds of database:
 - `engine`/`seeded_engine`: a fresh migrated database for this test alone, writable. A test that loads, changes
-  or checks how the app guards its own database uses these (and `fresh_client` for a dashboard over it).
+  or checks how the app guards its own database uses these (and `fresh_client` for a dashboard over it). Each
+  starts as a copy of a database migrated (or seeded) once per session: `DatabaseTemplates`.
 - `seeded_settings`/`seeded_reader`/`client`: the seeds loaded once per session and backend, then shared by every
   test that only reads. It is opened read-only (SQLite: a `mode=ro` URI; PostgreSQL: the database itself defaults
   every transaction to read-only), and each test's teardown fails if its data version or file moved anyway.
@@ -15,6 +16,7 @@ Two kinds of database:
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -62,13 +64,28 @@ def backend(request: pytest.FixtureRequest) -> str:
     return getattr(request, "param", "sqlite")
 
 
+def template_of(request: pytest.FixtureRequest) -> str | None:
+    """The session template a test's fresh database starts as: seeded for `seeded_engine`, migrated for `engine`
+    (also through `session`, `fresh_client`...), none (an empty database) for a test that migrates it itself."""
+    if "seeded_engine" in request.fixturenames:
+        return SEEDED
+    return MIGRATED if "engine" in request.fixturenames else None
+
+
 @pytest.fixture
 def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
-    """Settings for a fresh database; an empty environment so a developer's TIMELINE_* never leaks in."""
+    """Settings for a fresh database; an empty environment so a developer's TIMELINE_* never leaks in.
+
+    The database starts as a copy of the session's template (template_of): a file copy on SQLite, a CREATE
+    DATABASE ... TEMPLATE on PostgreSQL, instead of a run of Alembic and a load of the seeds per test."""
+    template = template_of(request)
     if backend == "postgresql":
         url = request.getfixturevalue("postgres_url")
     else:
-        url = f"sqlite:///{tmp_path / 'timeline.db'}"
+        file = tmp_path / "timeline.db"
+        if template is not None:
+            shutil.copyfile(request.getfixturevalue("database_templates").sqlite(template), file)
+        url = f"sqlite:///{file}"
     return settings_from_env({}, database_url=url)
 
 
@@ -76,7 +93,6 @@ def settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Se
 def engine(settings: Settings) -> Iterator[Engine]:
     """A migrated engine on settings.database_url: parametrized, so test_x[sqlite] and test_x[postgresql]."""
     engine = make_engine(settings.database_url)
-    migrate(engine)
     yield engine
     engine.dispose()
 
@@ -93,10 +109,8 @@ def catalog() -> Catalog:
 
 
 @pytest.fixture
-def seeded_engine(engine: Engine, settings: Settings, catalog: Catalog) -> Engine:
-    """The engine with the project's seeds/ loaded by the same loader the CLI uses."""
-    summary = load_paths(engine, [settings.seeds_dir], catalog=catalog)
-    assert not summary.rejected, summary.rejected
+def seeded_engine(engine: Engine) -> Engine:
+    """The engine with the project's seeds/ loaded by the same loader the CLI uses (into the template it copies)."""
     return engine
 
 
@@ -117,12 +131,70 @@ def postgres_server() -> str:
 
 
 @pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A URL to a throwaway PostgreSQL database, created for this test and dropped after it."""
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A URL to a throwaway PostgreSQL database, created for this test and dropped after it.
+
+    Empty, or a copy of the session's template when the test takes `engine` or `seeded_engine` (template_of)."""
     from benchmarks.postgres import throwaway_postgres
 
-    with throwaway_postgres(postgres_server(), "timeline_test") as url:
+    template = template_of(request)
+    if template is not None:
+        template = request.getfixturevalue("database_templates").postgres(template)
+    with throwaway_postgres(postgres_server(), "timeline_test", template=template) as url:
         yield url
+
+
+MIGRATED, SEEDED = "migrated", "seeded"  # the templates: the newest schema; and the seeds loaded into it
+
+
+class DatabaseTemplates:
+    """The template databases of each backend, each built on first use, for tests to start as a copy of."""
+
+    def __init__(self, folder: Path, catalog: Catalog) -> None:
+        self._folder = folder
+        self._catalog = catalog
+        self._sqlite: dict[str, Path] = {}
+        self._postgres: dict[str, str] = {}
+        self._cleanup = ExitStack()
+
+    def sqlite(self, template: str) -> Path:
+        if template not in self._sqlite:
+            file = self._folder / f"{template}.db"
+            self._fill(f"sqlite:///{file}", template)  # closing checkpoints the WAL: the file alone is the database
+            self._sqlite[template] = file
+        return self._sqlite[template]
+
+    def postgres(self, template: str) -> str:
+        """The template database's name (nobody may stay connected to it, or CREATE DATABASE ... TEMPLATE fails)."""
+        if template not in self._postgres:
+            from sqlalchemy import make_url
+
+            from benchmarks.postgres import throwaway_postgres
+
+            url = self._cleanup.enter_context(throwaway_postgres(postgres_server(), f"timeline_{template}"))
+            self._fill(url, template)
+            self._postgres[template] = make_url(url).database
+        return self._postgres[template]
+
+    def _fill(self, url: str, template: str) -> None:
+        engine = make_engine(url)
+        try:
+            migrate(engine)
+            if template == SEEDED:
+                summary = load_paths(engine, [SEEDS_DIR], catalog=self._catalog)
+                assert not summary.rejected, summary.rejected
+        finally:
+            engine.dispose()
+
+    def close(self) -> None:
+        self._cleanup.close()
+
+
+@pytest.fixture(scope="session")
+def database_templates(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Iterator[DatabaseTemplates]:
+    templates = DatabaseTemplates(tmp_path_factory.mktemp("templates"), catalog)
+    yield templates
+    templates.close()
 
 
 # -- one seeded database per backend, shared read-only by the tests that only read ---------------------

@@ -15,7 +15,7 @@ from app.config import PROJECT_ROOT
 from benchmarks.page_throughput import parse_wrk
 from benchmarks.scale import measured_settings
 
-SHORT_RUN_S = 5  # long enough for every connection to make many requests, short enough for every CI run
+SHORT_RUN_S = 2  # long enough for every connection to make many requests, short enough for every CI run
 
 
 def test_load_script_holds_64_connections_without_an_error() -> None:

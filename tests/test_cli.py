@@ -1,4 +1,8 @@
-"""The installed `timeline` script, run as a real subprocess the way a user runs it."""
+"""The installed `timeline` script, run as a real subprocess the way a user runs it.
+
+Where a test is about what the command says to a bad command line or setting (an exit status and one line),
+it calls the same main() in this process instead (`main_here`): a new interpreter per command would only add
+its start-up time."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import sys
 import time
 import tomllib
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -41,6 +46,31 @@ def run(*args: str, cwd: Path, db: str | None = None) -> subprocess.CompletedPro
 
 
 @pytest.fixture
+def main_here(monkeypatch, capsys) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`run`, but through app.cli.main in this process: the same environment, folder, exit status and output."""
+    from app.cli import main
+
+    def run_main(*args: str, cwd: Path, db: str | None = None,
+                 env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        for name in [name for name in os.environ if name.startswith("TIMELINE_")]:
+            monkeypatch.delenv(name)
+        if db:
+            monkeypatch.setenv("TIMELINE_DATABASE_URL", db)
+        for name, value in (env or {}).items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.chdir(cwd)
+        capsys.readouterr()
+        try:
+            status = main(list(args))
+        except SystemExit as exit_:  # argparse's usage errors, --version
+            status = exit_.code
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(["timeline", *args], status, out, err)
+
+    return run_main
+
+
+@pytest.fixture
 def db(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'cli.db'}"
 
@@ -68,8 +98,8 @@ def test_load_with_extraction_processes_exports_the_same(tmp_path):
 
 
 @pytest.mark.parametrize("value", ["-1", "two"])
-def test_a_bad_jobs_count_is_a_usage_error(tmp_path, db, value):
-    result = run("load", "--jobs", value, str(SEEDS_DIR), cwd=tmp_path, db=db)
+def test_a_bad_jobs_count_is_a_usage_error(tmp_path, db, value, main_here):
+    result = main_here("load", "--jobs", value, str(SEEDS_DIR), cwd=tmp_path, db=db)
     assert result.returncode == 2 and "--jobs" in result.stderr
 
 
@@ -105,9 +135,9 @@ def test_export_into_a_closed_pipe_is_one_line(tmp_path, db):
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
-def test_the_db_option_wins_over_the_environment(tmp_path):
+def test_the_db_option_wins_over_the_environment(tmp_path, main_here):
     chosen = tmp_path / "chosen.db"
-    result = run("--db", f"sqlite:///{chosen}", "migrate", cwd=tmp_path, db=f"sqlite:///{tmp_path / 'env.db'}")
+    result = main_here("--db", f"sqlite:///{chosen}", "migrate", cwd=tmp_path, db=f"sqlite:///{tmp_path / 'env.db'}")
     assert result.returncode == 0, result.stderr
     assert chosen.exists() and not (tmp_path / "env.db").exists()
 
@@ -176,8 +206,8 @@ def test_a_name_with_a_newline_keeps_its_progress_line_whole(tmp_path, db, monke
         "timeline: error: no such file or folder: " + str(tmp_path) + r"/no\nsuch"]
 
 
-def test_a_missing_path_is_one_clear_line(tmp_path, db):
-    result = run("load", str(tmp_path / "nowhere"), cwd=tmp_path, db=db)
+def test_a_missing_path_is_one_clear_line(tmp_path, db, main_here):
+    result = main_here("load", str(tmp_path / "nowhere"), cwd=tmp_path, db=db)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         f"timeline: error: no such file or folder: {tmp_path / 'nowhere'}"
@@ -185,26 +215,23 @@ def test_a_missing_path_is_one_clear_line(tmp_path, db):
 
 
 @pytest.mark.parametrize("url", ["nonsense", "nosuchdriver://x/y"])
-def test_a_bad_database_url_is_one_clear_line(tmp_path, url):
-    result = run("--db", url, "migrate", cwd=tmp_path)
+def test_a_bad_database_url_is_one_clear_line(tmp_path, url, main_here):
+    result = main_here("--db", url, "migrate", cwd=tmp_path)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("timeline: error: bad database URL")
 
 
 @pytest.mark.parametrize("value", ["abc", "0", "-3"])
-def test_a_bad_thread_count_in_the_environment_is_one_clear_line(tmp_path, db, value):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TIMELINE_")}
-    result = subprocess.run([timeline_script(), "export"], cwd=tmp_path, capture_output=True, text=True,
-                            env={**env, "TIMELINE_DATABASE_URL": db, "TIMELINE_PAGE_THREADS": value},
-                            timeout=COMMAND_TIMEOUT_S)
+def test_a_bad_thread_count_in_the_environment_is_one_clear_line(tmp_path, db, value, main_here):
+    result = main_here("export", cwd=tmp_path, db=db, env={"TIMELINE_PAGE_THREADS": value})
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         f"timeline: error: TIMELINE_PAGE_THREADS must be a whole number from 1 up, not {value!r}"]
 
 
-def test_export_without_a_database_does_not_create_one(tmp_path, db):
-    result = run("export", cwd=tmp_path, db=db)
+def test_export_without_a_database_does_not_create_one(tmp_path, db, main_here):
+    result = main_here("export", cwd=tmp_path, db=db)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "timeline: error: no database" in result.stderr
     assert not (tmp_path / "cli.db").exists()
@@ -243,8 +270,9 @@ def test_serve_with_access_log_logs_each_request(tmp_path, db):
     ("--port", "eighty", "not a whole number: 'eighty'"),
     ("--workers", "0", "must be 1 or more, not 0"),
 ])
-def test_a_bad_port_or_worker_count_is_a_usage_error_before_anything_starts(tmp_path, db, option, value, message):
-    result = run("serve", option, value, cwd=tmp_path, db=db)
+def test_a_bad_port_or_worker_count_is_a_usage_error_before_anything_starts(tmp_path, db, option, value, message,
+                                                                         main_here):
+    result = main_here("serve", option, value, cwd=tmp_path, db=db)
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == f"timeline serve: error: argument {option}: {message}"
     assert not (tmp_path / "cli.db").exists()  # refused before migrating, let alone serving

@@ -27,7 +27,7 @@ from sqlalchemy.pool import NullPool
 
 from app.store.models import Article, Report
 
-ARTICLES = 1000  # enough that a load (batches of 32, with workers) lasts long enough to be killed midway
+ARTICLES = 500  # enough that a load (batches of 32, with workers) lasts long enough to be killed six times midway
 KILL_SEED = 20160912  # the kill points are random but the same on every run
 KILL_POINTS = 6  # kills per database before the rerun that completes the load
 # A kill waits for up to this many new files; a write batch and the files in flight commit on top of them,
