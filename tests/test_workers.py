@@ -96,7 +96,8 @@ def test_in_process_extraction_keeps_the_time_limit_too_and_leaves_no_alarm_behi
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0) and signal.getsignal(signal.SIGALRM) == handler
 
 
-def test_an_alarm_inside_a_gc_callback_waits_for_it_to_return_instead_of_being_ignored(catalog: Catalog):
+def test_an_alarm_in_code_outside_the_project_waits_for_it_to_return_instead_of_being_ignored(catalog: Catalog):
+    # A gc callback (as a test library registers one): an exception raised there is reported "ignored" and lost.
     ignored: list[object] = []
     busy_once = [True]
 

@@ -12,7 +12,6 @@ rejected with the reason, the worker is replaced and its other articles are sent
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import pickle
 import queue
@@ -211,18 +210,17 @@ class _Expired(BaseException):  # not an Exception: extract_file must not catch 
     """Raised by the alarm in the loader's own process when an article takes too long."""
 
 
-# After the first alarm it rings again this often: a library's bare "except:" may swallow one.
+# After the first alarm it rings again this often, until it rings in the project's own code.
 ALARM_REPEAT_S = 0.25
 
 
-def _in_finalizer(frame: FrameType | None) -> bool:
-    """Whether frame runs, or is called from, a __del__ method or a garbage-collector callback."""
-    callbacks = {getattr(callback, "__code__", None) for callback in gc.callbacks}
-    while frame is not None:
-        if frame.f_code.co_name == "__del__" or frame.f_code in callbacks:
-            return True
-        frame = frame.f_back
-    return False
+# The project's own code, where the alarm raises: raised in a library's code, it may land in a finalizer, a gc or
+# weakref callback, where Python reports the exception as "ignored" and drops it, or in a bare "except:".
+OWN_CODE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "")
+
+
+def _in_own_code(frame: FrameType | None) -> bool:
+    return frame is not None and frame.f_code.co_filename.startswith(OWN_CODE)
 
 
 def extract_in_process(job: Job, catalog: Catalog, timeout: float) -> Outcome:
@@ -233,9 +231,7 @@ def extract_in_process(job: Job, catalog: Catalog, timeout: float) -> Outcome:
     running = True
 
     def expire(signum: int, frame: FrameType | None) -> None:
-        # An exception raised inside a finalizer or a gc callback cannot reach us: Python reports it as
-        # "ignored" and drops it. The alarm rings again shortly, once that code has returned.
-        if running and not _in_finalizer(frame):
+        if running and _in_own_code(frame):  # elsewhere, it rings again shortly, once that code has returned
             raise _Expired
 
     previous = signal.signal(signal.SIGALRM, expire)
