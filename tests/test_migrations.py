@@ -160,8 +160,9 @@ def _check_stories_of_loaded_articles(engine: Engine) -> None:
             connection.execute(text(
                 "INSERT INTO article (id, source, content_hash, outlet_id, agency_id, published, text) "
                 "VALUES (:id, :source, :hash, :host, :agency, :published, :body)"),
+                # As text: Python 3.12 deprecates sqlite3's own adapter for date objects in raw SQL.
                 {"id": id_, "source": f"{id_}.txt", "hash": str(id_) * 64, "host": host, "agency": agency,
-                 "published": dt.date(2016, 9, 20), "body": body})
+                 "published": "2016-09-20", "body": body})
     command.upgrade(config, "head")
     with engine.connect() as connection:
         stories = dict(connection.execute(text("SELECT id, story_id FROM article")).all())
