@@ -76,6 +76,8 @@ ISO_DAY = re.compile(IsoDay.regex)
 
 
 # -- dependencies (tests override these through app.dependency_overrides) -------------------------
+# Each is async though it awaits nothing: FastAPI runs a plain def dependency in a worker thread, and the hop
+# there and back cost more than all the work of one (a day page had 8 of them: 8 hops a request).
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
@@ -88,11 +90,11 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         yield session
 
 
-def get_window(request: Request) -> Window:
+async def get_window(request: Request) -> Window:
     return request.app.state.window
 
 
-def selected_outlets(
+async def selected_outlets(
     outlet: Annotated[list[str] | None, Query(description="outlet slug; repeat to choose several")] = None,
 ) -> list[str]:
     """The outlet filter from the query string, blanks dropped (an empty form field means no filter)."""
@@ -102,7 +104,7 @@ def selected_outlets(
     return chosen
 
 
-def selected_agencies(
+async def selected_agencies(
     agency: Annotated[list[str] | None, Query(description="wire agency slug: articles running its copy; repeatable")]
     = None,
 ) -> list[str]:
@@ -113,14 +115,14 @@ def selected_agencies(
     return chosen
 
 
-def selected_kinds(
+async def selected_kinds(
     kind: Annotated[list[str] | None, Query(description="report kind (a day's reports); repeatable")] = None,
 ) -> list[str]:
     """The kind filter of a day page, blanks dropped."""
     return _chosen(kind, "kind")
 
 
-def selected_speakers(
+async def selected_speakers(
     speaker: Annotated[list[str] | None, Query(description="speaker as the reports name them; repeatable")] = None,
 ) -> list[str]:
     """The speaker filter of a day page, blanks dropped."""
@@ -134,18 +136,18 @@ def _chosen(values: list[str] | None, name: str) -> list[str]:
     return chosen
 
 
-def compact_view(request: Request) -> bool:
+async def compact_view(request: Request) -> bool:
     """?view=compact: the day page's reports one line each instead of event blocks. Read from the request, not
     declared, as it is the HTML page's alone: the API's schema, which documents the JSON twin, leaves it out."""
     return request.query_params.get(VIEW_PARAM) == COMPACT
 
 
-def page_format(request: Request) -> str:
+async def page_format(request: Request) -> str:
     """The suffix the page's address ends in, its {fmt}: "" for the HTML page, ".json", ".csv"."""
     return request.path_params["fmt"]
 
 
-def page_number(
+async def page_number(
     page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="page of a long list, from 1")] = 1,
 ) -> int:
     return page
