@@ -280,3 +280,16 @@ def test_a_site_name_is_found_among_all_the_catalogue_names_as_a_full_scan_finds
     assert any(not name.isascii() for name in names)
     assert all(outlets._catalogued_name(v, CATALOG) is full_scan(v) for v in variants)
     assert outlets._catalogued_name("ANADOLU AJANSI", CATALOG) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "Read more at www.example.com.cn and news.example.co.uk/world, or reliefweb.int and ians.in.",
+    "The company's site, example.company, is not example.com; mail: desk@example.net.",
+    "Copyright 2016 The Example Network. All rights reserved. Associated Press contributed.",
+    "No address here at all, only words: the guardian of the truce, a telegraph pole.",
+    "a.b.c.d ... .ru.ru .RU .in.int .org.qa",
+])
+def test_the_index_finds_every_hint_key_a_text_holds_as_a_search_for_each_would(text):
+    index = outlets._index(CATALOG)
+    lowered = text.lower()
+    assert index._keys_in(lowered) == {key for key in index.hint_groups if key in lowered}

@@ -252,6 +252,14 @@ class _Index:
         self.hint_groups: dict[str, list[tuple[str, set[int]]]] = {}
         for word, owners in self.hints.items():
             self.hint_groups.setdefault(_hint_key(word), []).append((word, owners))
+        # Most keys are an address's ending, one dot and letters: one scan for them all (the longest first)
+        # finds which endings the text holds. A key matched is there, and so is any key it begins with (".in"
+        # in ".int"); the few other keys are plain substring tests.
+        endings = sorted((key for key in self.hint_groups if key.startswith(".") and key.count(".") == 1),
+                         key=len, reverse=True)
+        self.endings = re.compile("|".join(map(re.escape, endings))) if endings else None
+        self.ending_prefixes = {key: [e for e in endings if key.startswith(e)] for key in endings}
+        self.other_keys = [key for key in self.hint_groups if key not in self.ending_prefixes]
 
     def named(self, text: str) -> list[OutletSpec]:
         """The outlets one of whose names' first two words the text holds, in catalogue order."""
@@ -269,12 +277,19 @@ class _Index:
         found = self._named(text) | self.unhinted
         for name in site_names:
             found |= self._named(name)
-        for key, group in self.hint_groups.items():
-            if key in lowered:
-                for word, owners in group:
-                    if word is key or word in lowered:
-                        found |= owners
+        for key in self._keys_in(lowered):
+            for word, owners in self.hint_groups[key]:
+                if word is key or word in lowered:
+                    found |= owners
         return self._in_order(found)
+
+    def _keys_in(self, lowered: str) -> set[str]:
+        """The hint groups' keys the lower-cased text holds."""
+        keys = {key for key in self.other_keys if key in lowered}
+        if self.endings is not None:
+            keys.update(prefix for match in self.endings.finditer(lowered)
+                        for prefix in self.ending_prefixes[match.group(0)])
+        return keys
 
     def _named(self, text: str) -> set[int]:
         words = WORD.findall(text)

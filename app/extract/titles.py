@@ -61,7 +61,8 @@ def headline(line: str) -> str | None:
         return None
     if not (line[0].isupper() or line[0].isdigit() or line[0] in "\"“‘'"):
         return None  # a wrapped line's continuation, or a lower-case menu entry
-    if is_dateline(line) or is_prose(line) or _is_menu(line) or line.split()[-1].lower() in RUN_ON_WORDS:
+    # The cheap tests first: a dateline is found by reading the line's dates.
+    if is_prose(line) or line.split()[-1].lower() in RUN_ON_WORDS or _is_menu(line) or is_dateline(line):
         return None  # ... or a fragment of wrapped text ("on behalf of our president and")
     if (MARKUP.search(line) or PHOTO_WORDS.search(line) or PHOTO_CREDIT.search(line) or STORY_START.match(line)
             or BULLET.match(line) or FURNITURE.search(line)):
