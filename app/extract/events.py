@@ -177,12 +177,6 @@ def phrase_spans(patterns: tuple[Caseless, ...], hints: tuple[frozenset[str], ..
     return [(start, end) for start, _, end in found]
 
 
-def is_hypothetical(sentence: str, position: int, end: int | None = None) -> bool:
-    """True when a conditional or future word governs the words at position (same clause, close by)
-    or stands inside them ("an agreement was nearly reached")."""
-    return governed(CONDITIONAL, sentence, position, end) or governed(FUTURE_MARKERS, sentence, position, end)
-
-
 def governed(words: Caseless, sentence: str, position: int, end: int | None = None) -> bool:
     """Whether one of the words stands before position in its clause, close by, or inside position:end."""
     return bool(words.search(_governing(sentence, position, end)))

@@ -234,7 +234,7 @@ class _Index:
         self.caseless: WordTables = ({}, {}, set())
         self.hints: dict[str, set[int]] = {}
         self.unhinted = {i for i, o in enumerate(outlets) if o.marks and not o.mark_hints}
-        self.not_ascii = {i for i, o in enumerate(outlets) if not all(n.isascii() for n in _names(o))}
+        self.not_ascii = {i for i, o in enumerate(outlets) if not _literal_names(o)}  # a caseless name not ASCII
         for i, outlet in enumerate(outlets):
             for name, cased in _searchable_names(outlet):
                 single, double, firsts = self.cased if cased else self.caseless

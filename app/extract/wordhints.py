@@ -61,7 +61,7 @@ def _mandatory(items) -> list[frozenset[str]]:
         elif op is BRANCH:  # each branch's own words, together: "(effective|set to (begin|start))"
             leads = [_most_selective(_mandatory(branch)) for branch in arg[1]]
             if all(leads):
-                sets.append(frozenset().union(*(lead for lead in leads if lead)))
+                sets.append(frozenset().union(*leads))
         elif op in (MAX_REPEAT, MIN_REPEAT) and arg[0] >= 1:
             sets.extend(_mandatory(arg[2]))
     end_run()

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from app.extract.published import inferred_range
 from app.extract.resolve import fmt
 from app.queries.pagedata import ArticleCards, EventGroup, OutletAccount, OutletRef, ReportCard, ReportItem, WireStory
+from app.queries.wirestories import Telling, carried_stories, outlets_told
 
 # How a reader names each kind; a kind the table lacks is spelled from its name ("new_kind" -> "New kind").
 KIND_LABELS = {
@@ -41,7 +42,7 @@ def group_events(reports: Sequence[ReportItem], milestone_order: Sequence[str] =
     names = full_speaker_names([r.speaker for r in reports if r.speaker])
     for card in sentence_cards(reports):
         blocks.setdefault(_event_key(_lead(card), names), []).append(card)
-    story_of = {article: story.story for story in stories for article in story.article_ids}
+    story_of = {article: story for story in stories for article in story.article_ids}
     groups = [_event_group(key, cards, names, story_of) for key, cards in blocks.items()]
     rank = {slug: i for i, slug in enumerate(milestone_order)}
 
@@ -84,7 +85,7 @@ def _event_key(r: ReportItem, names: dict[str, str]) -> str:
 
 
 def _event_group(key: str, cards: list[ReportCard], names: dict[str, str],
-                 story_of: Mapping[int, int | None]) -> EventGroup:
+                 story_of: Mapping[int, WireStory]) -> EventGroup:
     lead = _lead(cards[0])
     speaker = names.get(lead.speaker, lead.speaker) if lead.speaker and not lead.milestone else None
     if lead.milestone:
@@ -92,12 +93,15 @@ def _event_group(key: str, cards: list[ReportCard], names: dict[str, str],
     else:
         title = kind_label(lead.kind) + (f" · {speaker}" if speaker else "")
     accounts = _outlet_accounts(cards)
-    firsts = [card.reports[0] for card in cards]
-    carried = {story_of[r.article_id] for r in firsts if r.article_id in story_of}
-    hosts = {r.outlet_slug for r in firsts if r.outlet_slug and r.article_id not in story_of}
+    tellings = [_telling(card.reports[0], story_of.get(card.reports[0].article_id)) for card in cards]
     return EventGroup(key, title, lead.kind, lead.milestone, speaker, accounts,
                       sum(len(c.reports) for c in cards), len(cards),
-                      told_by=len(carried) + len(hosts), carried=len(carried))
+                      told_by=outlets_told(tellings), carried=len(carried_stories(tellings)))
+
+
+def _telling(report: ReportItem, story: WireStory | None) -> Telling:
+    host = OutletRef(report.outlet_slug, report.outlet or report.outlet_slug) if report.outlet_slug else None
+    return Telling(host, story.story, story.agency) if story else Telling(host)
 
 
 def _outlet_accounts(cards: list[ReportCard]) -> list[OutletAccount]:
